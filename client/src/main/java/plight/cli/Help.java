@@ -1,0 +1,23 @@
+package plight.cli;
+
+import java.util.Map;
+
+/** The top-level {@code --help}: one line per command, the state verbs of this configuration among them. */
+final class Help {
+    private Help() {
+    }
+
+    static String overview(Map<String, String> descriptions) {
+        int width = descriptions.keySet().stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: plight [-c FILE] <command> [options]\n\n");
+        sb.append("Options:\n");
+        sb.append("  -c, --config FILE   configuration file (default: $PLIGHT_CONF, else /etc/plight/plight.conf,\n");
+        sb.append("                      else built-in defaults)\n");
+        sb.append("  -h, --help          this help; 'plight <command> --help' for a command's options\n\n");
+        sb.append("Commands:\n");
+        descriptions.forEach((name, text) ->
+                sb.append("  ").append(name).append(" ".repeat(width - name.length() + 2)).append(text).append('\n'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,224 @@
+package plight.cli;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import plight.config.Config;
+import plight.config.ConfigException;
+import plight.config.ConfigLoader;
+import plight.config.Durations;
+import plight.config.Environment;
+import plight.daemon.PidFile;
+import plight.state.State;
+import plight.state.StateStore;
+
+/** {@code plight [-c FILE] <command> [options]}: parse, load the config, run one command, exit. */
+public final class Main {
+    static final String VERSION = Main.class.getPackage().getImplementationVersion() != null
+            ? Main.class.getPackage().getImplementationVersion() : "dev";
+
+    private final Environment env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(Environment env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int status = new Main(Environment.current(), System.out, System.err).run(args).status();
+        System.out.flush();
+        System.exit(status);
+    }
+
+    ExitCode run(String[] args) {
+        try {
+            return dispatch(args);
+        } catch (CliException e) {
+            err.println("plight: " + e.getMessage());
+            return e.code();
+        }
+    }
+
+    private ExitCode dispatch(String[] args) throws CliException {
+        if (args.length == 1 && (args[0].equals("version") || args[0].equals("--version"))) {
+            out.println("plight " + VERSION);
+            return ExitCode.OK;
+        }
+        Config config = loadConfig(args);
+        Arguments.Global global = new Arguments.Global();
+        Map<String, Object> commands = new LinkedHashMap<>();
+        Map<String, String> descriptions = new LinkedHashMap<>();
+        Map<String, State> verbs = new LinkedHashMap<>();
+        JCommander.Builder builder = JCommander.newBuilder().programName("plight").addObject(global);
+        addCommand(builder, commands, descriptions, "start", new Arguments.Plain(), "run the daemon in the foreground");
+        addCommand(builder, commands, descriptions, "stop", new Arguments.Plain(), "stop the running daemon");
+        addCommand(builder, commands, descriptions, "status", new Arguments.Status(), "show the current state [--json]");
+        addCommand(builder, commands, descriptions, "list-states", new Arguments.Plain(), "list the configured states");
+        for (State s : config.states().states()) {
+            Arguments.Verb verb = new Arguments.Verb();
+            verbs.put(s.verb(), s);
+            String description = "set the state '" + s.name() + "' (" + s.code() + " " + s.message() + ")"
+                    + (s.isDefault() ? ", the default" : "") + " [--reason TEXT] [--ttl DURATION]";
+            if (s.name().equals(s.verb())) {
+                addCommand(builder, commands, descriptions, s.verb(), verb, description);
+            } else {
+                commands.put(s.verb(), verb);
+                descriptions.put(s.verb(), description);
+                builder.addCommand(s.verb(), verb, s.name());
+            }
+        }
+        addCommand(builder, commands, descriptions, "version", new Arguments.Plain(), "print the version");
+        JCommander jc = builder.build();
+        String command = firstCommandWord(args);
+        if (command != null && jc.findCommandByAlias(command) == null) {
+            throw new CliException(ExitCode.USAGE, "unknown command '" + command + "' (valid: "
+                    + String.join(", ", commands.keySet()) + ")");
+        }
+        try {
+            jc.parse(args);
+        } catch (ParameterException e) {
+            throw new CliException(ExitCode.USAGE, usageProblem(e, jc, command));
+        }
+        String parsed = jc.getParsedCommand();
+        if (global.help || parsed == null) {
+            PrintStream to = global.help ? out : err;
+            to.print(Help.overview(descriptions));
+            return global.help ? ExitCode.OK : ExitCode.USAGE;
+        }
+        Object options = commands.get(parsed);
+        if (isHelp(options)) {
+            StringBuilder sb = new StringBuilder();
+            jc.getUsageFormatter().usage(parsed, sb);
+            out.print(sb);
+            return ExitCode.OK;
+        }
+        Commands run = new Commands(config, node(config), out, err);
+        State target = verbs.get(parsed);
+        if (target != null) {
+            Arguments.Verb v = (Arguments.Verb) options;
+            return run.set(target, reason(v.reason), ttl(v.ttl, target));
+        }
+        return switch (parsed) {
+            case "start" -> run.start();
+            case "stop" -> run.stop();
+            case "status" -> run.status(((Arguments.Status) options).json);
+            case "list-states" -> run.listStates();
+            case "version" -> {
+                out.println("plight " + VERSION);
+                yield ExitCode.OK;
+            }
+            default -> throw new IllegalStateException("command without a handler: " + parsed);
+        };
+    }
+
+    private static void addCommand(JCommander.Builder builder, Map<String, Object> commands, Map<String, String> descriptions,
+                                   String name, Object options, String description) {
+        builder.addCommand(name, options);
+        commands.put(name, options);
+        descriptions.put(name, description);
+    }
+
+    /** JCommander's messages name its internals ("main parameter"); say which option is wrong and what is valid. */
+    private static String usageProblem(ParameterException e, JCommander jc, String command) {
+        JCommander sub = command == null ? jc : jc.findCommandByAlias(command);
+        String valid = sub == null ? "" : sub.getParameters().stream()
+                .map(p -> p.getNames()).sorted().collect(java.util.stream.Collectors.joining(", "));
+        String msg = e.getMessage();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("main parameter '([^']*)'").matcher(msg);
+        if (m.find()) {
+            String word = m.group(1);
+            msg = (word.startsWith("-") ? "unknown option '" : "unexpected argument '") + word + "'";
+        }
+        return msg + (command == null ? "" : " for '" + command + "'") + (valid.isEmpty() ? "" : " (valid: " + valid + ")");
+    }
+
+    private Config loadConfig(String[] args) throws CliException {
+        Path explicit = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("-c") || a.equals("--config"))) {
+                if (i + 1 >= args.length) {
+                    throw new CliException(ExitCode.USAGE, "option " + a + " needs a file");
+                }
+                explicit = Path.of(args[i + 1]);
+                break;
+            }
+            if (a.startsWith("--config=")) {
+                explicit = Path.of(a.substring("--config=".length()));
+                break;
+            }
+        }
+        try {
+            return new ConfigLoader(env).load(explicit);
+        } catch (ConfigException e) {
+            throw new CliException(ExitCode.BAD_CONFIG, e.getMessage());
+        }
+    }
+
+    /** The first word that is neither an option nor an option's value: the command. */
+    private static String firstCommandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-c") || a.equals("--config")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isHelp(Object options) {
+        if (options instanceof Arguments.Plain p) return p.help;
+        if (options instanceof Arguments.Status s) return s.help;
+        if (options instanceof Arguments.Verb v) return v.help;
+        return false;
+    }
+
+    private static String reason(String reason) throws CliException {
+        if (reason == null) return null;
+        if (reason.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new CliException(ExitCode.USAGE, "--reason must be one line of text without control characters");
+        }
+        if (reason.length() > 1024) {
+            throw new CliException(ExitCode.USAGE, "--reason is longer than 1024 characters");
+        }
+        return reason.isBlank() ? null : reason.strip();
+    }
+
+    private static Duration ttl(String ttl, State target) throws CliException {
+        if (ttl == null) return null;
+        if (target.isDefault()) {
+            throw new CliException(ExitCode.USAGE, "--ttl returns the node to the default state '" + target.name()
+                    + "'; it applies to the other states only");
+        }
+        try {
+            Duration d = Durations.parse(ttl);
+            if (d.isZero()) throw new IllegalArgumentException("--ttl must be longer than 0");
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, "--ttl: " + e.getMessage());
+        }
+    }
+
+    private Node node(Config config) {
+        return new StoreNode(new StateStore(config.states()), caller(), daemonRunning(config));
+    }
+
+    private String caller() {
+        return System.getProperty("user.name") + " (uid " + env.uid() + ", pid " + ProcessHandle.current().pid() + ")";
+    }
+
+    static boolean daemonRunning(Config config) {
+        OptionalLong pid = PidFile.runningPid(config.pidFile());
+        return pid.isPresent();
+    }
+}

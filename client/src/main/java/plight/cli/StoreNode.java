@@ -1,0 +1,47 @@
+package plight.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import plight.state.Marker;
+import plight.state.NodeState;
+import plight.state.State;
+import plight.state.StateStore;
+import plight.state.StoreException;
+
+/**
+ * The node through its state files: the CLI reads and writes them itself. Used while no daemon runs (the daemon
+ * serves the files' state when it starts), and by a daemon that watches the files.
+ */
+final class StoreNode implements Node {
+    private final StateStore store;
+    private final String caller;
+    private final boolean running;
+
+    StoreNode(StateStore store, String caller, boolean running) {
+        this.store = store;
+        this.caller = caller;
+        this.running = running;
+    }
+
+    @Override
+    public boolean running() {
+        return running;
+    }
+
+    @Override
+    public NodeState status() {
+        return store.read();
+    }
+
+    @Override
+    public NodeState set(State target, String reason, Duration ttl) throws CliException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Marker marker = new Marker(now, caller, reason, ttl == null ? null : now.plus(ttl));
+        try {
+            return store.change(target, marker);
+        } catch (StoreException e) {
+            throw new CliException(ExitCode.FAILED, "cannot change the state to '" + target.name() + "': " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package plight.config;
+
+import java.nio.file.Path;
+
+/** A configuration that must not be used; the message is one line naming file, line and problem. */
+public final class ConfigException extends Exception {
+    private final Path file;
+    private final int line;
+    private final String problem;
+
+    public ConfigException(Path file, int line, String problem) {
+        super((file == null ? "built-in defaults" : file.toString()) + (line > 0 ? ":" + line : "") + ": " + problem);
+        this.file = file;
+        this.line = line;
+        this.problem = problem;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** 1-based line number, or 0 when the problem is not on one line (e.g. the file cannot be read). */
+    public int line() {
+        return line;
+    }
+
+    public String problem() {
+        return problem;
+    }
+}

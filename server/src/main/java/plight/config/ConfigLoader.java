@@ -1,0 +1,425 @@
+package plight.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import plight.state.State;
+import plight.state.StateTable;
+
+/**
+ * Finds, reads and validates plight.conf. Resolution: an explicit file, else {@code $PLIGHT_CONF}, else the
+ * system file when it exists, else the built-in defaults. Anything wrong is a {@link ConfigException} naming
+ * file, line and problem; nothing is half-loaded.
+ */
+public final class ConfigLoader {
+    public static final Path SYSTEM_CONFIG = Path.of("/etc/plight/plight.conf");
+
+    /** Commands of the CLI itself; a state's verb may not take one of these names. */
+    public static final Set<String> RESERVED_COMMANDS =
+            Set.of("start", "stop", "status", "list-states", "reload", "stats", "wait", "version", "help");
+
+    /** Response headers plight writes itself; a state's {@code header.NAME} may not repeat them. */
+    private static final Set<String> OWN_HEADERS = Set.of("server", "date", "content-type", "content-length",
+            "cache-control", "x-plight-state", "connection", "transfer-encoding", "keep-alive");
+
+    private static final Pattern STATE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Map<String, String> CLASSIC_VERBS = Map.of("enabled", "enable", "disabled", "disable", "offline", "offline");
+    private static final Map<String, String> LEVELS = Map.ofEntries(
+            Map.entry("trace", "trace"), Map.entry("debug", "debug"), Map.entry("info", "info"),
+            Map.entry("warning", "warn"), Map.entry("warn", "warn"), Map.entry("error", "error"),
+            Map.entry("critical", "error"), Map.entry("fatal", "error"), Map.entry("off", "off"));
+
+    private static final Set<String> WEB_KEYS = Set.of("host", "port", "user", "group", "logfile", "loglevel",
+            "filesize", "rotationcount", "idle_timeout", "request_timeout", "max_connections", "threads");
+    private static final Set<String> LOG_KEYS = Set.of("logfile", "loglevel", "filesize", "rotationcount");
+    private static final Set<String> FIXED_SECTIONS = Set.of("webserver", "logging", "priorities", "control", "agent", "daemon");
+
+    private final Environment env;
+    private final Path systemConfig;
+
+    public ConfigLoader(Environment env) {
+        this(env, SYSTEM_CONFIG);
+    }
+
+    public ConfigLoader(Environment env, Path systemConfig) {
+        this.env = env;
+        this.systemConfig = systemConfig;
+    }
+
+    /** The file resolution picks, or empty for the built-in defaults. */
+    public Optional<Path> resolve(Path explicit) {
+        if (explicit != null) return Optional.of(explicit);
+        String fromEnv = env.get("PLIGHT_CONF");
+        if (fromEnv != null) return Optional.of(Path.of(fromEnv));
+        return Files.exists(systemConfig) ? Optional.of(systemConfig) : Optional.empty();
+    }
+
+    public Config load(Path explicit) throws ConfigException {
+        Optional<Path> file = resolve(explicit);
+        return file.isPresent() ? loadFile(file.get()) : defaults();
+    }
+
+    public Config loadFile(Path file) throws ConfigException {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file, 0, "not valid UTF-8 text");
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, "cannot read the configuration: " + ioReason(e));
+        }
+        return parse(file, text);
+    }
+
+    public Config defaults() {
+        try {
+            return parse(null, "");
+        } catch (ConfigException e) {
+            throw new IllegalStateException("built-in defaults are invalid", e);
+        }
+    }
+
+    public Config parse(Path file, String text) throws ConfigException {
+        return new Reader(file, IniFile.parse(file, text)).read();
+    }
+
+    static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** One pass over one file; holds the file for error messages. */
+    private final class Reader {
+        private final Path file;
+        private final IniFile ini;
+        private final List<String> warnings = new ArrayList<>();
+
+        Reader(Path file, IniFile ini) {
+            this.file = file;
+            this.ini = ini;
+        }
+
+        Config read() throws ConfigException {
+            Path stateDir = env.isRoot() ? Path.of("/var/lib/plight") : env.userStateDir();
+            Path logDir = env.isRoot() ? Path.of("/var/log/plight") : env.userStateDir();
+            Path runDir = env.isRoot() ? Path.of("/run/plight") : env.userRuntimeDir();
+
+            IniFile.Section web = section("webserver", WEB_KEYS);
+            String group = string(web, "group", "plight");
+            WebSettings webSettings = new WebSettings(
+                    hosts(web, "0.0.0.0"),
+                    integer(web, "port", 10101, 0, 65535),
+                    string(web, "user", "plight"),
+                    group,
+                    logSettings(web, logDir.resolve("access.log")),
+                    duration(web, "idle_timeout", Duration.ofSeconds(60)),
+                    duration(web, "request_timeout", Duration.ofSeconds(5)),
+                    integer(web, "max_connections", 10000, 1, 1_000_000),
+                    integer(web, "threads", 1, 1, 256));
+            LogSettings appLog = logSettings(section("logging", LOG_KEYS), logDir.resolve("plight.log"));
+
+            IniFile.Section control = section("control", Set.of("socket", "mode", "group"));
+            ControlSettings controlSettings = new ControlSettings(
+                    path(control, "socket", runDir.resolve("control.sock")),
+                    mode(control, "mode", 0660),
+                    string(control, "group", env.isRoot() || web.get("group").isPresent() ? group : null));
+
+            IniFile.Section agent = section("agent", Set.of("port", "host"));
+            AgentSettings agentSettings = new AgentSettings(hosts(agent, "0.0.0.0"), integer(agent, "port", 0, 0, 65535));
+
+            IniFile.Section daemon = section("daemon", Set.of("pidfile"));
+            Path pidFile = path(daemon, "pidfile", runDir.resolve("plight.pid"));
+
+            StateTable states = states(stateDir);
+            return new Config(file, webSettings, appLog, controlSettings, agentSettings, pidFile, states, warnings);
+        }
+
+        private StateTable states(Path stateDir) throws ConfigException {
+            Optional<IniFile.Section> priorities = ini.section("priorities");
+            List<String> names;
+            Map<String, Integer> nameLines = new HashMap<>();
+            if (priorities.isEmpty()) {
+                names = List.of("enabled", "disabled", "offline");
+            } else {
+                checkKeys(priorities.get(), Set.of("states"));
+                IniFile.Entry e = priorities.get().get("states").orElseThrow(() ->
+                        new ConfigException(file, priorities.get().line(), "[priorities] has no 'states' (e.g. states = enabled,disabled,offline)"));
+                names = new ArrayList<>();
+                for (String raw : e.value().split(",")) {
+                    String name = raw.strip();
+                    if (name.isEmpty()) {
+                        throw new ConfigException(file, e.line(), "[priorities] states has an empty name in '" + e.value() + "'");
+                    }
+                    if (nameLines.put(name, e.line()) != null) {
+                        throw new ConfigException(file, e.line(), "[priorities] states names '" + name + "' twice");
+                    }
+                    names.add(name);
+                }
+            }
+            for (IniFile.Section s : ini.sections()) {
+                if (!FIXED_SECTIONS.contains(s.name()) && !names.contains(s.name())) {
+                    warnings.add(where(s.line()) + "section [" + s.name() + "] is not a state listed in [priorities] states; ignored");
+                }
+            }
+            List<State> states = new ArrayList<>();
+            Map<String, String> verbOwner = new LinkedHashMap<>();
+            Map<Path, String> fileOwner = new HashMap<>();
+            State defaultState = null;
+            int defaultLine = 0;
+            for (int priority = 0; priority < names.size(); priority++) {
+                String name = names.get(priority);
+                State s = state(name, priority, stateDir, priorities.isPresent() ? nameLines.get(name) : 0);
+                int line = ini.section(name).map(IniFile.Section::line).orElse(0);
+                if (s.isDefault()) {
+                    if (defaultState != null) {
+                        throw new ConfigException(file, line, "states '" + defaultState.name() + "' (line " + defaultLine + ") and '"
+                                + name + "' both have no 'file'; exactly one state (the default) has none");
+                    }
+                    defaultState = s;
+                    defaultLine = line;
+                } else {
+                    String other = fileOwner.put(s.file(), name);
+                    if (other != null) {
+                        throw new ConfigException(file, line, "state '" + name + "' uses the same file as '" + other + "': " + s.file());
+                    }
+                }
+                String verbOf = verbOwner.put(s.verb(), name);
+                if (verbOf != null) {
+                    throw new ConfigException(file, line, "state '" + name + "' has the command '" + s.verb() + "' of state '" + verbOf + "'");
+                }
+                states.add(s);
+            }
+            for (State s : states) {
+                String owner = verbOwner.get(s.name());
+                if (owner != null && !owner.equals(s.name())) {
+                    throw new ConfigException(file, ini.section(owner).map(IniFile.Section::line).orElse(0),
+                            "state '" + owner + "' has the command '" + s.name() + "', which is the name of another state");
+                }
+            }
+            if (defaultState == null) {
+                throw new ConfigException(file, priorities.map(IniFile.Section::line).orElse(0),
+                        "no default state: exactly one state must have no 'file'");
+            }
+            return new StateTable(states);
+        }
+
+        private State state(String name, int priority, Path stateDir, int priorityLine) throws ConfigException {
+            if (!STATE_NAME.matcher(name).matches()) {
+                throw new ConfigException(file, priorityLine, "state name '" + name
+                        + "' is not valid (lower-case letters, digits, '_', '-', '.'; starting with a letter or digit)");
+            }
+            boolean builtIn = ini.section("priorities").isEmpty();
+            Optional<IniFile.Section> found = ini.section(name);
+            if (found.isEmpty()) {
+                if (builtIn) return classicState(name, priority, stateDir);
+                throw new ConfigException(file, priorityLine, "[priorities] states names '" + name + "', which has no [" + name + "] section");
+            }
+            IniFile.Section s = found.get();
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (IniFile.Entry e : s.entries().values()) {
+                String key = e.key().toLowerCase(Locale.ROOT);
+                if (key.startsWith("header.")) {
+                    String header = e.key().substring("header.".length());
+                    if (!TOKEN.matcher(header).matches()) {
+                        throw new ConfigException(file, e.line(), "'" + e.key() + "': '" + header + "' is not a valid header name");
+                    }
+                    if (OWN_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+                        throw new ConfigException(file, e.line(), "'" + e.key() + "': plight sets the " + header + " header itself");
+                    }
+                    headers.put(header, printable(e, "header value"));
+                } else if (!Set.of("file", "code", "message", "command", "agent").contains(key)) {
+                    throw new ConfigException(file, e.line(), "unknown key '" + e.key() + "' in state [" + name
+                            + "] (valid: file, code, message, command, agent, header.NAME)");
+                }
+            }
+            IniFile.Entry codeEntry = s.get("code").orElseThrow(() ->
+                    new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 100-599)"));
+            int code = parseInt(codeEntry, 100, 599, "an HTTP status code 100-599");
+            String message = s.get("message").map(e -> e.value()).orElse(name);
+            if (s.get("message").isPresent()) {
+                message = printable(s.get("message").get(), "message");
+            }
+            Path stateFile = null;
+            Optional<IniFile.Entry> fileEntry = s.get("file");
+            if (fileEntry.isPresent()) {
+                String v = fileEntry.get().value();
+                if (v.isEmpty()) {
+                    throw new ConfigException(file, fileEntry.get().line(), "'file' is empty; leave the key out for the default state");
+                }
+                stateFile = absolute(Path.of(v));
+            }
+            String verb = CLASSIC_VERBS.getOrDefault(name, name);
+            Optional<IniFile.Entry> command = s.get("command");
+            if (command.isPresent()) {
+                verb = command.get().value().toLowerCase(Locale.ROOT);
+                if (!STATE_NAME.matcher(verb).matches()) {
+                    throw new ConfigException(file, command.get().line(), "command '" + command.get().value()
+                            + "' is not valid (lower-case letters, digits, '_', '-', '.')");
+                }
+            }
+            if (RESERVED_COMMANDS.contains(verb)) {
+                throw new ConfigException(file, command.map(IniFile.Entry::line).orElse(s.line()), "state [" + name + "] would take the command '"
+                        + verb + "', which is a built-in command; set 'command' to another word");
+            }
+            String agentLine = s.get("agent").isPresent()
+                    ? printable(s.get("agent").get(), "agent line")
+                    : defaultAgentLine(stateFile == null, code, message);
+            return new State(name, stateFile, code, message, verb, agentLine, headers, priority);
+        }
+
+        private State classicState(String name, int priority, Path stateDir) {
+            return switch (name) {
+                case "enabled" -> new State(name, null, 200, "OK", "enable", "up ready", Map.of(), priority);
+                case "disabled" -> new State(name, stateDir.resolve("node_disabled"), 404, "node is unavailable", "disable", "up drain", Map.of(), priority);
+                default -> new State(name, stateDir.resolve("node_offline"), 503, "node is offline", "offline", "down # node is offline", Map.of(), priority);
+            };
+        }
+
+        private IniFile.Section section(String name, Set<String> keys) throws ConfigException {
+            IniFile.Section s = ini.section(name).orElse(new IniFile.Section(name, 0, Map.of()));
+            checkKeys(s, keys);
+            return s;
+        }
+
+        private void checkKeys(IniFile.Section s, Set<String> keys) throws ConfigException {
+            for (IniFile.Entry e : s.entries().values()) {
+                if (!keys.contains(e.key().toLowerCase(Locale.ROOT))) {
+                    List<String> valid = new ArrayList<>(keys);
+                    valid.sort(null);
+                    throw new ConfigException(file, e.line(), "unknown key '" + e.key() + "' in [" + s.name() + "] (valid: "
+                            + String.join(", ", valid) + ")");
+                }
+            }
+        }
+
+        private LogSettings logSettings(IniFile.Section s, Path defaultFile) throws ConfigException {
+            String level = "info";
+            Optional<IniFile.Entry> l = s.get("loglevel");
+            if (l.isPresent()) {
+                level = LEVELS.get(l.get().value().toLowerCase(Locale.ROOT));
+                if (level == null) {
+                    throw new ConfigException(file, l.get().line(), "loglevel '" + l.get().value()
+                            + "' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL, OFF");
+                }
+            }
+            return new LogSettings(path(s, "logfile", defaultFile), level,
+                    s.get("filesize").isPresent() ? parseLong(s.get("filesize").get(), 1, Long.MAX_VALUE, "a size in bytes") : 1_024_000L,
+                    integer(s, "rotationcount", 10, 0, 1000));
+        }
+
+        private List<String> hosts(IniFile.Section s, String dflt) throws ConfigException {
+            Optional<IniFile.Entry> e = s.get("host");
+            if (e.isEmpty()) return List.of(dflt);
+            List<String> hosts = new ArrayList<>();
+            for (String h : e.get().value().split(",")) {
+                String host = h.strip();
+                if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+                if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+                    throw new ConfigException(file, e.get().line(), "host '" + e.get().value()
+                            + "' is not a comma-separated list of addresses (e.g. 0.0.0.0, ::)");
+                }
+                hosts.add(host);
+            }
+            return hosts;
+        }
+
+        private String string(IniFile.Section s, String key, String dflt) {
+            return s.get(key).map(IniFile.Entry::value).filter(v -> !v.isEmpty()).orElse(dflt);
+        }
+
+        private Path path(IniFile.Section s, String key, Path dflt) throws ConfigException {
+            Optional<IniFile.Entry> e = s.get(key);
+            if (e.isEmpty()) return dflt;
+            if (e.get().value().isEmpty()) {
+                throw new ConfigException(file, e.get().line(), "'" + key + "' is empty (expected a path)");
+            }
+            return absolute(Path.of(e.get().value()));
+        }
+
+        private int integer(IniFile.Section s, String key, int dflt, int min, int max) throws ConfigException {
+            Optional<IniFile.Entry> e = s.get(key);
+            return e.isEmpty() ? dflt : parseInt(e.get(), min, max, "a whole number " + min + "-" + max);
+        }
+
+        private int mode(IniFile.Section s, String key, int dflt) throws ConfigException {
+            Optional<IniFile.Entry> e = s.get(key);
+            if (e.isEmpty()) return dflt;
+            String v = e.get().value();
+            if (!v.matches("0?[0-7]{3}")) {
+                throw new ConfigException(file, e.get().line(), "mode '" + v + "' is not an octal permission like 0660");
+            }
+            return Integer.parseInt(v, 8);
+        }
+
+        private Duration duration(IniFile.Section s, String key, Duration dflt) throws ConfigException {
+            Optional<IniFile.Entry> e = s.get(key);
+            if (e.isEmpty()) return dflt;
+            try {
+                Duration d = Durations.parse(e.get().value());
+                if (d.isZero()) {
+                    throw new ConfigException(file, e.get().line(), "'" + key + "' must be longer than 0");
+                }
+                return d;
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigException(file, e.get().line(), "'" + key + "': " + ex.getMessage());
+            }
+        }
+
+        private int parseInt(IniFile.Entry e, int min, int max, String expected) throws ConfigException {
+            return (int) parseLong(e, min, max, expected);
+        }
+
+        private long parseLong(IniFile.Entry e, long min, long max, String expected) throws ConfigException {
+            try {
+                long v = Long.parseLong(e.value());
+                if (v >= min && v <= max) return v;
+            } catch (NumberFormatException ignored) {
+                // reported below with what is valid
+            }
+            throw new ConfigException(file, e.line(), "'" + e.key() + " = " + e.value() + "' is not " + expected);
+        }
+
+        private String printable(IniFile.Entry e, String what) throws ConfigException {
+            String v = e.value();
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c < 0x20 && c != '\t' || c == 0x7f) {
+                    throw new ConfigException(file, e.line(), what + " of '" + e.key() + "' contains a control character or line break");
+                }
+            }
+            return v;
+        }
+
+        private Path absolute(Path p) {
+            if (p.isAbsolute() || file == null) return p.toAbsolutePath().normalize();
+            Path dir = file.toAbsolutePath().getParent();
+            return dir.resolve(p).normalize();
+        }
+
+        private String where(int line) {
+            return (file == null ? "built-in defaults" : file.toString()) + (line > 0 ? ":" + line : "") + ": ";
+        }
+    }
+
+    /** SPEC's defaults when a state has no {@code agent} key. */
+    static String defaultAgentLine(boolean isDefault, int code, String message) {
+        if (isDefault || code / 100 == 2) return "up ready";
+        if (code == 404) return "up drain";
+        return "down # " + message;
+    }
+}

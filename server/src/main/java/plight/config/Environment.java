@@ -1,0 +1,51 @@
+package plight.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What config resolution and the built-in defaults depend on outside the file: environment variables and
+ * whether we run as root. A value, so that tests can describe another user without changing the process.
+ */
+public record Environment(Map<String, String> variables, long uid) {
+    public static Environment current() {
+        return new Environment(System.getenv(), currentUid());
+    }
+
+    public boolean isRoot() {
+        return uid == 0;
+    }
+
+    public String get(String name) {
+        String v = variables.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    /** {@code ${XDG_STATE_HOME:-$HOME/.local/state}/plight}: state files and logs of a plain user. */
+    public Path userStateDir() {
+        String xdg = get("XDG_STATE_HOME");
+        Path base = xdg != null ? Path.of(xdg) : Path.of(home(), ".local", "state");
+        return base.resolve("plight");
+    }
+
+    /** {@code ${XDG_RUNTIME_DIR}/plight}, else {@code /tmp/plight-$UID}: socket and pidfile of a plain user. */
+    public Path userRuntimeDir() {
+        String xdg = get("XDG_RUNTIME_DIR");
+        return xdg != null ? Path.of(xdg, "plight") : Path.of("/tmp", "plight-" + uid);
+    }
+
+    private String home() {
+        String h = get("HOME");
+        return h != null ? h : System.getProperty("user.home");
+    }
+
+    private static long currentUid() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+        }
+    }
+}

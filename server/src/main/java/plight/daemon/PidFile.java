@@ -1,0 +1,124 @@
+package plight.daemon;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalLong;
+
+/**
+ * The daemon's pidfile, held under an exclusive lock for the daemon's life: the lock, not the file's presence,
+ * says whether a daemon runs, so a pidfile left by a crash never blocks a restart.
+ */
+public final class PidFile implements AutoCloseable {
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private PidFile(Path path, FileChannel channel, FileLock lock) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the pidfile and writes our pid into it.
+     *
+     * @throws AlreadyRunningException when another process holds it
+     */
+    public static PidFile acquire(Path path) throws IOException, AlreadyRunningException {
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = null;
+        try {
+            // A CLI probing runningPid holds a shared lock for a moment; retry briefly before calling it a daemon.
+            for (int attempt = 0; attempt < 5 && lock == null; attempt++) {
+                lock = ch.tryLock();
+                if (lock == null) {
+                    Thread.sleep(10);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        } catch (InterruptedException e) {
+            ch.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while taking " + path, e);
+        }
+        if (lock == null) {
+            OptionalLong other = readPid(ch);
+            ch.close();
+            throw new AlreadyRunningException(path, other);
+        }
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+        ch.force(false);
+        return new PidFile(path, ch, lock);
+    }
+
+    /** The pid of the daemon holding {@code path}, or empty when none does. */
+    public static OptionalLong runningPid(Path path) {
+        if (!Files.exists(path)) return OptionalLong.empty();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (probe != null) {
+                probe.release();
+                return OptionalLong.empty();
+            }
+            OptionalLong pid = readPid(ch);
+            return pid.isPresent() ? pid : OptionalLong.of(-1);
+        } catch (IOException e) {
+            // Not readable for us: fall back to the pid it names, if we can see that at all.
+            return pidIfAlive(path);
+        }
+    }
+
+    private static OptionalLong pidIfAlive(Path path) {
+        try {
+            String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
+            long pid = Long.parseLong(text);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() ? OptionalLong.of(pid) : OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static OptionalLong readPid(FileChannel ch) {
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(32);
+            ch.read(buf, 0);
+            String text = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip();
+            return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Releases the lock and removes the file. */
+    @Override
+    public void close() throws IOException {
+        try {
+            Files.deleteIfExists(path);
+        } finally {
+            lock.release();
+            channel.close();
+        }
+    }
+
+    /** Another daemon holds the pidfile. */
+    public static final class AlreadyRunningException extends Exception {
+        public AlreadyRunningException(Path path, OptionalLong pid) {
+            super("plight is already running" + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : "")
+                    + ": " + path + " is locked");
+        }
+    }
+}

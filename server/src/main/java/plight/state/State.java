@@ -1,0 +1,35 @@
+package plight.state;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One configured state: what a probe is answered with while the node is in it.
+ *
+ * @param name      section name in plight.conf, also the {@code X-Plight-State} value
+ * @param file      marker file; {@code null} for the default state
+ * @param code      HTTP status code (100–599)
+ * @param message   reason phrase and body
+ * @param verb      CLI command that selects this state
+ * @param agentLine HAProxy agent-check line, without the trailing newline
+ * @param headers   extra response headers, in configuration order
+ * @param priority  position in {@code [priorities] states}, 0 = lowest
+ */
+public record State(String name, Path file, int code, String message, String verb, String agentLine,
+                    Map<String, String> headers, int priority) {
+
+    public State {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(message);
+        Objects.requireNonNull(verb);
+        Objects.requireNonNull(agentLine);
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    public boolean isDefault() {
+        return file == null;
+    }
+}
