@@ -3,14 +3,18 @@ package plight.cli;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import plight.config.Config;
-import plight.daemon.Daemon;
+import plight.control.Reply;
 import plight.daemon.PidFile;
-import plight.state.NodeState;
 import plight.state.State;
 
-/** One method per command, each returning the exit status. */
+/** The commands that talk to the node, one method each, each returning the exit status. */
 final class Commands {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
     private final Config config;
     private final Node node;
     private final PrintStream out;
@@ -23,34 +27,27 @@ final class Commands {
         this.err = err;
     }
 
-    ExitCode start() {
-        return Daemon.runForeground(config, err) ? ExitCode.OK : ExitCode.FAILED;
-    }
-
     ExitCode stop() throws CliException {
         OptionalLong pid = PidFile.runningPid(config.pidFile());
-        if (pid.isEmpty() || pid.getAsLong() <= 0) {
-            throw new CliException(ExitCode.NOT_RUNNING, "plight is not running (no daemon holds " + config.pidFile() + ")");
-        }
-        ProcessHandle daemon = ProcessHandle.of(pid.getAsLong()).orElse(null);
-        if (daemon == null) {
-            return ExitCode.OK;
-        }
-        if (!daemon.destroy()) {
-            throw new CliException(ExitCode.FAILED, "cannot signal plight (pid " + pid.getAsLong() + "): permission denied");
-        }
-        try {
-            daemon.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new CliException(ExitCode.FAILED, "plight (pid " + pid.getAsLong() + ") did not stop within 10s");
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-            throw new CliException(ExitCode.FAILED, "interrupted while waiting for plight to stop");
+        node.ask("stop", DaemonNode.TIMEOUT);
+        if (pid.isPresent() && pid.getAsLong() > 0) {
+            ProcessHandle daemon = ProcessHandle.of(pid.getAsLong()).orElse(null);
+            if (daemon != null) {
+                try {
+                    daemon.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    throw new CliException(ExitCode.FAILED, "plight (pid " + pid.getAsLong() + ") did not exit within "
+                            + STOP_TIMEOUT.toSeconds() + "s");
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new CliException(ExitCode.FAILED, "interrupted while waiting for plight to exit");
+                }
+            }
         }
         return ExitCode.OK;
     }
 
     ExitCode status(boolean json) throws CliException {
-        NodeState state = node.status();
+        StatusView state = node.status();
         if (json) {
             Output.statusJson(out, state, node.running());
         } else {
@@ -59,15 +56,29 @@ final class Commands {
         return ExitCode.OK;
     }
 
-    ExitCode listStates() {
-        Output.listStates(out, config.states());
-        return ExitCode.OK;
-    }
-
     ExitCode set(State target, String reason, Duration ttl) throws CliException {
         node.set(target, reason, ttl);
         if (!node.running()) {
             err.println(Output.NOT_RUNNING + "; the state '" + target.name() + "' is saved and will be served when it starts");
+        }
+        return ExitCode.OK;
+    }
+
+    ExitCode reload() throws CliException {
+        Reply reply = node.ask("reload", DaemonNode.TIMEOUT);
+        out.println("Reloaded: " + reply.get("config"));
+        for (String restart : reply.all("restart-needed")) {
+            err.println("plight: warning: " + restart + " changed; it takes effect at the next restart");
+        }
+        return ExitCode.OK;
+    }
+
+    ExitCode stats(boolean json) throws CliException {
+        Reply reply = node.ask("stats", DaemonNode.TIMEOUT);
+        if (json) {
+            out.print(Output.statsJson(reply));
+        } else {
+            out.print(Output.stats(reply));
         }
         return ExitCode.OK;
     }

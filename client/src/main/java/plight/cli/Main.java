@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
 import plight.config.Durations;
 import plight.config.Environment;
-import plight.daemon.PidFile;
+import plight.daemon.Daemon;
 import plight.state.State;
 import plight.state.StateStore;
 
@@ -62,6 +62,8 @@ public final class Main {
         addCommand(builder, commands, descriptions, "stop", new Arguments.Plain(), "stop the running daemon");
         addCommand(builder, commands, descriptions, "status", new Arguments.Status(), "show the current state [--json]");
         addCommand(builder, commands, descriptions, "list-states", new Arguments.Plain(), "list the configured states");
+        addCommand(builder, commands, descriptions, "reload", new Arguments.Plain(), "make the running daemon re-read its configuration");
+        addCommand(builder, commands, descriptions, "stats", new Arguments.Status(), "probes served, connections, probe sources [--json]");
         for (State s : config.states().states()) {
             Arguments.Verb verb = new Arguments.Verb();
             verbs.put(s.verb(), s);
@@ -100,23 +102,37 @@ public final class Main {
             out.print(sb);
             return ExitCode.OK;
         }
-        Commands run = new Commands(config, node(config), out, err);
-        State target = verbs.get(parsed);
-        if (target != null) {
-            Arguments.Verb v = (Arguments.Verb) options;
-            return run.set(target, reason(v.reason), ttl(v.ttl, target));
+        if (parsed.equals("version")) {
+            out.println("plight " + VERSION);
+            return ExitCode.OK;
         }
-        return switch (parsed) {
-            case "start" -> run.start();
-            case "stop" -> run.stop();
-            case "status" -> run.status(((Arguments.Status) options).json);
-            case "list-states" -> run.listStates();
-            case "version" -> {
-                out.println("plight " + VERSION);
-                yield ExitCode.OK;
+        if (parsed.equals("start")) {
+            return Daemon.runForeground(config, err) ? ExitCode.OK : ExitCode.FAILED;
+        }
+        if (parsed.equals("list-states")) {
+            Output.listStates(out, config.states());
+            return ExitCode.OK;
+        }
+        Optional<ControlClient> client = ControlClient.connect(config.control().socket(), DaemonNode.TIMEOUT);
+        try {
+            Node node = client.<Node>map(DaemonNode::new)
+                    .orElseGet(() -> new StoreNode(new StateStore(config.states()), caller(), false));
+            Commands run = new Commands(config, node, out, err);
+            State target = verbs.get(parsed);
+            if (target != null) {
+                Arguments.Verb v = (Arguments.Verb) options;
+                return run.set(target, reason(v.reason), ttl(v.ttl, target));
             }
-            default -> throw new IllegalStateException("command without a handler: " + parsed);
-        };
+            return switch (parsed) {
+                case "stop" -> run.stop();
+                case "status" -> run.status(((Arguments.Status) options).json);
+                case "reload" -> run.reload();
+                case "stats" -> run.stats(((Arguments.Status) options).json);
+                default -> throw new IllegalStateException("command without a handler: " + parsed);
+            };
+        } finally {
+            client.ifPresent(ControlClient::close);
+        }
     }
 
     private static void addCommand(JCommander.Builder builder, Map<String, Object> commands, Map<String, String> descriptions,
@@ -209,16 +225,8 @@ public final class Main {
         }
     }
 
-    private Node node(Config config) {
-        return new StoreNode(new StateStore(config.states()), caller(), daemonRunning(config));
-    }
-
     private String caller() {
         return System.getProperty("user.name") + " (uid " + env.uid() + ", pid " + ProcessHandle.current().pid() + ")";
     }
 
-    static boolean daemonRunning(Config config) {
-        OptionalLong pid = PidFile.runningPid(config.pidFile());
-        return pid.isPresent();
-    }
 }

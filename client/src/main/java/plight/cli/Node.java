@@ -1,7 +1,7 @@
 package plight.cli;
 
 import java.time.Duration;
-import plight.state.NodeState;
+import plight.control.Reply;
 import plight.state.State;
 
 /** What the CLI changes and reads: the running daemon, or the state files when it is down. */
@@ -9,7 +9,7 @@ interface Node {
     /** Whether a daemon answers for this node. */
     boolean running();
 
-    NodeState status() throws CliException;
+    StatusView status() throws CliException;
 
     /**
      * Makes {@code target} the current state durably.
@@ -17,5 +17,12 @@ interface Node {
      * @param reason may be {@code null}
      * @param ttl    may be {@code null}
      */
-    NodeState set(State target, String reason, Duration ttl) throws CliException;
+    StatusView set(State target, String reason, Duration ttl) throws CliException;
+
+    /**
+     * Sends a request only the daemon can answer ({@code stats}, {@code reload}, {@code stop}).
+     *
+     * @throws CliException with {@link ExitCode#NOT_RUNNING} when no daemon runs
+     */
+    Reply ask(String request, Duration timeout) throws CliException;
 }

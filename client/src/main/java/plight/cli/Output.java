@@ -1,8 +1,11 @@
 package plight.cli;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import plight.control.Reply;
 import plight.state.Marker;
-import plight.state.NodeState;
 import plight.state.State;
 import plight.state.StateTable;
 
@@ -13,13 +16,12 @@ final class Output {
     private Output() {
     }
 
-    static void status(PrintStream out, NodeState node, boolean running) {
+    static void status(PrintStream out, StatusView node, boolean running) {
         StringBuilder sb = new StringBuilder();
         if (!running) sb.append(NOT_RUNNING).append('\n');
-        State s = node.state();
-        sb.append("State: ").append(s.name()).append('\n');
-        sb.append("Code: ").append(s.code()).append('\n');
-        sb.append("Message: ").append(s.message()).append('\n');
+        sb.append("State: ").append(node.state()).append('\n');
+        sb.append("Code: ").append(node.code()).append('\n');
+        sb.append("Message: ").append(node.message()).append('\n');
         Marker m = node.marker();
         if (m.since() != null) sb.append("Since: ").append(m.since()).append('\n');
         if (m.by() != null) sb.append("By: ").append(m.by()).append('\n');
@@ -28,15 +30,14 @@ final class Output {
         out.print(sb);
     }
 
-    static void statusJson(PrintStream out, NodeState node, boolean running) {
-        State s = node.state();
+    static void statusJson(PrintStream out, StatusView node, boolean running) {
         Marker m = node.marker();
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"running\":").append(running);
-        sb.append(",\"state\":").append(Json.quote(s.name()));
-        sb.append(",\"code\":").append(s.code());
-        sb.append(",\"message\":").append(Json.quote(s.message()));
-        sb.append(",\"default\":").append(s.isDefault());
+        sb.append(",\"state\":").append(Json.quote(node.state()));
+        sb.append(",\"code\":").append(node.code());
+        sb.append(",\"message\":").append(Json.quote(node.message()));
+        sb.append(",\"default\":").append(node.isDefault());
         sb.append(",\"since\":").append(Json.quoteOrNull(m.since() == null ? null : m.since().toString()));
         sb.append(",\"by\":").append(Json.quoteOrNull(m.by()));
         sb.append(",\"reason\":").append(Json.quoteOrNull(m.reason()));
@@ -54,5 +55,67 @@ final class Output {
             sb.append('\n');
         }
         out.print(sb);
+    }
+
+    /** {@code stats} for people: counters, then one row per probe source. */
+    static String stats(Reply r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Open connections: ").append(r.get("connections")).append('\n');
+        sb.append("Probes served:\n");
+        for (Map.Entry<String, String> e : r.fields()) {
+            if (e.getKey().startsWith("probes.")) {
+                sb.append("  ").append(e.getKey().substring("probes.".length())).append(": ").append(e.getValue()).append('\n');
+            }
+        }
+        List<String> sources = r.all("source");
+        sb.append("Probe sources: ").append(sources.size()).append('\n');
+        for (String source : sources) {
+            Map<String, String> f = words(source);
+            sb.append("  ").append(f.get("")).append("  last seen ").append(f.get("last"))
+                    .append("  every ").append(f.get("interval_ms")).append(" ms  served ").append(f.get("state"))
+                    .append(" x").append(f.get("streak")).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String statsJson(Reply r) {
+        StringBuilder sb = new StringBuilder("{\"connections\":").append(number(r.get("connections")));
+        sb.append(",\"probes\":{");
+        String sep = "";
+        for (Map.Entry<String, String> e : r.fields()) {
+            if (e.getKey().startsWith("probes.")) {
+                sb.append(sep).append(Json.quote(e.getKey().substring("probes.".length()))).append(':').append(number(e.getValue()));
+                sep = ",";
+            }
+        }
+        sb.append("},\"sources\":[");
+        sep = "";
+        for (String source : r.all("source")) {
+            Map<String, String> f = words(source);
+            sb.append(sep).append("{\"address\":").append(Json.quote(f.get("")))
+                    .append(",\"last_seen\":").append(Json.quoteOrNull(f.get("last")))
+                    .append(",\"interval_ms\":").append(number(f.get("interval_ms")))
+                    .append(",\"state\":").append(Json.quoteOrNull(f.get("state")))
+                    .append(",\"streak\":").append(number(f.get("streak")))
+                    .append(",\"probes\":").append(number(f.get("probes"))).append('}');
+            sep = ",";
+        }
+        return sb.append("]}\n").toString();
+    }
+
+    /** {@code ADDRESS k=v k=v}: the address under the empty key. */
+    private static Map<String, String> words(String line) {
+        Map<String, String> f = new LinkedHashMap<>();
+        String[] parts = line.split(" ");
+        f.put("", parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0) f.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+        }
+        return f;
+    }
+
+    private static String number(String s) {
+        return s == null || !s.matches("-?\\d+") ? "null" : s;
     }
 }

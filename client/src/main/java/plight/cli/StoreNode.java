@@ -3,8 +3,8 @@ package plight.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import plight.control.Reply;
 import plight.state.Marker;
-import plight.state.NodeState;
 import plight.state.State;
 import plight.state.StateStore;
 import plight.state.StoreException;
@@ -30,18 +30,23 @@ final class StoreNode implements Node {
     }
 
     @Override
-    public NodeState status() {
-        return store.read();
+    public StatusView status() {
+        return StatusView.of(store.read());
     }
 
     @Override
-    public NodeState set(State target, String reason, Duration ttl) throws CliException {
+    public StatusView set(State target, String reason, Duration ttl) throws CliException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Marker marker = new Marker(now, caller, reason, ttl == null ? null : now.plus(ttl));
         try {
-            return store.change(target, marker);
+            return StatusView.of(store.change(target, marker));
         } catch (StoreException e) {
             throw new CliException(ExitCode.FAILED, "cannot change the state to '" + target.name() + "': " + e.getMessage());
         }
+    }
+
+    @Override
+    public Reply ask(String request, Duration timeout) throws CliException {
+        throw new CliException(ExitCode.NOT_RUNNING, "plight is not running");
     }
 }

@@ -51,21 +51,24 @@ public final class Daemon {
         config.warnings().forEach(Logger::warn);
         NodeState initial = store.read();
         Logger.info("state at start: {}", initial.state().name());
-        try (StateWatcher watcher = new StateWatcher(store, initial, this::stateChanged)) {
-            watcher.start();
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "plight-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        try (StateKeeper keeper = new StateKeeper(store, s -> { }, timer, java.time.Clock.systemUTC())) {
+            keeper.start();
             Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
             Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
             stopRequested.await();
             Logger.info("stopping");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
         }
         Logger.info("plight has stopped");
         return true;
-    }
-
-    private void stateChanged(NodeState now) {
-        Logger.info("state is now '{}' (marker files changed)", now.state().name());
     }
 
     static String version() {

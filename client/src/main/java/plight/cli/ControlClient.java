@@ -1,0 +1,137 @@
+package plight.cli;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import plight.control.Reply;
+
+/**
+ * The CLI's end of the control socket, on the JDK's own Unix domain sockets: a state change must not pay for
+ * loading Netty. One connection, one request at a time, every read bounded by a deadline.
+ */
+final class ControlClient implements AutoCloseable {
+    private static final String GREETING = "PLIGHT 1";
+
+    private final Path path;
+    private final SocketChannel channel;
+    private final Selector selector;
+    private final ByteBuffer in = ByteBuffer.allocate(8192);
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+    private ControlClient(Path path, SocketChannel channel, Selector selector) {
+        this.path = path;
+        this.channel = channel;
+        this.selector = selector;
+    }
+
+    /**
+     * Connects to the daemon; empty when none listens on {@code path}.
+     *
+     * @throws CliException when a daemon listens but we may not talk to it
+     */
+    static Optional<ControlClient> connect(Path path, Duration timeout) throws CliException {
+        if (!Files.exists(path)) return Optional.empty();
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(path));
+            ch.configureBlocking(false);
+            Selector selector = Selector.open();
+            ch.register(selector, SelectionKey.OP_READ);
+            ControlClient client = new ControlClient(path, ch, selector);
+            String greeting = client.readLine(System.nanoTime() + timeout.toNanos());
+            if (!GREETING.equals(greeting)) {
+                client.close();
+                throw new CliException(ExitCode.FAILED, path + " does not speak the plight control protocol 1 (it said '" + greeting + "')");
+            }
+            return Optional.of(client);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            String reason = String.valueOf(e.getMessage());
+            if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
+                throw new CliException(ExitCode.FAILED, "permission denied on the control socket " + path
+                        + ": changing the state needs root or membership in the socket's group");
+            }
+            if (reason.contains("Connection refused") || reason.contains("No such file")) {
+                return Optional.empty();
+            }
+            throw new CliException(ExitCode.FAILED, "cannot talk to plight on " + path + ": " + reason);
+        }
+    }
+
+    /** Sends one request line and returns the reply, waiting at most {@code timeout}. */
+    Reply call(String request, Duration timeout) throws CliException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) Thread.onSpinWait();
+            }
+            List<String> lines = new ArrayList<>();
+            for (String line = readLine(deadline); !line.isEmpty(); line = readLine(deadline)) {
+                lines.add(line);
+            }
+            return Reply.parse(lines);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILED, "the control connection to " + path + " failed: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.FAILED, "plight answered something unexpected: " + e.getMessage());
+        }
+    }
+
+    private String readLine(long deadline) throws IOException, CliException {
+        while (true) {
+            byte[] bytes = pending.toByteArray();
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    pending.reset();
+                    pending.write(bytes, i + 1, bytes.length - i - 1);
+                    return new String(bytes, 0, i, StandardCharsets.UTF_8);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new CliException(ExitCode.FAILED, "plight did not answer on " + path + " in time");
+            }
+            selector.select(Math.max(1, left / 1_000_000));
+            selector.selectedKeys().clear();
+            int n = channel.read(in);
+            if (n < 0) {
+                throw new IOException("plight closed the connection");
+            }
+            pending.write(in.array(), 0, in.position());
+            in.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(channel);
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing is best effort
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package plight.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import plight.config.Durations;
+import plight.control.Reply;
+import plight.state.Marker;
+import plight.state.State;
+
+/** The node through the running daemon's control socket. */
+final class DaemonNode implements Node {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final ControlClient client;
+
+    DaemonNode(ControlClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public boolean running() {
+        return true;
+    }
+
+    @Override
+    public StatusView status() throws CliException {
+        return view(ask("status", TIMEOUT));
+    }
+
+    @Override
+    public StatusView set(State target, String reason, Duration ttl) throws CliException {
+        StringBuilder request = new StringBuilder("set ").append(target.name());
+        if (ttl != null) request.append(" ttl=").append(Durations.format(ttl));
+        if (reason != null) request.append(" reason=").append(reason);
+        return view(ask(request.toString(), TIMEOUT));
+    }
+
+    @Override
+    public Reply ask(String request, Duration timeout) throws CliException {
+        Reply reply = client.call(request, timeout);
+        if (!reply.isOk()) {
+            ExitCode code = Reply.USAGE.equals(reply.errorKind()) ? ExitCode.USAGE : ExitCode.FAILED;
+            throw new CliException(code, reply.errorText());
+        }
+        return reply;
+    }
+
+    static StatusView view(Reply r) throws CliException {
+        try {
+            Marker marker = new Marker(instant(r.get("since")), r.get("by"), r.get("reason"), instant(r.get("expires")));
+            return new StatusView(r.get("state"), Integer.parseInt(r.get("code")), r.get("message"),
+                    "yes".equals(r.get("default")), marker);
+        } catch (RuntimeException e) {
+            throw new CliException(ExitCode.FAILED, "plight's status reply is incomplete: " + r.render().strip());
+        }
+    }
+
+    private static Instant instant(String s) {
+        return s == null ? null : Instant.parse(s);
+    }
+}

@@ -1,0 +1,160 @@
+package plight.control;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import org.tinylog.Logger;
+
+/**
+ * One control connection: greets, then answers request lines one at a time, in order. Anything malformed gets
+ * an {@code ERR} line; a request that never completes times out; nothing here may throw past the pipeline.
+ */
+final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    static final String GREETING = "PLIGHT 1\n";
+    private static final int MAX_QUEUED = 16;
+
+    private final ControlActions actions;
+    private final Queue<String> queued = new ArrayDeque<>();
+    private Caller caller;
+    private boolean busy;
+
+    ControlHandler(ControlActions actions) {
+        this.actions = actions;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        caller = callerOf(ctx);
+        ctx.writeAndFlush(ctx.alloc().buffer(16).writeBytes(GREETING.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        String line;
+        try {
+            line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(frame.nioBuffer()).toString();
+        } catch (CharacterCodingException e) {
+            line = null;
+        }
+        if (busy) {
+            if (queued.size() >= MAX_QUEUED) {
+                closeWith(ctx, Reply.error(Reply.USAGE, "too many requests sent ahead of their answers"));
+                return;
+            }
+            queued.add(line == null ? "\u0000" : line);
+            return;
+        }
+        handle(ctx, line);
+    }
+
+    private void handle(ChannelHandlerContext ctx, String line) {
+        if (line == null || line.equals("\u0000")) {
+            send(ctx, Reply.error(Reply.USAGE, "the request is not UTF-8 text"));
+            return;
+        }
+        Request request;
+        try {
+            request = Request.parse(line);
+        } catch (Request.BadRequest e) {
+            send(ctx, Reply.error(Reply.USAGE, e.getMessage()));
+            return;
+        }
+        if (request instanceof Request.Wait wait) {
+            busy = true;
+            CompletableFuture<Reply> answer = actions.await(wait);
+            answer.whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+                busy = false;
+                send(ctx, failure != null ? Reply.error(Reply.FAILED, String.valueOf(failure.getMessage())) : reply);
+                drain(ctx);
+            }));
+            return;
+        }
+        Reply reply;
+        try {
+            reply = dispatch(request);
+        } catch (RuntimeException e) {
+            Logger.error(e, "control request '{}' failed", line);
+            reply = Reply.error(Reply.FAILED, "internal error: " + e);
+        }
+        send(ctx, reply);
+        if (request instanceof Request.Stop) {
+            ctx.close();
+        }
+    }
+
+    private Reply dispatch(Request request) {
+        if (request instanceof Request.Status) return actions.status();
+        if (request instanceof Request.ListStates) return actions.listStates();
+        if (request instanceof Request.Set s) return actions.set(s.state(), s.reason(), s.ttl(), caller);
+        if (request instanceof Request.Reload) return actions.reload(caller);
+        if (request instanceof Request.Stats) return actions.stats();
+        if (request instanceof Request.Stop) return actions.stop(caller);
+        if (request instanceof Request.Version) {
+            return Reply.success().field("protocol", 1).field("version", ControlServer.version()).build();
+        }
+        return Reply.success().field("commands", String.join(" ", Request.COMMANDS))
+                .field("usage", "set STATE [ttl=DURATION] [reason=TEXT]")
+                .field("usage", "wait STATE [fall=N] [timeout=DURATION] [window=DURATION]").build();
+    }
+
+    private void drain(ChannelHandlerContext ctx) {
+        while (!busy && !queued.isEmpty() && ctx.channel().isActive()) {
+            handle(ctx, queued.poll());
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, Reply reply) {
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(reply.render().getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private void closeWith(ChannelHandlerContext ctx, Reply reply) {
+        ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(reply.render().getBytes(StandardCharsets.UTF_8)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !busy) {
+            closeWith(ctx, Reply.error(Reply.TIMEOUT, "no complete request within " + ControlServer.IDLE.toSeconds() + "s"));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            closeWith(ctx, Reply.error(Reply.TOO_LONG, "request line longer than " + Request.MAX_LINE_BYTES + " bytes"));
+        } else if (cause instanceof IOException) {
+            ctx.close();
+        } else {
+            Logger.warn(cause, "control connection failed");
+            ctx.close();
+        }
+    }
+
+    private static Caller callerOf(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof EpollDomainSocketChannel ch) {
+            try {
+                PeerCredentials cred = ch.peerCredentials();
+                return new Caller(cred.uid(), cred.pid(), Users.nameOf(cred.uid()));
+            } catch (IOException e) {
+                Logger.warn("cannot read the peer credentials of a control connection: {}", e.getMessage());
+            }
+        }
+        return new Caller(-1, -1, "unknown");
+    }
+}

@@ -1,0 +1,154 @@
+package plight.control;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.tinylog.Logger;
+import plight.config.ControlSettings;
+
+/**
+ * The control socket: a Unix domain socket (epoll, for SO_PEERCRED) with the configured mode and group,
+ * speaking the line protocol of {@link Request} and {@link Reply}. A socket file left by a crash is replaced;
+ * the file is removed when the server closes.
+ */
+public final class ControlServer implements AutoCloseable {
+    /** A connection that sends no complete request for this long is answered with a timeout and closed. */
+    static final Duration IDLE = Duration.ofSeconds(10);
+
+    private final ControlSettings settings;
+    private final ControlActions actions;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    public ControlServer(ControlSettings settings, ControlActions actions) {
+        this.settings = settings;
+        this.actions = actions;
+    }
+
+    public Path path() {
+        return settings.socket();
+    }
+
+    public void start() throws IOException {
+        if (!Epoll.isAvailable()) {
+            throw new IOException("the control socket needs Netty's native epoll transport: " + Epoll.unavailabilityCause());
+        }
+        Path path = settings.socket();
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        replaceStale(path);
+        group = new MultiThreadIoEventLoopGroup(1, r -> {
+            Thread t = new Thread(r, "plight-control");
+            t.setDaemon(true);
+            return t;
+        }, EpollIoHandler.newFactory());
+        try {
+            channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerDomainSocketChannel.class)
+                    .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                        @Override
+                        protected void initChannel(EpollDomainSocketChannel ch) {
+                            ch.pipeline().addLast(
+                                    new IdleStateHandler(IDLE.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                                    new LineBasedFrameDecoder(Request.MAX_LINE_BYTES, true, true),
+                                    new ControlHandler(actions));
+                        }
+                    })
+                    .bind(new DomainSocketAddress(path.toFile())).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while binding " + path, e);
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
+        }
+        applyPermissions(path);
+        Logger.info("control socket {} (mode {}{})", path, String.format("%04o", settings.mode()),
+                settings.group() == null ? "" : ", group " + settings.group());
+    }
+
+    /** A socket file nobody answers on is a leftover of a crash; one that answers belongs to another daemon. */
+    private static void replaceStale(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new IOException("another process serves the control socket " + path);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("another process")) throw e;
+            Files.delete(path);
+            Logger.info("removed the stale control socket {}", path);
+        }
+    }
+
+    private void applyPermissions(Path path) throws IOException {
+        Files.setPosixFilePermissions(path, permissions(settings.mode()));
+        String groupName = settings.group();
+        if (groupName == null) return;
+        try {
+            GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(groupName);
+            Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(g);
+        } catch (UserPrincipalNotFoundException e) {
+            Logger.warn("group '{}' of the control socket does not exist on this machine; the socket keeps the daemon's group", groupName);
+        } catch (IOException e) {
+            Logger.warn("cannot give the control socket to group '{}': {}; it keeps the daemon's group", groupName, e.getMessage());
+        }
+    }
+
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) perms.add(order[bit]);
+        }
+        return perms;
+    }
+
+    static String version() {
+        String v = ControlServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+            channel = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            group = null;
+        }
+        try {
+            Files.deleteIfExists(settings.socket());
+        } catch (IOException e) {
+            Logger.warn("cannot remove the control socket {}: {}", settings.socket(), e.getMessage());
+        }
+    }
+}
