@@ -1,0 +1,198 @@
+package plight.daemon;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.tinylog.Logger;
+import plight.config.Config;
+import plight.config.ConfigException;
+import plight.config.ConfigLoader;
+import plight.control.Caller;
+import plight.control.ControlActions;
+import plight.control.Reply;
+import plight.control.Request;
+import plight.probe.LiveResponses;
+import plight.probe.ProbeSources;
+import plight.state.NodeState;
+import plight.state.State;
+import plight.state.StoreException;
+
+/** The daemon's answers to the control socket. */
+final class DaemonControl implements ControlActions {
+    private static final Duration WAIT_POLL = Duration.ofMillis(50);
+
+    private final StateKeeper keeper;
+    private final ConfigLoader loader;
+    private final LiveResponses responses;
+    private final ProbeSources sources;
+    private final IntSupplier openConnections;
+    private final ScheduledExecutorService timer;
+    private final Runnable stop;
+    private volatile Config config;
+
+    DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
+                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop) {
+        this.config = config;
+        this.loader = loader;
+        this.keeper = keeper;
+        this.responses = responses;
+        this.sources = sources;
+        this.openConnections = openConnections;
+        this.timer = timer;
+        this.stop = stop;
+    }
+
+    @Override
+    public Reply status() {
+        return statusReply(keeper.current());
+    }
+
+    @Override
+    public Reply listStates() {
+        Reply.Builder b = Reply.success();
+        for (State s : keeper.table().states()) {
+            b.field("state", s.name()).field("code", s.code()).field("message", s.message()).field("verb", s.verb())
+                    .field("default", s.isDefault() ? "yes" : "no").field("agent", s.agentLine());
+        }
+        return b.build();
+    }
+
+    @Override
+    public Reply set(String word, String reason, Duration ttl, Caller caller) {
+        Optional<State> target = keeper.lookup(word);
+        if (target.isEmpty()) {
+            return Reply.error(Reply.USAGE, "unknown state '" + word + "' (valid: "
+                    + String.join(", ", keeper.table().states().stream().map(State::name).toList()) + ")");
+        }
+        if (ttl != null && target.get().isDefault()) {
+            return Reply.error(Reply.USAGE, "ttl returns the node to the default state '" + target.get().name()
+                    + "'; it applies to the other states only");
+        }
+        try {
+            return statusReply(keeper.change(target.get(), caller.describe(), reason, ttl));
+        } catch (StoreException e) {
+            return Reply.error(Reply.FAILED, "cannot change the state to '" + target.get().name() + "': " + e.getMessage()
+                    + "; still serving '" + keeper.current().state().name() + "'");
+        }
+    }
+
+    @Override
+    public synchronized Reply reload(Caller caller) {
+        Config next;
+        try {
+            next = config.source() == null ? loader.defaults() : loader.loadFile(config.source());
+        } catch (ConfigException e) {
+            Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
+            return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
+        }
+        List<String> restart = restartNeeded(config, next);
+        NodeState now;
+        try {
+            now = keeper.reload(next.states());
+        } catch (IllegalArgumentException e) {
+            return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
+        }
+        config = next;
+        Logger.info("configuration reloaded by {} from {}; state '{}'{}", caller.describe(), next.describeSource(),
+                now.state().name(), restart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", restart));
+        next.warnings().forEach(Logger::warn);
+        Reply.Builder b = Reply.success().field("config", next.describeSource()).field("state", now.state().name());
+        restart.forEach(r -> b.field("restart-needed", r));
+        return b.build();
+    }
+
+    /** Settings that the running daemon cannot change in place; states, codes, messages and headers can. */
+    static List<String> restartNeeded(Config before, Config after) {
+        List<String> changed = new ArrayList<>();
+        if (!before.web().hosts().equals(after.web().hosts())) changed.add("[webserver] host");
+        if (before.web().port() != after.web().port()) changed.add("[webserver] port");
+        if (before.web().threads() != after.web().threads()) changed.add("[webserver] threads");
+        if (before.web().maxConnections() != after.web().maxConnections()) changed.add("[webserver] max_connections");
+        if (!before.web().idleTimeout().equals(after.web().idleTimeout())) changed.add("[webserver] idle_timeout");
+        if (!before.web().requestTimeout().equals(after.web().requestTimeout())) changed.add("[webserver] request_timeout");
+        if (!before.web().accessLog().equals(after.web().accessLog())) changed.add("[webserver] access log");
+        if (!before.appLog().equals(after.appLog())) changed.add("[logging]");
+        if (!before.control().equals(after.control())) changed.add("[control]");
+        if (!before.agent().equals(after.agent())) changed.add("[agent]");
+        if (!Objects.equals(before.pidFile(), after.pidFile())) changed.add("[daemon] pidfile");
+        return changed;
+    }
+
+    @Override
+    public Reply stats() {
+        Reply.Builder b = Reply.success().field("connections", openConnections.getAsInt());
+        for (Map.Entry<String, Long> e : responses.served().entrySet()) {
+            b.field("probes." + e.getKey(), e.getValue());
+        }
+        for (ProbeSources.Seen s : sources.snapshot()) {
+            b.field("source", describe(s));
+        }
+        if (sources.untracked() > 0) b.field("untracked-probes", sources.untracked());
+        return b.build();
+    }
+
+    @Override
+    public CompletableFuture<Reply> await(Request.Wait wait) {
+        CompletableFuture<Reply> answer = new CompletableFuture<>();
+        Optional<State> state = keeper.lookup(wait.state());
+        if (state.isEmpty()) {
+            answer.complete(Reply.error(Reply.USAGE, "unknown state '" + wait.state() + "'"));
+            return answer;
+        }
+        String name = state.get().name();
+        long deadline = System.nanoTime() + wait.timeout().toNanos();
+        ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
+        poll[0] = timer.scheduleWithFixedDelay(() -> {
+            List<ProbeSources.Seen> lagging = sources.lagging(name, wait.fall(), wait.window().toMillis());
+            boolean done = lagging.isEmpty();
+            if (done || System.nanoTime() - deadline >= 0 || !keeper.current().state().name().equals(name)) {
+                Reply reply;
+                if (done) {
+                    Reply.Builder b = Reply.success().field("state", name);
+                    sources.snapshot().stream().filter(s -> s.lastSeenMillis() >= System.currentTimeMillis() - wait.window().toMillis())
+                            .forEach(s -> b.field("source", describe(s)));
+                    reply = b.build();
+                } else if (!keeper.current().state().name().equals(name)) {
+                    reply = Reply.error(Reply.FAILED, "the state changed to '" + keeper.current().state().name() + "' while waiting");
+                } else {
+                    Reply.Builder b = Reply.success();
+                    lagging.forEach(s -> b.field("lagging", describe(s)));
+                    reply = new Reply(false, Reply.TIMEOUT, lagging.size() + " probe source(s) not yet served '" + name
+                            + "' " + wait.fall() + " times", b.build().fields());
+                }
+                answer.complete(reply);
+                poll[0].cancel(false);
+            }
+        }, 0, WAIT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        return answer;
+    }
+
+    @Override
+    public Reply stop(Caller caller) {
+        Logger.info("stop requested by {}", caller.describe());
+        stop.run();
+        return Reply.success().field("stopping", "yes").build();
+    }
+
+    static Reply statusReply(NodeState node) {
+        State s = node.state();
+        return Reply.success().field("state", s.name()).field("code", s.code()).field("message", s.message())
+                .field("default", s.isDefault() ? "yes" : "no")
+                .field("since", node.marker().since()).field("by", node.marker().by())
+                .field("reason", node.marker().reason()).field("expires", node.marker().expires()).build();
+    }
+
+    private static String describe(ProbeSources.Seen s) {
+        return s.address() + " last=" + Instant.ofEpochMilli(s.lastSeenMillis()) + " interval_ms=" + s.intervalMillis()
+                + " state=" + s.state() + " streak=" + s.streak() + " probes=" + s.probes();
+    }
+}
