@@ -1,0 +1,220 @@
+package plight.bench;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code plight-bench}: an HTTP load generator for plight's probe port (and, for comparison, any HTTP server).
+ *
+ * <p>Exit status: 0 done (errors, if any, are in the report); 1 the target cannot be reached, the run failed,
+ * the JSON file cannot be written, or — flip — a stale answer was seen, no state change was acknowledged, or
+ * the state could not be restored; 2 bad usage.
+ *
+ * <p>JSON ({@code --json FILE}), single run: one object with {@code scenario, requests, errors, rps, p50_us,
+ * p90_us, p99_us, p999_us, max_us, stale} ({@code stale} is null except for flip), followed by details
+ * ({@code url, connections, threads, transport, duration_s, warmup_s, error_kinds, status}, and for flip
+ * {@code stale_checked, flips, flip_errors}). With {@code --compare}: see {@link Comparison}.
+ */
+public final class BenchMain {
+    static final String PROGRAM = "plight-bench";
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, null));
+    }
+
+    /**
+     * Runs plight-bench as the command line would.
+     *
+     * @param flipper for tests: the flip scenario uses this instead of running {@code --flip-command}s
+     * @return the exit status
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, StateFlipper flipper) {
+        BenchOptions options = new BenchOptions();
+        try {
+            JCommander.newBuilder().addObject(options).programName(PROGRAM).build().parse(args);
+        } catch (ParameterException e) {
+            err.println(PROGRAM + ": " + e.getMessage() + " (valid options: see " + PROGRAM + " --help)");
+            return 2;
+        }
+        if (options.help) {
+            out.print(help());
+            out.flush();
+            return 0;
+        }
+        Settings s;
+        try {
+            s = options.validate();
+        } catch (UsageException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            return 2;
+        }
+        try {
+            return execute(s, out, err, flipper);
+        } catch (IOException | IllegalStateException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println(PROGRAM + ": interrupted");
+            return 1;
+        }
+    }
+
+    private static int execute(Settings s, PrintStream out, PrintStream err, StateFlipper override)
+            throws IOException, InterruptedException {
+        err.println(PROGRAM + ": " + s.url() + " answers " + Preflight.check(s.url(), s.timeoutNanos()));
+        if (s.compare() != null) {
+            err.println(PROGRAM + ": " + s.compare() + " answers " + Preflight.check(s.compare(), s.timeoutNanos()));
+        }
+        StateFlipper flipper = null;
+        Thread restoreOnExit = null;
+        if (s.scenario() == Scenario.FLIP) {
+            if (override != null) {
+                flipper = override;
+            } else {
+                CommandFlipper cf = new CommandFlipper(s.flipSteps());
+                flipper = cf;
+                err.println(PROGRAM + ": flipping with " + String.join(", then ",
+                        cf.steps().stream().map(st -> "'" + st.display() + "' (" + st.state() + ")").toList())
+                        + ", every " + Durations.format(s.flipIntervalNanos()));
+                restoreOnExit = new Thread(() -> restore(cf, err), "plight-bench-restore");
+                Runtime.getRuntime().addShutdownHook(restoreOnExit);
+            }
+        }
+        int status = 0;
+        try {
+            if (s.compare() == null) {
+                err.println(PROGRAM + ": running " + s.scenario().id() + " for " + Durations.format(s.warmupNanos())
+                        + " warmup + " + Durations.format(s.durationNanos()) + " ...");
+                Result r = LoadRunner.run(s, s.url(), flipper, err);
+                Report.printResult(out, s, r);
+                if (s.json() != null) {
+                    writeJson(s, r.toJson().toString());
+                }
+                status = flipVerdict(r, err);
+            } else {
+                List<Result> runsA = new ArrayList<>();
+                List<Result> runsB = new ArrayList<>();
+                out.println(Report.header(s, s.url(), Transport.select(s.transport()).name()).replace(
+                        "  " + s.url() + "  ", "  A/B  ") + ", " + s.rounds() + " rounds A B A B ...");
+                out.println("A " + s.url());
+                out.println("B " + s.compare());
+                out.println();
+                Report.printRoundsHeader(out);
+                for (int round = 1; round <= s.rounds(); round++) {
+                    Result a = LoadRunner.run(s, s.url(), flipper, err);
+                    runsA.add(a);
+                    Report.printRound(out, round, "A", a);
+                    Result b = LoadRunner.run(s.withUrl(s.compare()), s.compare(), flipper, err);
+                    runsB.add(b);
+                    Report.printRound(out, round, "B", b);
+                }
+                Report.printComparison(out, runsA, runsB);
+                if (s.json() != null) {
+                    writeJson(s, Comparison.toJson(s.rounds(), runsA, runsB));
+                }
+            }
+        } finally {
+            out.flush();
+            if (restoreOnExit != null) {
+                Runtime.getRuntime().removeShutdownHook(restoreOnExit);
+                if (!restore((CommandFlipper) flipper, err)) {
+                    status = 1;
+                }
+            }
+        }
+        return status;
+    }
+
+    /** Flip: exit status 1 when an answer was stale or the check could not be made. */
+    private static int flipVerdict(Result r, PrintStream err) {
+        if (r.stale() == null) {
+            return 0;
+        }
+        if (r.flips() == null || r.flips() == 0) {
+            err.println(PROGRAM + ": no state change was acknowledged; nothing was checked");
+            return 1;
+        }
+        if (r.stale() > 0) {
+            err.println(PROGRAM + ": " + r.stale() + " stale answers: the daemon served a state older than one"
+                    + " it had acknowledged");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static boolean restore(CommandFlipper flipper, PrintStream err) {
+        try {
+            flipper.close();
+            return true;
+        } catch (Exception e) {
+            err.println(PROGRAM + ": could not restore the state after flipping: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static void writeJson(Settings s, String json) throws IOException {
+        try {
+            Files.writeString(s.json(), json + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot write --json " + s.json() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String help() {
+        String scenarios = String.join("\n", java.util.Arrays.stream(Scenario.values())
+                .map(sc -> String.format("  %-10s %s", sc.id(), sc.description)).toList());
+        return """
+                Usage: plight-bench <scenario> --url URL [options]
+
+                HTTP/1.1 load generator for plight's probe port (works against any HTTP server).
+
+                Scenarios:
+                %s
+
+                Options:
+                  --url URL              target, http://HOST[:PORT][/PATH] (required)
+                  --connections N        connections / concurrent probers / load balancers (default %d)
+                  --duration D           measured time (default %s)
+                  --warmup D             load before measuring, not recorded (default %s)
+                  --pipeline N           pipeline: requests in flight per connection (default %d)
+                  --rate R               fleet: checks per second per load balancer, may be fractional (default %s)
+                  --threads N            event-loop threads (default: one per core, here %d)
+                  --transport T          auto, epoll or nio (default auto: epoll when available)
+                  --timeout D            a connect or request not answered within D is an error (default %s)
+                  -c, --config FILE      plight.conf of the daemon to flip (passed to the default flip commands)
+                  --flip-command S=CMD   flip: a state change: shell command CMD, after which the daemon serves
+                                         state S; repeat to cycle through several (default:
+                                         'disabled=plight [-c FILE] disable', 'enabled=plight [-c FILE] enable');
+                                         at the end the cycle is completed, so the node ends in the last state
+                  --flip-interval D      flip: pause between state changes (default %s)
+                  --json FILE            also write the figures as one JSON object to FILE
+                  --compare URL2         run against URL (A) and URL2 (B) in turns A B A B ..., print the medians
+                                         and A/B ratios; JSON then has "a", "b" and "ratio" objects
+                  --rounds N             --compare: rounds, at least 2 (default %d)
+                  -h, --help             this help
+
+                Durations: %s.
+                Latency is measured from the moment the request is written (keepalive, pipeline, flip), the
+                connect starts (close) or the check was scheduled (fleet). Status codes are answers, not errors
+                (plight answers 404 and 503 by design); errors are requests without an answer: connect
+                failures, resets, early closes, timeouts, unparsable answers. The flip scenario counts answers
+                showing a state older than the last change acknowledged before the request was sent (stale,
+                must be 0; exit status 1 otherwise).
+
+                Exit status: 0 done; 1 target unreachable or run failed (flip: stale answers); 2 bad usage.
+                """.formatted(scenarios, BenchOptions.DEFAULT_CONNECTIONS, BenchOptions.DEFAULT_DURATION,
+                BenchOptions.DEFAULT_WARMUP, BenchOptions.DEFAULT_PIPELINE, Report.fmt(BenchOptions.DEFAULT_RATE),
+                Runtime.getRuntime().availableProcessors(), BenchOptions.DEFAULT_TIMEOUT,
+                BenchOptions.DEFAULT_FLIP_INTERVAL, BenchOptions.DEFAULT_ROUNDS, Durations.VALID);
+    }
+}

@@ -1,0 +1,71 @@
+package plight.bench;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one scenario against one target, start to finish, and returns its figures. */
+final class LoadRunner {
+    private LoadRunner() {
+    }
+
+    /**
+     * @param flipper the state changer for the flip scenario (ignored otherwise); it is not closed here
+     * @param err     where warnings go
+     */
+    static Result run(Settings s, Target target, StateFlipper flipper, PrintStream err)
+            throws IOException, InterruptedException {
+        InetSocketAddress address = target.resolve();
+        Transport transport = Transport.select(s.transport());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(s.threads(),
+                new DefaultThreadFactory("plight-bench-io", true), transport.ioHandlerFactory());
+        StaleDetector detector = s.scenario() == Scenario.FLIP ? new StaleDetector() : null;
+        RunContext rc = new RunContext(s, target, address, group, transport, detector);
+        FlipDriver flips = null;
+        try {
+            switch (s.scenario()) {
+                case KEEPALIVE, PIPELINE, FLIP -> {
+                    PersistentLoad load = new PersistentLoad(rc, s.pipeline());
+                    int open = load.start();
+                    if (open < s.connections()) {
+                        err.println("plight-bench: warning: only " + open + " of " + s.connections()
+                                + " connections to " + target + " were open when the load started");
+                    }
+                    if (detector != null) {
+                        flips = new FlipDriver(flipper, detector, rc, s.flipIntervalNanos(), err);
+                        flips.start();
+                    }
+                    sleepUntil(rc.end());
+                    load.awaitDrained();
+                }
+                case CLOSE, FLEET -> {
+                    ProbeLoad load = new ProbeLoad(rc, s.scenario() == Scenario.FLEET);
+                    load.start();
+                    sleepUntil(rc.end());
+                    load.awaitDrained();
+                }
+                default -> throw new IllegalStateException(s.scenario().toString());
+            }
+        } finally {
+            rc.shutDown();
+            rc.channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            if (flips != null) {
+                flips.join(TimeUnit.SECONDS.toMillis(CommandFlipper.COMMAND_TIMEOUT_SECONDS + 5));
+            }
+        }
+        return Result.of(s, target, transport.name(), rc.allStats(),
+                flips == null ? null : flips.flips(), flips == null ? 0 : flips.failures());
+    }
+
+    private static void sleepUntil(long deadline) throws InterruptedException {
+        long wait;
+        while ((wait = deadline - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(wait, 100_000_000L));
+        }
+    }
+}

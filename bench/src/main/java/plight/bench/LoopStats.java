@@ -1,0 +1,32 @@
+package plight.bench;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one event-loop thread measured. Written only by that thread, read after the loops have stopped, so
+ * recording needs no synchronization.
+ */
+final class LoopStats {
+    /** Latencies above this (one hour, in microseconds) are recorded as this. */
+    static final long HIGHEST_US = 3_600_000_000L;
+
+    final Histogram latencyUs = new Histogram(HIGHEST_US, 3);
+    final long[] statusCounts = new long[600];
+    final long[] errors = new long[ErrorKind.values().length];
+    long stale;
+    long staleChecked;
+
+    void record(long latencyNanos, int status) {
+        long us = latencyNanos / 1000;
+        latencyUs.recordValue(us < 0 ? 0 : Math.min(us, HIGHEST_US));
+        statusCounts[status]++;
+    }
+
+    void error(ErrorKind kind) {
+        errors[kind.ordinal()]++;
+    }
+
+    void error(ErrorKind kind, int count) {
+        errors[kind.ordinal()] += count;
+    }
+}

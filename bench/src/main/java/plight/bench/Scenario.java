@@ -1,0 +1,43 @@
+package plight.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The load shapes plight-bench can generate. */
+enum Scenario {
+    KEEPALIVE("N persistent connections, closed loop: each sends its next request when the previous answer is in"),
+    CLOSE("a new connection per request (Connection: close), as HAProxy, F5 and Kubernetes probe; N concurrent"),
+    PIPELINE("N persistent connections with --pipeline requests in flight on each"),
+    FLEET("N simulated load balancers, each opening a new connection per check at --rate checks/s on a fixed"
+            + " schedule; latency counts from the scheduled time (no coordinated omission)"),
+    FLIP("keep-alive load while the state is flipped with --flip-command; counts stale responses (must be 0)");
+
+    final String description;
+
+    Scenario(String description) {
+        this.description = description;
+    }
+
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Scenario parse(String s) throws UsageException {
+        for (Scenario sc : values()) {
+            if (sc.id().equals(s)) {
+                return sc;
+            }
+        }
+        throw new UsageException("unknown scenario '" + s + "'; valid: " + names());
+    }
+
+    static String names() {
+        return Arrays.stream(values()).map(Scenario::id).collect(Collectors.joining(", "));
+    }
+
+    /** Whether each request uses its own connection. */
+    boolean oneConnectionPerRequest() {
+        return this == CLOSE || this == FLEET;
+    }
+}

@@ -1,0 +1,23 @@
+package plight.bench;
+
+/**
+ * Changes the daemon's state, for the flip scenario. Called from one thread, one call at a time.
+ *
+ * <p>Today this is {@link CommandFlipper} (runs {@code plight disable} / {@code plight enable}); once the daemon's
+ * control socket exists, an implementation talking to it directly can replace it without touching the load side.
+ */
+interface StateFlipper extends AutoCloseable {
+
+    /**
+     * Requests the next state change and returns once the daemon has acknowledged it.
+     *
+     * @return the name of the state that was acknowledged, as the probe port shows it in {@code X-Plight-State}
+     * @throws Exception when the change was not acknowledged
+     */
+    String flip() throws Exception;
+
+    /** Puts things back as they were before the first flip, where that is possible. */
+    @Override
+    default void close() throws Exception {
+    }
+}
