@@ -170,9 +170,27 @@ public final class BenchMain {
         }
     }
 
+    private static String wrap(String text, int width, String indent) {
+        StringBuilder sb = new StringBuilder();
+        int col = 0;
+        for (String word : text.split(" ")) {
+            if (col > 0 && col + 1 + word.length() > width) {
+                sb.append('\n').append(indent);
+                col = 0;
+            } else if (col > 0) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(word);
+            col += word.length();
+        }
+        return sb.toString();
+    }
+
     static String help() {
         String scenarios = String.join("\n", java.util.Arrays.stream(Scenario.values())
-                .map(sc -> String.format("  %-10s %s", sc.id(), sc.description)).toList());
+                .map(sc -> String.format("  %-10s %s", sc.id(), wrap(sc.description, 86, " ".repeat(13))))
+                .toList());
         return """
                 Usage: plight-bench <scenario> --url URL [options]
 
@@ -210,6 +228,14 @@ public final class BenchMain {
                 failures, resets, early closes, timeouts, unparsable answers. The flip scenario counts answers
                 showing a state older than the last change acknowledged before the request was sent (stale,
                 must be 0; exit status 1 otherwise).
+
+                JSON (--json): one object with scenario, requests, errors, rps, p50_us, p90_us, p99_us, p999_us,
+                max_us, stale (null except for flip), then details: url, connections, threads, transport,
+                duration_s, warmup_s, error_kinds, status (answers per status code); flip adds stale_checked,
+                flips, flip_errors. With --compare: {"scenario", "rounds", "a", "b", "ratio"}: "a" and "b" are
+                such objects holding the medians over the rounds (errors, stale, error_kinds and status are
+                sums) plus "runs" (each round's figures); "ratio" holds A/B for requests, errors, rps, the
+                latency keys and stale (null where B is 0 or the figure does not apply).
 
                 Exit status: 0 done; 1 target unreachable or run failed (flip: stale answers); 2 bad usage.
                 """.formatted(scenarios, BenchOptions.DEFAULT_CONNECTIONS, BenchOptions.DEFAULT_DURATION,

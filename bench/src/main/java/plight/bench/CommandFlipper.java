@@ -60,9 +60,9 @@ final class CommandFlipper implements StateFlipper {
     }
 
     /**
-     * {@code plight [-c FILE] disable}, then {@code plight [-c FILE] enable}. {@code plight} is
-     * {@code $PLIGHT_HOME/bin/plight} (or the {@code plight.home} system property, which the launcher sets)
-     * when that exists, else {@code plight} on the PATH.
+     * {@code plight [-c FILE] disable}, then {@code plight [-c FILE] enable}. {@code plight} is the one of this
+     * distribution ({@code bin/plight} next to the {@code lib/} this class was loaded from), else
+     * {@code $PLIGHT_HOME/bin/plight} (or the {@code plight.home} system property), else {@code plight} on the PATH.
      */
     static List<Step> defaultSteps(Path config) {
         String exe = plightExecutable();
@@ -81,6 +81,19 @@ final class CommandFlipper implements StateFlipper {
     }
 
     private static String plightExecutable() {
+        try {
+            Path jar = Path.of(CommandFlipper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path lib = jar.getParent();
+            if (lib != null && lib.getFileName() != null && lib.getFileName().toString().equals("lib")
+                    && lib.getParent() != null) {
+                Path exe = lib.getParent().resolve("bin").resolve("plight");
+                if (Files.isExecutable(exe)) {
+                    return exe.toString();
+                }
+            }
+        } catch (Exception e) {
+            // no code source (unusual class loader): fall back to the environment
+        }
         String home = System.getProperty("plight.home", System.getenv("PLIGHT_HOME"));
         if (home != null) {
             Path exe = Path.of(home, "bin", "plight");

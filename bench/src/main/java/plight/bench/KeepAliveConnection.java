@@ -32,8 +32,12 @@ final class KeepAliveConnection extends ChannelInboundHandlerAdapter implements 
     private int head;
     private int outstanding;
     private long now;
-    /** The server said it will close: send nothing more, and requests it drops are not errors. */
+    /**
+     * An answer said {@code Connection: close} (nginx does that every 1000 requests): send nothing more; the
+     * requests it leaves unanswered are not errors; the connection is replaced.
+     */
     private boolean serverClosing;
+    private long serverClosingSince;
     /** We close it at the end of the run. */
     private boolean closing;
     /** We close it after an error: {@link #failure} says which. */
@@ -109,6 +113,9 @@ final class KeepAliveConnection extends ChannelInboundHandlerAdapter implements 
             }
             now = System.nanoTime();
             parser.feed(buf, this);
+            if (serverClosing && outstanding > 0) {
+                ctx.close(); // no more answers will come on this connection
+            }
         } catch (HttpParseException e) {
             fail(ErrorKind.PARSE);
         } finally {
@@ -137,8 +144,9 @@ final class KeepAliveConnection extends ChannelInboundHandlerAdapter implements 
                 }
             }
         }
-        if (close) {
+        if (close && !serverClosing) {
             serverClosing = true;
+            serverClosingSince = now;
         }
     }
 
@@ -148,10 +156,18 @@ final class KeepAliveConnection extends ChannelInboundHandlerAdapter implements 
         ctx.fireChannelReadComplete();
     }
 
-    /** Watchdog: the oldest request has waited longer than the timeout. */
+    /**
+     * Watchdog: the oldest request has waited longer than the timeout; or the server announced a close it does
+     * not make.
+     */
     @Override
     public void run() {
-        if (outstanding > 0 && System.nanoTime() - sentAt[head] > rc.timeoutNanos) {
+        long t = System.nanoTime();
+        if (serverClosing) {
+            if (t - serverClosingSince > rc.timeoutNanos) {
+                ctx.close();
+            }
+        } else if (outstanding > 0 && t - sentAt[head] > rc.timeoutNanos) {
             fail(ErrorKind.TIMEOUT);
         }
     }
@@ -167,7 +183,7 @@ final class KeepAliveConnection extends ChannelInboundHandlerAdapter implements 
         }
         failed = true;
         failure = kind;
-        if (outstanding == 0 && rc.inWindow(System.nanoTime())) {
+        if (outstanding == 0 && !serverClosing && rc.inWindow(System.nanoTime())) {
             stats.error(kind); // e.g. an answer nobody asked for
         }
         ctx.close();
@@ -186,7 +202,7 @@ final class KeepAliveConnection extends ChannelInboundHandlerAdapter implements 
             now = System.nanoTime();
             parser.endOfInput(this); // a body delimited by the close is complete now
         }
-        if (outstanding > 0 && (failed || !serverClosing)) {
+        if (outstanding > 0 && !serverClosing) {
             int lost = 0;
             for (int i = 0, slot = head; i < outstanding; i++, slot = slot + 1 == depth ? 0 : slot + 1) {
                 if (rc.inWindow(sentAt[slot])) {

@@ -77,7 +77,7 @@ final class ProbeWorker extends ChannelInboundHandlerAdapter
         }
         long delay = when - System.nanoTime();
         if (delay <= 0) {
-            begin(when);
+            loop.execute(beginScheduled); // behind schedule: at once, but without recursion
         } else {
             loop.schedule(beginScheduled, delay, TimeUnit.NANOSECONDS);
         }

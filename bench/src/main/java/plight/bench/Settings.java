@@ -27,9 +27,4 @@ record Settings(Scenario scenario, Target url, Target compare, int connections, 
         return new Settings(scenario, target, compare, connections, durationNanos, warmupNanos, pipeline, rate,
                 threads, transport, timeoutNanos, config, flipSteps, flipIntervalNanos, json, rounds);
     }
-
-    Settings withTiming(long duration, long warmup) {
-        return new Settings(scenario, url, compare, connections, duration, warmup, pipeline, rate,
-                threads, transport, timeoutNanos, config, flipSteps, flipIntervalNanos, json, rounds);
-    }
 }

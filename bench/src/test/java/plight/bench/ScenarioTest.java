@@ -103,6 +103,18 @@ class ScenarioTest {
     }
 
     @Test
+    void serverClosingAfterSomeRequestsIsNotAnError() throws Exception {
+        try (TestServer nginxLike = new TestServer(() -> "enabled", 100)) {
+            for (String scenario : List.of("keepalive", "pipeline")) {
+                Run r = bench(scenario, "--url", nginxLike.url(), "--connections", "4", "--duration", "500ms",
+                        "--warmup", "0");
+                assertHealthy(r, scenario);
+                assertTrue(r.number("requests") > 100, "connections were replaced: " + r.describe());
+            }
+        }
+    }
+
+    @Test
     void keepaliveOnNio() throws Exception {
         Run r = bench("keepalive", "--url", enabled.url(), "--connections", "4", "--duration", "500ms",
                 "--warmup", "0", "--transport", "nio", "--threads", "1");

@@ -28,10 +28,22 @@ final class TestServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
     private final Supplier<String> state;
+    private final int closeAfter;
     final AtomicLong requests = new AtomicLong();
 
     TestServer(Supplier<String> state) throws InterruptedException {
+        this(state, 0);
+    }
+
+    /**
+     * @param closeAfter when &gt; 0, like nginx's {@code keepalive_requests}: the answer to a connection's
+     *                   request number {@code closeAfter} says {@code Connection: close}, then the server stops
+     *                   answering and half-closes (reading and discarding whatever else comes, as nginx's
+     *                   lingering close does)
+     */
+    TestServer(Supplier<String> state, int closeAfter) throws InterruptedException {
         this.state = state;
+        this.closeAfter = closeAfter;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -56,6 +68,7 @@ final class TestServer implements AutoCloseable {
         private final StringBuilder head = new StringBuilder();
         private ByteBuf pending;
         private boolean closing;
+        private int answered;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -66,7 +79,8 @@ final class TestServer implements AutoCloseable {
                     int n = head.length();
                     if (n >= 4 && head.charAt(n - 1) == '\n' && head.charAt(n - 2) == '\r'
                             && head.charAt(n - 3) == '\n' && head.charAt(n - 4) == '\r') {
-                        boolean close = head.toString().toLowerCase(Locale.ROOT).contains("connection: close");
+                        boolean close = head.toString().toLowerCase(Locale.ROOT).contains("connection: close")
+                                || ++answered == closeAfter;
                         head.setLength(0);
                         respond(ctx, close);
                     }
@@ -96,7 +110,14 @@ final class TestServer implements AutoCloseable {
                 closing = true;
                 ByteBuf out = pending;
                 pending = null;
-                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
+                    if (f.channel() instanceof SocketChannel sc) {
+                        sc.shutdownOutput().addListener(x -> sc.eventLoop().schedule(() -> sc.close(), 1,
+                                TimeUnit.SECONDS));
+                    } else {
+                        f.channel().close();
+                    }
+                });
             }
         }
 
