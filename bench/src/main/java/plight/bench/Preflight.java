@@ -30,6 +30,7 @@ final class Preflight {
         String[] answer = new String[1];
         ResponseParser.Listener listener = (status, state, close) ->
                 answer[0] = status + (state == null ? ", no X-Plight-State header" : ", X-Plight-State: " + state);
+        long deadline = System.nanoTime() + timeoutNanos;
         try (Socket socket = new Socket()) {
             socket.connect(address, timeoutMs);
             socket.setSoTimeout(timeoutMs);
@@ -37,6 +38,9 @@ final class Preflight {
             InputStream in = socket.getInputStream();
             byte[] buf = new byte[4096];
             while (answer[0] == null) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SocketTimeoutException(); // e.g. an endless body
+                }
                 int n = in.read(buf);
                 if (n < 0) {
                     if (!parser.endOfInput(listener)) {
