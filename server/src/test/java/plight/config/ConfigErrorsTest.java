@@ -1,0 +1,243 @@
+package plight.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every refused configuration names file, line and problem in one line ({@code FILE:LINE: problem}); nothing is
+ * half-loaded.
+ */
+class ConfigErrorsTest {
+    private static final String CLASSIC_STATES = String.join("\n",
+            "[priorities]",                        // 1
+            "states = enabled,disabled,offline",   // 2
+            "[enabled]",                           // 3
+            "code = 200",                          // 4
+            "message = OK",                        // 5
+            "[disabled]",                          // 6
+            "file = /var/lib/plight/node_disabled",// 7
+            "code = 404",                          // 8
+            "message = node is unavailable",       // 9
+            "[offline]",                           // 10
+            "file = /var/lib/plight/node_offline", // 11
+            "code = 503",                          // 12
+            "message = node is offline",           // 13
+            "");
+
+    @TempDir
+    Path dir;
+
+    private final ConfigLoader loader = new ConfigLoader(new Environment(Map.of(), 0), Path.of("/nonexistent/plight.conf"));
+
+    private Path write(String text) throws Exception {
+        Path file = dir.resolve("plight.conf");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Loads {@code text}, expects a refusal at {@code line} whose message contains every one of {@code words}. */
+    private ConfigException refused(String text, int line, String... words) throws Exception {
+        Path file = write(text);
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
+        assertEquals(file, e.file());
+        assertEquals(line, e.line(), e.getMessage());
+        String prefix = file + (line > 0 ? ":" + line : "") + ": ";
+        assertTrue(e.getMessage().startsWith(prefix), () -> "'" + e.getMessage() + "' should start with '" + prefix + "'");
+        assertEquals(prefix + e.problem(), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+        for (String w : words) {
+            assertTrue(e.problem().contains(w), () -> "'" + e.problem() + "' should mention '" + w + "'");
+        }
+        return e;
+    }
+
+    @Test
+    void theBaseConfigOfTheseTestsIsValid() throws Exception {
+        assertEquals(3, loader.loadFile(write(CLASSIC_STATES)).states().states().size());
+    }
+
+    @Test
+    void unknownStateInPriorities() throws Exception {
+        refused(CLASSIC_STATES.replace("states = enabled,disabled,offline", "states = enabled,disabled,offline,maintenance"),
+                2, "'maintenance'", "no [maintenance] section");
+    }
+
+    @Test
+    void sameStateTwiceInPriorities() throws Exception {
+        refused(CLASSIC_STATES.replace("states = enabled,disabled,offline", "states = enabled,disabled,disabled,offline"),
+                2, "'disabled' twice");
+    }
+
+    @Test
+    void emptyNameInPriorities() throws Exception {
+        refused(CLASSIC_STATES.replace("states = enabled,disabled,offline", "states = enabled,,offline"), 2, "empty name");
+    }
+
+    @Test
+    void twoDefaults() throws Exception {
+        refused(CLASSIC_STATES.replace("file = /var/lib/plight/node_disabled\n", ""),
+                6, "'enabled' (line 3)", "'disabled'", "both have no 'file'");
+    }
+
+    @Test
+    void noDefault() throws Exception {
+        refused(CLASSIC_STATES.replace("code = 200", "file = /var/lib/plight/node_enabled\ncode = 200"),
+                1, "no default state");
+    }
+
+    @Test
+    void missingCode() throws Exception {
+        refused(CLASSIC_STATES.replace("code = 404\n", ""), 6, "[disabled]", "no 'code'");
+    }
+
+    @Test
+    void code99() throws Exception {
+        refused(CLASSIC_STATES.replace("code = 404", "code = 99"), 8, "'code = 99'", "100-599");
+    }
+
+    @Test
+    void code600() throws Exception {
+        refused(CLASSIC_STATES.replace("code = 503", "code = 600"), 12, "'code = 600'", "100-599");
+    }
+
+    @Test
+    void codeBoundsAreAccepted() throws Exception {
+        Config c = loader.loadFile(write(CLASSIC_STATES.replace("code = 404", "code = 100").replace("code = 503", "code = 599")));
+        assertEquals(100, c.states().byName("disabled").orElseThrow().code());
+        assertEquals(599, c.states().byName("offline").orElseThrow().code());
+    }
+
+    @Test
+    void nonNumericCode() throws Exception {
+        refused(CLASSIC_STATES.replace("code = 404", "code = not found"), 8, "'code = not found'", "100-599");
+    }
+
+    @Test
+    void badDuration() throws Exception {
+        refused("[webserver]\nport = 10101\nidle_timeout = 5 parsecs\n" + CLASSIC_STATES, 3,
+                "idle_timeout", "unparsable duration '5 parsecs'");
+    }
+
+    @Test
+    void zeroDuration() throws Exception {
+        refused("[webserver]\nrequest_timeout = 0s\n" + CLASSIC_STATES, 2, "request_timeout", "longer than 0");
+    }
+
+    @Test
+    void duplicateKey() throws Exception {
+        refused("[webserver]\nport = 10101\nhost = ::\nport = 10102\n" + CLASSIC_STATES, 4,
+                "duplicate key 'port'", "first at line 2");
+    }
+
+    @Test
+    void duplicateKeyIgnoresCase() throws Exception {
+        refused("[webserver]\nport = 10101\nPORT = 10102\n", 3, "duplicate key 'PORT'", "first at line 2");
+    }
+
+    @Test
+    void duplicateSection() throws Exception {
+        refused(CLASSIC_STATES + "[enabled]\ncode = 204\n", 14, "duplicate section [enabled]", "first at line 3");
+    }
+
+    @Test
+    void unknownKeyInAFixedSection() throws Exception {
+        refused("[webserver]\nport = 10101\ncolour = blue\n", 3, "unknown key 'colour' in [webserver]", "port", "idle_timeout");
+    }
+
+    @Test
+    void unknownKeyInAState() throws Exception {
+        refused(CLASSIC_STATES.replace("file = /var/lib/plight/node_offline", "flie = /var/lib/plight/node_offline"),
+                11, "unknown key 'flie' in state [offline]", "header.NAME");
+    }
+
+    @Test
+    void portOutOfRange() throws Exception {
+        refused("[webserver]\nport = 70000\n", 2, "'port = 70000'", "0-65535");
+    }
+
+    @Test
+    void lineOutsideAnySection() throws Exception {
+        refused("port = 10101\n" + CLASSIC_STATES, 1, "outside of any [section]");
+    }
+
+    @Test
+    void lineThatIsNotKeyValue() throws Exception {
+        refused("[webserver]\njust some words\n", 2, "expected 'key = value'");
+    }
+
+    @Test
+    void malformedSectionHeader() throws Exception {
+        refused("[webserver\nport = 1\n", 1, "malformed section header");
+    }
+
+    @Test
+    void twoStatesSharingAFile() throws Exception {
+        refused(CLASSIC_STATES.replace("file = /var/lib/plight/node_offline", "file = /var/lib/plight/node_disabled"),
+                10, "same file", "'disabled'");
+    }
+
+    @Test
+    void badLogLevel() throws Exception {
+        refused("[logging]\nloglevel = LOUD\n", 2, "loglevel 'LOUD'");
+    }
+
+    @Test
+    void controlCharacterInAMessage() throws Exception {
+        refused(CLASSIC_STATES.replace("message = OK", "message = O\u0001K"), 5, "control character");
+    }
+
+    @Test
+    void noSuchFile() throws Exception {
+        Path missing = dir.resolve("missing.conf");
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(missing));
+        assertEquals(0, e.line());
+        assertEquals(missing + ": cannot read the configuration: no such file", e.getMessage());
+    }
+
+    /** A path that cannot be read even by root: a directory. */
+    @Test
+    void directoryInsteadOfAFile() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("plight.conf.d"));
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(sub));
+        assertEquals(0, e.line());
+        assertTrue(e.getMessage().startsWith(sub + ": cannot read the configuration: "), e.getMessage());
+        assertTrue(e.getMessage().toLowerCase().contains("directory"), e.getMessage());
+    }
+
+    /** Mode 000: refused for a plain user. Root reads it anyway, so this variant only runs when not root. */
+    @Test
+    void unreadableFile() throws Exception {
+        assumeFalse(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "root reads mode-000 files");
+        Path file = write(CLASSIC_STATES);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
+        assertEquals(file + ": cannot read the configuration: permission denied", e.getMessage());
+    }
+
+    @Test
+    void notUtf8() throws Exception {
+        Path file = dir.resolve("plight.conf");
+        byte[] latin1 = "[enabled]\ncode = 200\nmessage = d\u00e9sactiv\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(file, latin1);
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.problem().contains("not valid UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void utf8MessagesAreFine() throws Exception {
+        Config c = loader.loadFile(write(CLASSIC_STATES.replace("message = node is offline", "message = nœud hors ligne")));
+        assertEquals("nœud hors ligne", c.states().byName("offline").orElseThrow().message());
+    }
+}

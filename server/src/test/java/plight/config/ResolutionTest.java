@@ -1,0 +1,157 @@
+package plight.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import plight.state.State;
+
+/** Which configuration is used ({@code -c} &gt; {@code $PLIGHT_CONF} &gt; system file &gt; built-in), and the built-in defaults. */
+class ResolutionTest {
+    @TempDir
+    Path dir;
+
+    private Path explicit;
+    private Path fromEnv;
+    private Path system;
+
+    @BeforeEach
+    void files() throws Exception {
+        explicit = Files.writeString(dir.resolve("explicit.conf"), "[webserver]\nport = 1001\n");
+        fromEnv = Files.writeString(dir.resolve("env.conf"), "[webserver]\nport = 1002\n");
+        system = Files.writeString(dir.resolve("system.conf"), "[webserver]\nport = 1003\n");
+    }
+
+    private static Environment root(Map<String, String> vars) {
+        return new Environment(vars, 0);
+    }
+
+    @Test
+    void explicitFileWinsOverEverything() throws Exception {
+        ConfigLoader l = new ConfigLoader(root(Map.of("PLIGHT_CONF", fromEnv.toString())), system);
+        assertEquals(Optional.of(explicit), l.resolve(explicit));
+        Config c = l.load(explicit);
+        assertEquals(1001, c.web().port());
+        assertEquals(explicit, c.source());
+    }
+
+    @Test
+    void environmentWinsOverTheSystemFile() throws Exception {
+        ConfigLoader l = new ConfigLoader(root(Map.of("PLIGHT_CONF", fromEnv.toString())), system);
+        assertEquals(Optional.of(fromEnv), l.resolve(null));
+        assertEquals(1002, l.load(null).web().port());
+    }
+
+    @Test
+    void systemFileWhenItExists() throws Exception {
+        ConfigLoader l = new ConfigLoader(root(Map.of()), system);
+        assertEquals(Optional.of(system), l.resolve(null));
+        assertEquals(1003, l.load(null).web().port());
+    }
+
+    @Test
+    void emptyPlightConfIsUnset() throws Exception {
+        ConfigLoader l = new ConfigLoader(root(Map.of("PLIGHT_CONF", "")), system);
+        assertEquals(1003, l.load(null).web().port());
+    }
+
+    @Test
+    void builtInDefaultsWhenNothingExists() throws Exception {
+        ConfigLoader l = new ConfigLoader(root(Map.of()), dir.resolve("absent.conf"));
+        assertEquals(Optional.empty(), l.resolve(null));
+        Config c = l.load(null);
+        assertNull(c.source());
+        assertEquals("built-in defaults", c.describeSource());
+        assertEquals(10101, c.web().port());
+        assertEquals(List.of("0.0.0.0"), c.web().hosts());
+        assertEquals(List.of("enabled", "disabled", "offline"), c.states().states().stream().map(State::name).toList());
+        assertEquals(List.of("enable", "disable", "offline"), c.states().verbs());
+        assertEquals(List.of(200, 404, 503), c.states().states().stream().map(State::code).toList());
+        assertEquals(List.of("up ready", "up drain", "down # node is offline"),
+                c.states().states().stream().map(State::agentLine).toList());
+        assertEquals(List.of(), c.warnings());
+    }
+
+    /** A file named by -c or $PLIGHT_CONF that does not exist is an error, never a silent fall-back. */
+    @Test
+    void namedButMissingFileIsAnError() {
+        Path missing = dir.resolve("missing.conf");
+        ConfigLoader viaEnv = new ConfigLoader(root(Map.of("PLIGHT_CONF", missing.toString())), system);
+        ConfigException e = assertThrows(ConfigException.class, () -> viaEnv.load(null));
+        assertEquals(missing, e.file());
+        assertTrue(e.getMessage().startsWith(missing + ": "), e.getMessage());
+        ConfigLoader plain = new ConfigLoader(root(Map.of()), system);
+        assertEquals(missing, assertThrows(ConfigException.class, () -> plain.load(missing)).file());
+    }
+
+    @Test
+    void rootDefaults() {
+        Config c = new ConfigLoader(root(Map.of("HOME", dir.toString(), "XDG_RUNTIME_DIR", dir.toString())), dir.resolve("absent"))
+                .defaults();
+        assertEquals(Path.of("/var/lib/plight/node_disabled"), c.states().byName("disabled").orElseThrow().file());
+        assertEquals(Path.of("/var/lib/plight/node_offline"), c.states().byName("offline").orElseThrow().file());
+        assertEquals(Path.of("/run/plight/control.sock"), c.control().socket());
+        assertEquals(0660, c.control().mode());
+        assertEquals("plight", c.control().group());
+        assertEquals(Path.of("/run/plight/plight.pid"), c.pidFile());
+        assertEquals(Path.of("/var/log/plight/access.log"), c.web().accessLog().file());
+        assertEquals(Path.of("/var/log/plight/plight.log"), c.appLog().file());
+    }
+
+    @Test
+    void plainUserDefaultsUnderHomeAndRuntimeDir() {
+        Path home = dir.resolve("home");
+        Path run = dir.resolve("run");
+        Config c = new ConfigLoader(new Environment(Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", run.toString()), 1000),
+                dir.resolve("absent")).defaults();
+        Path state = home.resolve(".local/state/plight");
+        assertEquals(state.resolve("node_disabled"), c.states().byName("disabled").orElseThrow().file());
+        assertEquals(state.resolve("node_offline"), c.states().byName("offline").orElseThrow().file());
+        assertTrue(c.control().socket().startsWith(run), c.control().socket().toString());
+        assertEquals(run.resolve("plight/control.sock"), c.control().socket());
+        assertTrue(c.pidFile().startsWith(run), c.pidFile().toString());
+        assertNull(c.control().group(), "a plain user's socket keeps the user's own group");
+        assertTrue(c.web().accessLog().file().startsWith(home), c.web().accessLog().file().toString());
+        assertTrue(c.appLog().file().startsWith(home), c.appLog().file().toString());
+    }
+
+    @Test
+    void plainUserWithXdgStateHome() {
+        Path xdg = dir.resolve("xdg-state");
+        Config c = new ConfigLoader(new Environment(Map.of("HOME", dir.resolve("home").toString(), "XDG_STATE_HOME", xdg.toString(),
+                "XDG_RUNTIME_DIR", dir.resolve("run").toString()), 1000), dir.resolve("absent")).defaults();
+        assertEquals(xdg.resolve("plight/node_disabled"), c.states().byName("disabled").orElseThrow().file());
+    }
+
+    @Test
+    void plainUserWithoutRuntimeDirUsesTmpPerUid() {
+        Config c = new ConfigLoader(new Environment(Map.of("HOME", dir.toString()), 1234), dir.resolve("absent")).defaults();
+        assertEquals(Path.of("/tmp/plight-1234/control.sock"), c.control().socket());
+        assertEquals(Path.of("/tmp/plight-1234/plight.pid"), c.pidFile());
+    }
+
+    @Test
+    void emptyXdgVariablesAreUnset() {
+        Config c = new ConfigLoader(new Environment(Map.of("HOME", dir.toString(), "XDG_STATE_HOME", "", "XDG_RUNTIME_DIR", ""), 1234),
+                dir.resolve("absent")).defaults();
+        assertEquals(dir.resolve(".local/state/plight/node_offline"), c.states().byName("offline").orElseThrow().file());
+        assertEquals(Path.of("/tmp/plight-1234/control.sock"), c.control().socket());
+    }
+
+    @Test
+    void theDefaultsOfAPlainUserApplyToAFileThatLeavesThemOut() throws Exception {
+        Path conf = Files.writeString(dir.resolve("p.conf"), "[webserver]\nport = 10199\n");
+        Config c = new ConfigLoader(new Environment(Map.of("HOME", dir.toString()), 1000), dir.resolve("absent")).loadFile(conf);
+        assertEquals(10199, c.web().port());
+        assertEquals(dir.resolve(".local/state/plight/node_disabled"), c.states().byName("disabled").orElseThrow().file());
+    }
+}
