@@ -1,0 +1,430 @@
+package plight.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import plight.config.Environment;
+import plight.state.Marker;
+
+/** The CLI in process, on the original plight.conf with its paths in a temporary directory, no daemon running. */
+class MainTest {
+    /** The original plight's file, as SPEC quotes it; {@code @DIR@} stands for the test's directory. */
+    static final String ORIGINAL = String.join("\n",
+            "[webserver]",
+            "host = 0.0.0.0            ; comma-separated list allowed, IPv6 literals too",
+            "port = 10101",
+            "user = plight             ; used by the service files, not by the JVM",
+            "group = plight",
+            "logfile = @DIR@/log/access.log",
+            "loglevel = INFO           ; OFF turns the access log off",
+            "filesize = 1024000        ; bytes before rotation",
+            "rotationcount = 10",
+            "[logging]                 ; application log, same four keys",
+            "logfile = @DIR@/log/plight.log",
+            "loglevel = INFO",
+            "filesize = 1024000",
+            "rotationcount = 10",
+            "[priorities]",
+            "states = enabled,disabled,offline     ; lowest to highest priority",
+            "[enabled]                 ; exactly one state has no file: the default state",
+            "code = 200",
+            "message = OK",
+            "[disabled]",
+            "file = @DIR@/state/node_disabled",
+            "code = 404",
+            "message = node is unavailable",
+            "command = disable         ; optional CLI verb: enabled, disabled, offline keep the original's",
+            "                          ; enable, disable, offline; any other state defaults to its own name",
+            "[offline]",
+            "file = @DIR@/state/node_offline",
+            "code = 503",
+            "message = node is offline",
+            "");
+
+    static final String LIST_STATES = "State: enabled [default]\nCode: 200\nMessage: OK\n\n"
+            + "State: disabled\nCode: 404\nMessage: node is unavailable\n\n"
+            + "State: offline\nCode: 503\nMessage: node is offline\n\n";
+
+    @TempDir
+    Path dir;
+
+    private Path conf;
+    private Path stateDir;
+    private Environment env;
+
+    record Result(ExitCode code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        conf = write("plight.conf", ORIGINAL);
+        stateDir = dir.resolve("state");
+        // A plain user whose runtime directory (control socket, pidfile) is in the test's directory: no daemon there.
+        env = new Environment(Map.of("HOME", dir.resolve("home").toString(), "XDG_RUNTIME_DIR", dir.resolve("run").toString()), 1000);
+    }
+
+    private Path write(String name, String text) throws Exception {
+        return Files.writeString(dir.resolve(name), text.replace("@DIR@", dir.toString()), StandardCharsets.UTF_8);
+    }
+
+    private Result run(Environment environment, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExitCode code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new Main(environment, o, e).run(args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Result cli(String... args) {
+        String[] withConf = new String[args.length + 2];
+        withConf[0] = "-c";
+        withConf[1] = conf.toString();
+        System.arraycopy(args, 0, withConf, 2, args.length);
+        return run(env, withConf);
+    }
+
+    private static void assertExit(ExitCode expected, Result r) {
+        assertEquals(expected, r.code(), r::toString);
+    }
+
+    private String currentState() throws Exception {
+        if (Files.exists(stateDir.resolve("node_offline"))) return "offline";
+        if (Files.exists(stateDir.resolve("node_disabled"))) return "disabled";
+        return "enabled";
+    }
+
+    @Test
+    void listStatesByteForByte() {
+        Result r = cli("list-states");
+        assertExit(ExitCode.OK, r);
+        assertEquals(LIST_STATES, r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void statusOfTheDefaultStateWhileNotRunning() {
+        Result r = cli("status");
+        assertExit(ExitCode.OK, r);
+        assertEquals("WARNING: plight is not running\nState: enabled\nCode: 200\nMessage: OK\n", r.out());
+    }
+
+    @Test
+    void disableWithReasonAndTtlThenStatus() throws Exception {
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Result set = cli("disable", "--reason", "x", "--ttl", "1h");
+        Instant after = Instant.now();
+        assertExit(ExitCode.OK, set);
+        assertEquals("", set.out());
+        assertTrue(set.err().startsWith("WARNING: plight is not running"), set.err());
+        assertTrue(Files.exists(stateDir.resolve("node_disabled")), "the marker is written while no daemon runs");
+
+        Result r = cli("status");
+        assertExit(ExitCode.OK, r);
+        Matcher m = Pattern.compile("WARNING: plight is not running\nState: disabled\nCode: 404\nMessage: node is unavailable\n"
+                + "Since: (\\S+)\nBy: (.+ \\(uid \\d+, pid \\d+\\))\nReason: x\nExpires: (\\S+)\n").matcher(r.out());
+        assertTrue(m.matches(), r.out());
+        Instant since = Instant.parse(m.group(1));
+        Instant expires = Instant.parse(m.group(3));
+        assertFalse(since.isBefore(before) || since.isAfter(after), since + " not within the command's run");
+        assertEquals(Duration.ofHours(1), Duration.between(since, expires));
+
+        Marker onDisk = Marker.parse(Files.readString(stateDir.resolve("node_disabled")));
+        assertEquals(new Marker(since, m.group(2), "x", expires), onDisk);
+    }
+
+    @Test
+    void optionsWithEqualsSigns() throws Exception {
+        assertExit(ExitCode.OK, cli("offline", "--reason=cable cut", "--ttl=30m"));
+        Marker m = Marker.parse(Files.readString(stateDir.resolve("node_offline")));
+        assertEquals("cable cut", m.reason());
+        assertEquals(Duration.ofMinutes(30), Duration.between(m.since(), m.expires()));
+    }
+
+    @Test
+    void statusJson() throws Exception {
+        Result r = cli("status", "--json");
+        assertExit(ExitCode.OK, r);
+        assertEquals("{\"running\":false,\"state\":\"enabled\",\"code\":200,\"message\":\"OK\",\"default\":true,"
+                + "\"since\":null,\"by\":null,\"reason\":null,\"expires\":null}\n", r.out());
+
+        assertExit(ExitCode.OK, cli("offline", "--reason", "say \"hi\" \\ bye"));
+        Marker m = Marker.parse(Files.readString(stateDir.resolve("node_offline")));
+        r = cli("status", "--json");
+        assertExit(ExitCode.OK, r);
+        assertEquals("{\"running\":false,\"state\":\"offline\",\"code\":503,\"message\":\"node is offline\",\"default\":false,"
+                + "\"since\":\"" + m.since() + "\",\"by\":\"" + m.by() + "\",\"reason\":\"say \\\"hi\\\" \\\\ bye\",\"expires\":null}\n",
+                r.out());
+    }
+
+    @Test
+    void everyVerbAndStateName() throws Exception {
+        for (List<String> step : List.of(List.of("disable", "disabled"), List.of("offline", "offline"), List.of("enable", "enabled"),
+                List.of("disabled", "disabled"), List.of("enabled", "enabled"), List.of("offline", "offline"))) {
+            Result r = cli(step.get(0));
+            assertExit(ExitCode.OK, r);
+            assertEquals(step.get(1), currentState(), step.get(0));
+            assertTrue(r.err().contains("WARNING: plight is not running"), r.err());
+        }
+    }
+
+    @Test
+    void enableRemovesTheMarkers() throws Exception {
+        assertExit(ExitCode.OK, cli("offline"));
+        assertExit(ExitCode.OK, cli("enable"));
+        assertFalse(Files.exists(stateDir.resolve("node_offline")));
+        assertFalse(Files.exists(stateDir.resolve("node_disabled")));
+        assertTrue(cli("status").out().contains("State: enabled\n"));
+    }
+
+    @Test
+    void statusReadsMarkersTouchedByHand() throws Exception {
+        Files.createDirectories(stateDir);
+        Files.createFile(stateDir.resolve("node_offline"));
+        Result r = cli("status");
+        assertEquals("WARNING: plight is not running\nState: offline\nCode: 503\nMessage: node is offline\n", r.out());
+    }
+
+    // --- usage: exit 2 ---------------------------------------------------------------------------------------
+
+    @Test
+    void unknownCommandListsTheValidOnes() {
+        Result r = cli("bogus");
+        assertExit(ExitCode.USAGE, r);
+        assertEquals(2, r.code().status());
+        assertTrue(r.err().contains("unknown command 'bogus'"), r.err());
+        for (String valid : List.of("start", "stop", "status", "list-states", "enable", "disable", "offline", "version")) {
+            assertTrue(r.err().contains(valid), valid + " missing from " + r.err());
+        }
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void unknownOption() {
+        Result r = cli("status", "--bogus");
+        assertExit(ExitCode.USAGE, r);
+        assertTrue(r.err().contains("--bogus"), r.err());
+        assertTrue(r.err().contains("--json"), "the valid options are listed: " + r.err());
+
+        r = cli("disable", "--colour", "blue");
+        assertExit(ExitCode.USAGE, r);
+        assertTrue(r.err().contains("--colour"), r.err());
+        assertTrue(r.err().contains("--reason") && r.err().contains("--ttl"), r.err());
+        assertEquals("enabled", assertDoesNotChange());
+    }
+
+    private String assertDoesNotChange() {
+        assertFalse(Files.exists(stateDir.resolve("node_disabled")));
+        assertFalse(Files.exists(stateDir.resolve("node_offline")));
+        return "enabled";
+    }
+
+    @Test
+    void optionWithoutItsValue() {
+        Result r = cli("disable", "--reason");
+        assertExit(ExitCode.USAGE, r);
+        assertTrue(r.err().contains("--reason"), r.err());
+        assertDoesNotChange();
+    }
+
+    @Test
+    void badTtl() {
+        for (String bad : List.of("5 parsecs", "parsecs", "-1h", "0", "0s")) {
+            Result r = cli("disable", "--ttl", bad);
+            assertExit(ExitCode.USAGE, r);
+            assertTrue(r.err().contains("--ttl"), r.err());
+        }
+        assertDoesNotChange();
+    }
+
+    @Test
+    void ttlOnTheDefaultState() {
+        Result r = cli("enable", "--ttl", "1h");
+        assertExit(ExitCode.USAGE, r);
+        assertTrue(r.err().contains("default state 'enabled'"), r.err());
+    }
+
+    @Test
+    void reasonWithAControlCharacter() {
+        Result r = cli("disable", "--reason", "two\nlines");
+        assertExit(ExitCode.USAGE, r);
+        assertDoesNotChange();
+    }
+
+    @Test
+    void noCommand() {
+        Result r = cli();
+        assertExit(ExitCode.USAGE, r);
+        assertTrue(r.err().contains("Usage: plight"), r.err());
+    }
+
+    @Test
+    void configOptionWithoutAFile() {
+        assertExit(ExitCode.USAGE, run(env, "-c"));
+    }
+
+    @Test
+    void unexpectedArgument() {
+        Result r = cli("status", "extra");
+        assertExit(ExitCode.USAGE, r);
+        assertTrue(r.err().contains("extra"), r.err());
+    }
+
+    // --- help ------------------------------------------------------------------------------------------------
+
+    @Test
+    void helpListsEveryCommand() {
+        Result r = cli("--help");
+        assertExit(ExitCode.OK, r);
+        assertTrue(r.out().startsWith("Usage: plight [-c FILE] <command> [options]\n"), r.out());
+        for (String cmd : List.of("start", "stop", "status", "list-states", "enable", "disable", "offline", "version")) {
+            assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(cmd) + " ").matcher(r.out()).find(), cmd + " missing from\n" + r.out());
+        }
+    }
+
+    @Test
+    void commandHelp() {
+        Result r = cli("disable", "--help");
+        assertExit(ExitCode.OK, r);
+        assertTrue(r.out().contains("--reason") && r.out().contains("--ttl"), r.out());
+        r = cli("status", "--help");
+        assertExit(ExitCode.OK, r);
+        assertTrue(r.out().contains("--json"), r.out());
+        assertDoesNotChange();
+    }
+
+    @Test
+    void customVerbsFromTheConfig() throws Exception {
+        conf = write("custom.conf", "[priorities]\nstates = enabled,draining,maintenance,offline\n"
+                + "[enabled]\ncode = 200\nmessage = OK\n"
+                + "[draining]\nfile = @DIR@/state/node_draining\ncode = 200\nmessage = draining\ncommand = drain\n"
+                + "[maintenance]\nfile = @DIR@/state/node_maintenance\ncode = 503\nmessage = under maintenance\n"
+                + "[offline]\nfile = @DIR@/state/node_offline\ncode = 503\nmessage = node is offline\n");
+        Result help = cli("--help");
+        assertExit(ExitCode.OK, help);
+        for (String verb : List.of("enable", "drain", "maintenance", "offline")) {
+            assertTrue(Pattern.compile("(?m)^  " + verb + " ").matcher(help.out()).find(), verb + " missing from\n" + help.out());
+        }
+        assertFalse(help.out().contains("  disable "), help.out());
+
+        assertExit(ExitCode.OK, cli("drain", "--reason", "deploy"));
+        assertTrue(cli("status").out().contains("State: draining\nCode: 200\nMessage: draining\n"));
+        assertExit(ExitCode.OK, cli("maintenance"));
+        assertTrue(cli("status").out().contains("State: maintenance\n"));
+        assertExit(ExitCode.OK, cli("draining"));
+        assertTrue(cli("status").out().contains("State: draining\n"));
+
+        Result old = cli("disable");
+        assertExit(ExitCode.USAGE, old);
+        assertTrue(old.err().contains("drain"), old.err());
+
+        assertEquals("State: enabled [default]\nCode: 200\nMessage: OK\n\nState: draining\nCode: 200\nMessage: draining\n\n"
+                + "State: maintenance\nCode: 503\nMessage: under maintenance\n\nState: offline\nCode: 503\nMessage: node is offline\n\n",
+                cli("list-states").out());
+    }
+
+    // --- configuration: exit 78 ------------------------------------------------------------------------------
+
+    @Test
+    void badConfigNamesFileAndLine() throws Exception {
+        conf = write("bad.conf", ORIGINAL.replace("code = 503", "code = 600"));
+        for (String cmd : List.of("status", "list-states", "disable", "--help")) {
+            Result r = cli(cmd);
+            assertExit(ExitCode.BAD_CONFIG, r);
+            assertEquals(78, r.code().status());
+            assertTrue(r.err().startsWith("plight: " + conf + ":28: "), r.err());
+            assertTrue(r.err().contains("600"), r.err());
+            assertEquals(1, r.err().split("\n").length, "one line: " + r.err());
+        }
+        assertDoesNotChange();
+    }
+
+    @Test
+    void missingConfigFile() {
+        conf = dir.resolve("nope.conf");
+        Result r = cli("status");
+        assertExit(ExitCode.BAD_CONFIG, r);
+        assertTrue(r.err().contains(conf.toString()), r.err());
+    }
+
+    @Test
+    void configFromTheEnvironment() {
+        Map<String, String> vars = new HashMap<>(env.variables());
+        vars.put("PLIGHT_CONF", conf.toString());
+        Result r = run(new Environment(vars, env.uid()), "list-states");
+        assertExit(ExitCode.OK, r);
+        assertEquals(LIST_STATES, r.out());
+    }
+
+    @Test
+    void configOptionWithEquals() {
+        Result r = run(env, "--config=" + conf, "list-states");
+        assertExit(ExitCode.OK, r);
+        assertEquals(LIST_STATES, r.out());
+    }
+
+    // --- the daemon is not running: exit 3 for what only it can do --------------------------------------------
+
+    @Test
+    void stopWithoutADaemon() {
+        Result r = cli("stop");
+        assertExit(ExitCode.NOT_RUNNING, r);
+        assertEquals(3, r.code().status());
+        assertTrue(r.err().contains("not running"), r.err());
+    }
+
+    @Test
+    void reloadAndStatsWithoutADaemon() {
+        assertExit(ExitCode.NOT_RUNNING, cli("reload"));
+        assertExit(ExitCode.NOT_RUNNING, cli("stats"));
+    }
+
+    // --- could not persist: exit 1 ---------------------------------------------------------------------------
+
+    @Test
+    void unwritableStateDirectory() throws Exception {
+        assertExit(ExitCode.OK, cli("disable", "--reason", "before"));
+        try (ReadOnlyDir ro = ReadOnlyDir.of(stateDir)) {
+            Result r = cli("offline", "--reason", "after");
+            assertExit(ExitCode.FAILED, r);
+            assertEquals(1, r.code().status());
+            assertTrue(r.err().contains(ro.expectedReason()), r.err());
+            assertTrue(r.err().contains("offline"), r.err());
+            Result status = cli("status");
+            assertTrue(status.out().contains("State: disabled\n") && status.out().contains("Reason: before\n"), status.out());
+        }
+    }
+
+    // --- version ---------------------------------------------------------------------------------------------
+
+    @Test
+    void version() {
+        for (Result r : List.of(run(env, "version"), run(env, "--version"), cli("version"))) {
+            assertExit(ExitCode.OK, r);
+            assertTrue(r.out().matches("plight \\S+\n"), r.out());
+        }
+    }
+}

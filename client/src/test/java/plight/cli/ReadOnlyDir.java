@@ -1,0 +1,64 @@
+package plight.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Makes a directory refuse new and removed entries while open. Root ignores permission bits, so as root the
+ * directory is made immutable ({@code chattr +i}, undone on close); otherwise it is made {@code r-xr-xr-x}.
+ * Aborts the test (skipped) when neither works here.
+ */
+final class ReadOnlyDir implements AutoCloseable {
+    private final Path dir;
+    private final boolean immutable;
+
+    private ReadOnlyDir(Path dir, boolean immutable) {
+        this.dir = dir;
+        this.immutable = immutable;
+    }
+
+    static boolean runningAsRoot() throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0;
+    }
+
+    static ReadOnlyDir of(Path dir) throws IOException, InterruptedException {
+        if (runningAsRoot()) {
+            Assumptions.assumeTrue(chattr("+i", dir) == 0, "chattr +i is not available here (as root, chmod does not stop writes)");
+            return new ReadOnlyDir(dir, true);
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        return new ReadOnlyDir(dir, false);
+    }
+
+    /** The operating system's words for the refusal. */
+    String expectedReason() {
+        return immutable ? "Operation not permitted" : "permission denied";
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (immutable) {
+            if (chattr("-i", dir) != 0) throw new IOException("chattr -i " + dir + " failed");
+        } else {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    private static int chattr(String flag, Path dir) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException noChattr) {
+            return -1;
+        }
+    }
+}
