@@ -9,6 +9,7 @@ final class Arguments {
     private Arguments() {
     }
 
+    @Parameters(separators = "=")
     static final class Global {
         @Parameter(names = {"-c", "--config"}, description = "Configuration file (default: $PLIGHT_CONF, else /etc/plight/plight.conf, else built-in defaults)")
         String config;

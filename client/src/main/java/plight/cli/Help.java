@@ -8,7 +8,10 @@ final class Help {
     }
 
     static String overview(Map<String, String> descriptions) {
-        int width = descriptions.keySet().stream().mapToInt(String::length).max().orElse(0);
+        int width = 0;
+        for (String name : descriptions.keySet()) {
+            width = Math.max(width, name.length());
+        }
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: plight [-c FILE] <command> [options]\n\n");
         sb.append("Options:\n");
@@ -16,8 +19,9 @@ final class Help {
         sb.append("                      else built-in defaults)\n");
         sb.append("  -h, --help          this help; 'plight <command> --help' for a command's options\n\n");
         sb.append("Commands:\n");
-        descriptions.forEach((name, text) ->
-                sb.append("  ").append(name).append(" ".repeat(width - name.length() + 2)).append(text).append('\n'));
+        for (Map.Entry<String, String> e : descriptions.entrySet()) {
+            sb.append("  ").append(e.getKey()).append(" ".repeat(width - e.getKey().length() + 2)).append(e.getValue()).append('\n');
+        }
         return sb.toString();
     }
 }

@@ -53,41 +53,55 @@ public final class Main {
             return ExitCode.OK;
         }
         Config config = loadConfig(args);
-        Arguments.Global global = new Arguments.Global();
-        Map<String, Object> commands = new LinkedHashMap<>();
+        // Commands are described without JCommander; only the one being run is handed to it, since JCommander
+        // reflects over every command object it is given and that dominates the CLI's start-up time.
         Map<String, String> descriptions = new LinkedHashMap<>();
+        Map<String, String> aliases = new LinkedHashMap<>();
         Map<String, State> verbs = new LinkedHashMap<>();
-        JCommander.Builder builder = JCommander.newBuilder().programName("plight").addObject(global);
-        addCommand(builder, commands, descriptions, "start", new Arguments.Plain(), "run the daemon in the foreground");
-        addCommand(builder, commands, descriptions, "stop", new Arguments.Plain(), "stop the running daemon");
-        addCommand(builder, commands, descriptions, "status", new Arguments.Status(), "show the current state [--json]");
-        addCommand(builder, commands, descriptions, "list-states", new Arguments.Plain(), "list the configured states");
-        addCommand(builder, commands, descriptions, "reload", new Arguments.Plain(), "make the running daemon re-read its configuration");
-        addCommand(builder, commands, descriptions, "stats", new Arguments.Status(), "probes served, connections, probe sources [--json]");
+        descriptions.put("start", "run the daemon in the foreground");
+        descriptions.put("stop", "stop the running daemon");
+        descriptions.put("status", "show the current state [--json]");
+        descriptions.put("list-states", "list the configured states");
+        descriptions.put("reload", "make the running daemon re-read its configuration");
+        descriptions.put("stats", "probes served, connections, probe sources [--json]");
         for (State s : config.states().states()) {
-            Arguments.Verb verb = new Arguments.Verb();
             verbs.put(s.verb(), s);
-            String description = "set the state '" + s.name() + "' (" + s.code() + " " + s.message() + ")"
-                    + (s.isDefault() ? ", the default" : "") + " [--reason TEXT] [--ttl DURATION]";
-            if (s.name().equals(s.verb())) {
-                addCommand(builder, commands, descriptions, s.verb(), verb, description);
+            descriptions.put(s.verb(), "set the state '" + s.name() + "' (" + s.code() + " " + s.message() + ")"
+                    + (s.isDefault() ? ", the default" : "") + " [--reason TEXT] [--ttl DURATION]");
+            if (!s.name().equals(s.verb())) aliases.put(s.name(), s.verb());
+        }
+        descriptions.put("version", "print the version");
+
+        int at = commandIndex(args);
+        String word = at < 0 ? null : args[at].toLowerCase(java.util.Locale.ROOT);
+        if (word != null && !word.equals(args[at])) {
+            // Verbs are case-insensitive, as in the original (which lower-cased them).
+            args = args.clone();
+            args[at] = word;
+        }
+        String command = word == null ? null : aliases.getOrDefault(word, word);
+        if (command != null && !descriptions.containsKey(command)) {
+            throw new CliException(ExitCode.USAGE, "unknown command '" + word + "' (valid: "
+                    + String.join(", ", descriptions.keySet()) + ")");
+        }
+        Arguments.Global global = new Arguments.Global();
+        Object options = command == null ? null
+                : verbs.containsKey(command) ? new Arguments.Verb()
+                : command.equals("status") || command.equals("stats") ? new Arguments.Status()
+                : new Arguments.Plain();
+        JCommander.Builder builder = JCommander.newBuilder().programName("plight").addObject(global);
+        if (command != null) {
+            if (word.equals(command)) {
+                builder.addCommand(command, options);
             } else {
-                commands.put(s.verb(), verb);
-                descriptions.put(s.verb(), description);
-                builder.addCommand(s.verb(), verb, s.name());
+                builder.addCommand(command, options, word);
             }
         }
-        addCommand(builder, commands, descriptions, "version", new Arguments.Plain(), "print the version");
         JCommander jc = builder.build();
-        String command = firstCommandWord(args);
-        if (command != null && jc.findCommandByAlias(command) == null) {
-            throw new CliException(ExitCode.USAGE, "unknown command '" + command + "' (valid: "
-                    + String.join(", ", commands.keySet()) + ")");
-        }
         try {
             jc.parse(args);
         } catch (ParameterException e) {
-            throw new CliException(ExitCode.USAGE, usageProblem(e, jc, command));
+            throw new CliException(ExitCode.USAGE, usageProblem(e, jc, word));
         }
         String parsed = jc.getParsedCommand();
         if (global.help || parsed == null) {
@@ -95,7 +109,6 @@ public final class Main {
             to.print(Help.overview(descriptions));
             return global.help ? ExitCode.OK : ExitCode.USAGE;
         }
-        Object options = commands.get(parsed);
         if (isHelp(options)) {
             StringBuilder sb = new StringBuilder();
             jc.getUsageFormatter().usage(parsed, sb);
@@ -115,8 +128,8 @@ public final class Main {
         }
         Optional<ControlClient> client = ControlClient.connect(config.control().socket(), DaemonNode.TIMEOUT);
         try {
-            Node node = client.<Node>map(DaemonNode::new)
-                    .orElseGet(() -> new StoreNode(new StateStore(config.states()), caller(), false));
+            Node node = client.isPresent() ? new DaemonNode(client.get())
+                    : new StoreNode(new StateStore(config.states()), caller(), false);
             Commands run = new Commands(config, node, out, err);
             State target = verbs.get(parsed);
             if (target != null) {
@@ -131,15 +144,8 @@ public final class Main {
                 default -> throw new IllegalStateException("command without a handler: " + parsed);
             };
         } finally {
-            client.ifPresent(ControlClient::close);
+            if (client.isPresent()) client.get().close();
         }
-    }
-
-    private static void addCommand(JCommander.Builder builder, Map<String, Object> commands, Map<String, String> descriptions,
-                                   String name, Object options, String description) {
-        builder.addCommand(name, options);
-        commands.put(name, options);
-        descriptions.put(name, description);
     }
 
     /** JCommander's messages name its internals ("main parameter"); say which option is wrong and what is valid. */
@@ -179,17 +185,17 @@ public final class Main {
         }
     }
 
-    /** The first word that is neither an option nor an option's value: the command. */
-    private static String firstCommandWord(String[] args) {
+    /** Where the first word that is neither an option nor an option's value, the command, stands; -1 if none. */
+    private static int commandIndex(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-c") || a.equals("--config")) {
                 i++;
             } else if (!a.startsWith("-")) {
-                return a;
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     private static boolean isHelp(Object options) {
@@ -201,7 +207,9 @@ public final class Main {
 
     private static String reason(String reason) throws CliException {
         if (reason == null) return null;
-        if (reason.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c >= 0x20 && c != 0x7f) continue;
             throw new CliException(ExitCode.USAGE, "--reason must be one line of text without control characters");
         }
         if (reason.length() > 1024) {

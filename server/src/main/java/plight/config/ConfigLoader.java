@@ -157,8 +157,10 @@ public final class ConfigLoader {
                 names = List.of("enabled", "disabled", "offline");
             } else {
                 checkKeys(priorities.get(), Set.of("states"));
-                IniFile.Entry e = priorities.get().get("states").orElseThrow(() ->
-                        new ConfigException(file, priorities.get().line(), "[priorities] has no 'states' (e.g. states = enabled,disabled,offline)"));
+                IniFile.Entry e = priorities.get().get("states").orElse(null);
+                if (e == null) {
+                    throw new ConfigException(file, priorities.get().line(), "[priorities] has no 'states' (e.g. states = enabled,disabled,offline)");
+                }
                 names = new ArrayList<>();
                 for (String raw : e.value().split(",")) {
                     String name = raw.strip();
@@ -184,7 +186,7 @@ public final class ConfigLoader {
             for (int priority = 0; priority < names.size(); priority++) {
                 String name = names.get(priority);
                 State s = state(name, priority, stateDir, priorities.isPresent() ? nameLines.get(name) : 0);
-                int line = ini.section(name).map(IniFile.Section::line).orElse(0);
+                int line = sectionLine(name);
                 if (s.isDefault()) {
                     if (defaultState != null) {
                         throw new ConfigException(file, line, "states '" + defaultState.name() + "' (line " + defaultLine + ") and '"
@@ -207,12 +209,12 @@ public final class ConfigLoader {
             for (State s : states) {
                 String owner = verbOwner.get(s.name());
                 if (owner != null && !owner.equals(s.name())) {
-                    throw new ConfigException(file, ini.section(owner).map(IniFile.Section::line).orElse(0),
+                    throw new ConfigException(file, sectionLine(owner),
                             "state '" + owner + "' has the command '" + s.name() + "', which is the name of another state");
                 }
             }
             if (defaultState == null) {
-                throw new ConfigException(file, priorities.map(IniFile.Section::line).orElse(0),
+                throw new ConfigException(file, sectionLine("priorities"),
                         "no default state: exactly one state must have no 'file'");
             }
             return new StateTable(states);
@@ -247,13 +249,12 @@ public final class ConfigLoader {
                             + "] (valid: file, code, message, command, agent, header.NAME)");
                 }
             }
-            IniFile.Entry codeEntry = s.get("code").orElseThrow(() ->
-                    new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 100-599)"));
-            int code = parseInt(codeEntry, 100, 599, "an HTTP status code 100-599");
-            String message = s.get("message").map(e -> e.value()).orElse(name);
-            if (s.get("message").isPresent()) {
-                message = printable(s.get("message").get(), "message");
+            IniFile.Entry codeEntry = s.get("code").orElse(null);
+            if (codeEntry == null) {
+                throw new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 100-599)");
             }
+            int code = parseInt(codeEntry, 100, 599, "an HTTP status code 100-599");
+            String message = s.get("message").isPresent() ? printable(s.get("message").get(), "message") : name;
             Path stateFile = null;
             Optional<IniFile.Entry> fileEntry = s.get("file");
             if (fileEntry.isPresent()) {
@@ -273,7 +274,7 @@ public final class ConfigLoader {
                 }
             }
             if (RESERVED_COMMANDS.contains(verb)) {
-                throw new ConfigException(file, command.map(IniFile.Entry::line).orElse(s.line()), "state [" + name + "] would take the command '"
+                throw new ConfigException(file, command.isPresent() ? command.get().line() : s.line(), "state [" + name + "] would take the command '"
                         + verb + "', which is a built-in command; set 'command' to another word");
             }
             String agentLine = s.get("agent").isPresent()
@@ -329,7 +330,7 @@ public final class ConfigLoader {
             for (String h : e.get().value().split(",")) {
                 String host = h.strip();
                 if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-                if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+                if (host.isEmpty() || host.indexOf(' ') >= 0 || host.indexOf('\t') >= 0) {
                     throw new ConfigException(file, e.get().line(), "host '" + e.get().value()
                             + "' is not a comma-separated list of addresses (e.g. 0.0.0.0, ::)");
                 }
@@ -339,7 +340,8 @@ public final class ConfigLoader {
         }
 
         private String string(IniFile.Section s, String key, String dflt) {
-            return s.get(key).map(IniFile.Entry::value).filter(v -> !v.isEmpty()).orElse(dflt);
+            Optional<IniFile.Entry> e = s.get(key);
+            return e.isPresent() && !e.get().value().isEmpty() ? e.get().value() : dflt;
         }
 
         private Path path(IniFile.Section s, String key, Path dflt) throws ConfigException {
@@ -409,6 +411,11 @@ public final class ConfigLoader {
             if (p.isAbsolute() || file == null) return p.toAbsolutePath().normalize();
             Path dir = file.toAbsolutePath().getParent();
             return dir.resolve(p).normalize();
+        }
+
+        private int sectionLine(String name) {
+            Optional<IniFile.Section> s = ini.section(name);
+            return s.isPresent() ? s.get().line() : 0;
         }
 
         private String where(int line) {

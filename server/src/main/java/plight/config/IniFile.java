@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * The INI dialect of the original plight.conf (Python's ConfigParser): {@code [section]} headers,
  * {@code key = value} or {@code key: value}, keys case-insensitive, full-line comments starting with {@code #}
- * or {@code ;}, and inline comments after whitespace followed by {@code ;} or {@code #}. Every entry keeps its
+ * or {@code ;}, and inline comments after whitespace followed by {@code ;} (a {@code #} inside a value is
+ * kept: agent lines use it). Every entry keeps its
  * line number so that validation errors can point at it. Duplicate sections and keys are errors.
  */
 public final class IniFile {
@@ -114,7 +115,7 @@ public final class IniFile {
         }
         for (int i = 1; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            if ((c == ';' || c == '#') && Character.isWhitespace(raw.charAt(i - 1))) {
+            if (c == ';' && Character.isWhitespace(raw.charAt(i - 1))) {
                 return raw.substring(0, i);
             }
         }

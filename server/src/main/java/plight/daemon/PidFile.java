@@ -37,7 +37,11 @@ public final class PidFile implements AutoCloseable {
         try {
             // A CLI probing runningPid holds a shared lock for a moment; retry briefly before calling it a daemon.
             for (int attempt = 0; attempt < 5 && lock == null; attempt++) {
-                lock = ch.tryLock();
+                try {
+                    lock = ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+                    break;
+                }
                 if (lock == null) {
                     Thread.sleep(10);
                 }
@@ -65,7 +69,12 @@ public final class PidFile implements AutoCloseable {
     public static OptionalLong runningPid(Path path) {
         if (!Files.exists(path)) return OptionalLong.empty();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+            FileLock probe;
+            try {
+                probe = ch.tryLock(0, Long.MAX_VALUE, true);
+            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+                probe = null;
+            }
             if (probe != null) {
                 probe.release();
                 return OptionalLong.empty();

@@ -32,14 +32,24 @@ public record Marker(Instant since, String by, String reason, Instant expires) {
     public String format() {
         StringBuilder sb = new StringBuilder();
         if (since != null) sb.append("since=").append(since).append('\n');
-        if (by != null) sb.append("by=").append(by).append('\n');
-        if (reason != null) sb.append("reason=").append(reason).append('\n');
+        if (by != null) sb.append("by=").append(oneLine(by)).append('\n');
+        if (reason != null) sb.append("reason=").append(oneLine(reason)).append('\n');
         if (expires != null) sb.append("expires=").append(expires).append('\n');
         return sb.toString();
     }
 
     public boolean expiredAt(Instant now) {
         return expires != null && !now.isBefore(expires);
+    }
+
+    /** A value is one line: a line break in it must not start another {@code key=value}. */
+    private static String oneLine(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return sb.toString();
     }
 
     private static Instant instant(String text) {

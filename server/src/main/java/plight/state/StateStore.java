@@ -36,14 +36,22 @@ public final class StateStore {
     private final StepListener steps;
 
     public StateStore(StateTable table) {
-        this(table, step -> { });
+        this(table, null);
     }
 
     StateStore(StateTable table, StepListener steps) {
         this.table = table;
         this.steps = steps;
-        Path firstMarker = table.states().stream().filter(s -> !s.isDefault()).map(State::file).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no state has a marker file"));
+        Path firstMarker = null;
+        for (State s : table.states()) {
+            if (!s.isDefault()) {
+                firstMarker = s.file();
+                break;
+            }
+        }
+        if (firstMarker == null) {
+            throw new IllegalArgumentException("no state has a marker file");
+        }
         this.lockFile = firstMarker.resolveSibling(".plight.lock");
     }
 
@@ -86,7 +94,7 @@ public final class StateStore {
                 try {
                     if (Files.deleteIfExists(other.file())) {
                         touchedDirs.add(other.file().getParent());
-                        steps.afterStep("remove " + other.name());
+                        step("remove " + other.name());
                     }
                 } catch (IOException e) {
                     throw failure("cannot remove " + other.file() + " (the node is now '" + read().state().name() + "')", e);
@@ -95,7 +103,7 @@ public final class StateStore {
             for (Path dir : touchedDirs) {
                 syncDirectory(dir);
             }
-            steps.afterStep("sync removals");
+            step("sync removals");
         } catch (StoreException e) {
             throw e;
         } catch (IOException e) {
@@ -117,11 +125,11 @@ public final class StateStore {
                 }
                 ch.force(true);
             }
-            steps.afterStep("write " + tmp.getFileName());
+            step("write " + tmp.getFileName());
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            steps.afterStep("rename " + file.getFileName());
+            step("rename " + file.getFileName());
             syncDirectory(dir);
-            steps.afterStep("sync " + dir);
+            step("sync " + dir);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -130,6 +138,10 @@ public final class StateStore {
             }
             throw failure("cannot write " + file, e);
         }
+    }
+
+    private void step(String name) throws IOException {
+        if (steps != null) steps.afterStep(name);
     }
 
     private static void syncDirectory(Path dir) throws StoreException {

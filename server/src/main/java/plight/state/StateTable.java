@@ -61,11 +61,18 @@ public final class StateTable {
     }
 
     public Optional<State> byName(String name) {
-        return byPriority.stream().filter(s -> s.name().equals(name)).findFirst();
+        for (State s : byPriority) {
+            if (s.name().equals(name)) return Optional.of(s);
+        }
+        return Optional.empty();
     }
 
     /** The verbs, in priority order, for help and error messages. */
     public List<String> verbs() {
-        return byPriority.stream().map(State::verb).toList();
+        List<String> verbs = new ArrayList<>(byPriority.size());
+        for (State s : byPriority) {
+            verbs.add(s.verb());
+        }
+        return verbs;
     }
 }

@@ -1,0 +1,21 @@
+package plight.probe;
+
+/** The answers to requests that are not probes. Every one of them closes the connection. */
+enum Failure {
+    BAD_REQUEST(400, "Bad Request", null),
+    METHOD_NOT_ALLOWED(405, "Method Not Allowed", "Allow: GET, HEAD, OPTIONS"),
+    REQUEST_TIMEOUT(408, "Request Timeout", null),
+    URI_TOO_LONG(414, "URI Too Long", null),
+    HEADERS_TOO_LARGE(431, "Request Header Fields Too Large", null);
+
+    final int code;
+    final String reason;
+    /** A header line this status needs (without line ending), or {@code null}. */
+    final String extraHeader;
+
+    Failure(int code, String reason, String extraHeader) {
+        this.code = code;
+        this.reason = reason;
+        this.extraHeader = extraHeader;
+    }
+}

@@ -1,0 +1,152 @@
+package plight.probe;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import plight.config.WebSettings;
+
+/**
+ * The probe port: listens on every configured host and answers probes from {@link LiveResponses}.
+ * Owns its event loops; also re-renders the responses once a second so their {@code Date} stays current.
+ */
+public final class ProbeServer implements AutoCloseable {
+    /** Far above typical defaults: a fleet's probes can arrive in bursts of new connections. */
+    private static final int BACKLOG = 4096;
+    /** How long {@link #close} lets queued answers drain, then how long the event loops get to stop. */
+    private static final long DRAIN_MILLIS = 500;
+    private static final long SHUTDOWN_MILLIS = 500;
+
+    private final WebSettings web;
+    private final LiveResponses responses;
+    private final Transport transport;
+    private final ConnectionGate gate;
+    private final List<Channel> listening = new ArrayList<>();
+    private EventLoopGroup group;
+    private volatile ScheduledFuture<?> tick;
+    private volatile boolean closed;
+
+    public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog) {
+        this(web, responses, listener, accessLog, Transport.best());
+    }
+
+    ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
+                Transport transport) {
+        this.web = web;
+        this.responses = responses;
+        this.transport = transport;
+        ProbeSetup setup = new ProbeSetup(responses, listener, accessLog, web.requestTimeout(), web.idleTimeout());
+        this.gate = new ConnectionGate(setup, web.maxConnections());
+    }
+
+    /**
+     * Binds every host of {@code [webserver] host} on {@code port} and starts answering.
+     *
+     * @throws BindException naming the address when one cannot be bound; nothing stays bound then
+     */
+    public synchronized void start() throws IOException {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        group = new MultiThreadIoEventLoopGroup(Math.max(1, web.threads()), new DefaultThreadFactory("plight-probe"),
+                transport.ioHandlerFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Lets a request line followed by end of input still be answered.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(gate);
+        for (String host : web.hosts()) {
+            InetSocketAddress address = new InetSocketAddress(unbracket(host), web.port());
+            ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                close();
+                BindException e = new BindException("cannot listen on " + host + " port " + web.port() + ": "
+                        + bound.cause().getMessage());
+                e.initCause(bound.cause());
+                throw e;
+            }
+            listening.add(bound.channel());
+        }
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        if (closed) {
+            return;
+        }
+        // Just after the next second begins, so the Date header changes when the second does.
+        long delay = 1001 - System.currentTimeMillis() % 1000;
+        tick = group.next().schedule(() -> {
+            responses.tick();
+            scheduleTick();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** The addresses actually bound, in {@code host} order; with port 0 each has its own ephemeral port. */
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (Channel ch : listening) {
+            addresses.add((InetSocketAddress) ch.localAddress());
+        }
+        return addresses;
+    }
+
+    /** Probe connections open right now. */
+    public int openConnections() {
+        return gate.open();
+    }
+
+    /** The open probe connections; tests look inside them. */
+    io.netty.channel.group.ChannelGroup connections() {
+        return gate.channels();
+    }
+
+    /** {@code epoll} or {@code nio}, for the start-up log. */
+    public String transportName() {
+        return transport.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Stops accepting, gives answers already queued a moment to reach their clients, then closes every
+     * connection and stops the event loops. Returns within about a second.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed || group == null) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        ScheduledFuture<?> t = tick;
+        if (t != null) {
+            t.cancel(false);
+        }
+        for (Channel ch : listening) {
+            ch.close().awaitUninterruptibly();
+        }
+        gate.channels().writeAndFlush(Unpooled.EMPTY_BUFFER).awaitUninterruptibly(DRAIN_MILLIS);
+        gate.channels().close().awaitUninterruptibly(DRAIN_MILLIS);
+        group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_MILLIS * 2);
+    }
+
+    private static String unbracket(String host) {
+        String h = host.strip();
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+}
