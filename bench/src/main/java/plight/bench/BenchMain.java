@@ -71,7 +71,8 @@ public final class BenchMain {
 
     private static int execute(Settings s, PrintStream out, PrintStream err, StateFlipper override)
             throws IOException, InterruptedException {
-        err.println(PROGRAM + ": " + s.url() + " answers " + Preflight.check(s.url(), s.timeoutNanos()));
+        Preflight.Answer first = Preflight.check(s.url(), s.timeoutNanos());
+        err.println(PROGRAM + ": " + s.url() + " answers " + first);
         if (s.compare() != null) {
             err.println(PROGRAM + ": " + s.compare() + " answers " + Preflight.check(s.compare(), s.timeoutNanos()));
         }
@@ -82,6 +83,13 @@ public final class BenchMain {
                 flipper = override;
             } else {
                 CommandFlipper cf = new CommandFlipper(s.flipSteps());
+                String finalState = cf.steps().get(cf.steps().size() - 1).state();
+                if (first.state() != null && !first.state().equals(finalState)) {
+                    // the cycle would leave the node in another state than the operator left it in
+                    throw new IOException("the node is in state '" + first.state() + "' but the flip cycle ends in '"
+                            + finalState + "'; not touching it (bring it to '" + finalState
+                            + "' first, or give --flip-command steps that end in '" + first.state() + "')");
+                }
                 flipper = cf;
                 err.println(PROGRAM + ": flipping with " + String.join(", then ",
                         cf.steps().stream().map(st -> "'" + st.display() + "' (" + st.state() + ")").toList())
@@ -206,14 +214,16 @@ public final class BenchMain {
                   --warmup D             load before measuring, not recorded (default %s)
                   --pipeline N           pipeline: requests in flight per connection (default %d)
                   --rate R               fleet: checks per second per load balancer, may be fractional (default %s)
-                  --threads N            event-loop threads (default: one per core, here %d)
+                  --threads N            event-loop threads (default: one per core, here %d; when the server
+                                         runs on the same small machine, fewer may load it harder)
                   --transport T          auto, epoll or nio (default auto: epoll when available)
                   --timeout D            a connect or request not answered within D is an error (default %s)
                   -c, --config FILE      plight.conf of the daemon to flip (passed to the default flip commands)
                   --flip-command S=CMD   flip: a state change: shell command CMD, after which the daemon serves
                                          state S; repeat to cycle through several (default:
                                          'disabled=plight [-c FILE] disable', 'enabled=plight [-c FILE] enable');
-                                         at the end the cycle is completed, so the node ends in the last state
+                                         at the end the cycle is completed, so the node ends in the last state;
+                                         refused when the node is not in that state to begin with
                   --flip-interval D      flip: pause between state changes (default %s)
                   --json FILE            also write the figures as one JSON object to FILE
                   --compare URL2         run against URL (A) and URL2 (B) in turns A B A B ..., print the medians

@@ -14,11 +14,19 @@ final class Preflight {
     private Preflight() {
     }
 
+    /** The answer: status code and {@code X-Plight-State} (null when absent). */
+    record Answer(int status, String state) {
+        @Override
+        public String toString() {
+            return status + (state == null ? ", no X-Plight-State header" : ", X-Plight-State: " + state);
+        }
+    }
+
     /**
-     * @return a short description of the answer, e.g. {@code 200, X-Plight-State: enabled}
+     * @return the answer
      * @throws IOException with a message fit for the user when the target cannot be reached or does not speak HTTP
      */
-    static String check(Target target, long timeoutNanos) throws IOException {
+    static Answer check(Target target, long timeoutNanos) throws IOException {
         int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000));
         InetSocketAddress address;
         try {
@@ -27,9 +35,8 @@ final class Preflight {
             throw new IOException("cannot reach " + target + ": unknown host " + target.host);
         }
         ResponseParser parser = new ResponseParser();
-        String[] answer = new String[1];
-        ResponseParser.Listener listener = (status, state, close) ->
-                answer[0] = status + (state == null ? ", no X-Plight-State header" : ", X-Plight-State: " + state);
+        Answer[] answer = new Answer[1];
+        ResponseParser.Listener listener = (status, state, close) -> answer[0] = new Answer(status, state);
         long deadline = System.nanoTime() + timeoutNanos;
         try (Socket socket = new Socket()) {
             socket.connect(address, timeoutMs);

@@ -165,6 +165,21 @@ class ScenarioTest {
     }
 
     @Test
+    void flipRefusesToLeaveTheNodeInAnotherStateThanItFoundIt() throws Exception {
+        Path marker = dir.resolve("node_disabled");
+        Files.createFile(marker);
+        try (TestServer server = new TestServer(() -> Files.exists(marker) ? "disabled" : "enabled")) {
+            Run r = bench("flip", "--url", server.url(), "--duration", "1s",
+                    "--flip-command", "disabled=touch '" + marker + "'",
+                    "--flip-command", "enabled=rm -f '" + marker + "'");
+            assertEquals(1, r.status(), r.describe());
+            assertTrue(r.err().contains("the node is in state 'disabled' but the flip cycle ends in 'enabled'"),
+                    r.describe());
+            assertTrue(Files.exists(marker), "untouched");
+        }
+    }
+
+    @Test
     void flipCountsStaleAnswers() throws Exception {
         // a daemon that acknowledges a change but serves it only 200 ms later
         AtomicReference<String> state = new AtomicReference<>("enabled");
