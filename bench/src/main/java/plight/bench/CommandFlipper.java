@@ -51,6 +51,7 @@ final class CommandFlipper implements StateFlipper {
     private final List<Step> steps;
     private int next;
     private int flips;
+    private boolean closed;
 
     CommandFlipper(List<Step> steps) {
         if (steps.isEmpty()) {
@@ -114,6 +115,13 @@ final class CommandFlipper implements StateFlipper {
 
     @Override
     public synchronized String flip() throws IOException, InterruptedException {
+        if (closed) {
+            throw new IOException("state restored, no more flips"); // e.g. the exit hook ran on Ctrl-C
+        }
+        return step();
+    }
+
+    private String step() throws IOException, InterruptedException {
         Step step = steps.get(next);
         next = (next + 1) % steps.size();
         run(step);
@@ -124,8 +132,9 @@ final class CommandFlipper implements StateFlipper {
     /** Completes the cycle, so that the node ends in the last step's state. */
     @Override
     public synchronized void close() throws IOException, InterruptedException {
+        closed = true;
         while (next != 0) {
-            flip();
+            step();
         }
     }
 

@@ -27,6 +27,8 @@ class CommandFlipperTest {
         assertEquals(List.of("disable", "enable", "disable", "enable"), Files.readAllLines(log));
         f.close(); // nothing left to do
         assertEquals(4, Files.readAllLines(log).size());
+        assertThrows(IOException.class, f::flip, "no flips after the state was restored");
+        assertEquals(4, Files.readAllLines(log).size());
     }
 
     @Test
