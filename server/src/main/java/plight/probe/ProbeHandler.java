@@ -26,6 +26,14 @@ import java.net.InetSocketAddress;
  * from timestamps, so a busy connection costs no timer operations per request.
  */
 final class ProbeHandler extends ChannelInboundHandlerAdapter {
+    /** User event that ends the connection gracefully: flush the answers, shut our side, let the client close. */
+    static final Object STOP = new Object() {
+        @Override
+        public String toString() {
+            return "ProbeHandler.STOP";
+        }
+    };
+
     private static final long NONE = Long.MIN_VALUE;
 
     private final ProbeSetup setup;
@@ -109,6 +117,10 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
             } else {
                 drain();
                 flushIfPending();
+            }
+        } else if (evt == STOP) {
+            if (!closing) {
+                closeAfterWrites(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER), true);
             }
         } else if (!(evt instanceof ChannelInputShutdownReadComplete)) {
             ctx.fireUserEventTriggered(evt);

@@ -1,7 +1,6 @@
 package plight.probe;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -122,8 +121,9 @@ public final class ProbeServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, gives answers already queued a moment to reach their clients, then closes every
-     * connection and stops the event loops. Returns within about a second.
+     * Stops accepting; on every connection, sends the answers already made, then our end of output; waits a
+     * moment for clients to close, then closes what is left and stops the event loops. Returns within about
+     * a second.
      */
     @Override
     public synchronized void close() {
@@ -139,8 +139,11 @@ public final class ProbeServer implements AutoCloseable {
         for (Channel ch : listening) {
             ch.close().awaitUninterruptibly();
         }
-        gate.channels().writeAndFlush(Unpooled.EMPTY_BUFFER).awaitUninterruptibly(DRAIN_MILLIS);
-        gate.channels().close().awaitUninterruptibly(DRAIN_MILLIS);
+        for (Channel ch : gate.channels()) {
+            ch.pipeline().fireUserEventTriggered(ProbeHandler.STOP);
+        }
+        // Most clients close their side at our FIN; the event loops' shutdown closes the rest.
+        gate.channels().newCloseFuture().awaitUninterruptibly(DRAIN_MILLIS);
         group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_MILLIS * 2);
     }
