@@ -1,0 +1,92 @@
+package plight.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A probe handler on an in-memory channel with frozen time, fed byte chunks exactly as given (a real
+ * socket may merge them). Its allocator counts every byte it hands out, so a buffer the handler forgets to
+ * release shows up as memory still in use when the channel is finished.
+ */
+final class EmbeddedProbe implements AutoCloseable {
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
+    final LiveResponses live;
+    final EmbeddedChannel channel;
+    private boolean direct;
+
+    EmbeddedProbe(LiveResponses live) {
+        this(live, ProbeListener.NONE, AccessLog.OFF);
+    }
+
+    EmbeddedProbe(LiveResponses live, ProbeListener listener, AccessLog accessLog) {
+        this.live = live;
+        channel = new EmbeddedChannel(new ProbeHandler(
+                new ProbeSetup(live, listener, accessLog, REQUEST_TIMEOUT, IDLE_TIMEOUT)));
+        channel.config().setAllocator(alloc);
+        channel.freezeTime();
+    }
+
+    /** Delivers one read; alternates heap and direct buffers like different transports would. */
+    EmbeddedProbe write(byte[] bytes, int from, int to) {
+        if (from == to) {
+            return this;
+        }
+        direct = !direct;
+        ByteBuf buf = direct ? alloc.directBuffer(to - from) : alloc.heapBuffer(to - from);
+        buf.writeBytes(bytes, from, to - from);
+        channel.writeInbound(buf);
+        return this;
+    }
+
+    EmbeddedProbe write(byte[] bytes) {
+        return write(bytes, 0, bytes.length);
+    }
+
+    /** The peer's end of input, as the transport reports it with half-closure allowed. */
+    EmbeddedProbe endOfInput() {
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        channel.runPendingTasks();
+        channel.checkException();
+        return this;
+    }
+
+    EmbeddedProbe advance(Duration d) {
+        channel.advanceTimeBy(d.toNanos(), TimeUnit.NANOSECONDS);
+        channel.runPendingTasks();
+        channel.runScheduledPendingTasks();
+        channel.checkException();
+        return this;
+    }
+
+    /** Everything written so far, in order. */
+    byte[] output() {
+        channel.runPendingTasks();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            buf.release();
+            out.writeBytes(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    /** Finishes the channel and checks that every buffer that went through it was released. */
+    @Override
+    public void close() {
+        channel.finishAndReleaseAll();
+        channel.checkException();
+        assertEquals(0, alloc.metric().usedHeapMemory(), "heap bytes not released");
+        assertEquals(0, alloc.metric().usedDirectMemory(), "direct bytes not released");
+    }
+}

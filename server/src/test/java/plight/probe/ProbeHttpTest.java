@@ -1,0 +1,407 @@
+package plight.probe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** SPEC "Probe port (HTTP)", line by line, over real sockets. Limits and timeouts are in {@link ProbeLimitsTest}. */
+class ProbeHttpTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Response probe(String request, boolean head) throws IOException {
+        try (Client c = server.connect()) {
+            return c.send(request).read(head);
+        }
+    }
+
+    // "Every GET, HEAD and OPTIONS, on any path and query, is answered with the current state"
+    @ParameterizedTest
+    @CsvSource({
+        "GET, /", "GET, /health?check=1&x=%20", "GET, *", "GET, http://lb.example/status", "GET, /a/b/../c;p?q#f",
+        "OPTIONS, *", "OPTIONS, /", "OPTIONS, /any/path?with=query",
+    })
+    void getAndOptionsAnswerWithTheStateAndItsBody(String method, String target) throws IOException {
+        Response r = probe(method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false);
+        assertEquals("HTTP/1.1", r.version());
+        assertEquals(200, r.code());
+        assertEquals("OK", r.reason());
+        assertEquals("OK\n", r.bodyText());
+        assertEquals("enabled", r.header("X-Plight-State"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/health?check=1", "*", "/über/ünïcödé?ä=ö"})
+    void headAnswersWithoutBodyButWithTheGetLength(String target) throws IOException {
+        try (Client c = server.connect()) {
+            // A following GET on the same connection shows that no body bytes were sent for HEAD.
+            c.send(("HEAD " + target + " HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            Response head = c.read(true);
+            Response get = c.read(false);
+            assertEquals(200, head.code());
+            assertEquals(0, head.body().length);
+            assertEquals("3", head.header("Content-Length"));
+            assertEquals(200, get.code());
+            assertEquals("OK\n", get.bodyText());
+        }
+    }
+
+    // "Headers: Server, Date, Content-Type, Content-Length, Cache-Control, X-Plight-State, the state's extra headers"
+    @Test
+    void headersAreTheContractsAndOnlyThose() throws IOException {
+        Response r = probe("GET / HTTP/1.1\r\n\r\n", false);
+        assertEquals(List.of("server", "date", "content-type", "content-length", "cache-control", "x-plight-state"),
+                r.headerNames());
+        assertEquals("plight", r.header("Server"));
+        assertEquals("text/plain; charset=utf-8", r.header("Content-Type"));
+        assertEquals("no-store", r.header("Cache-Control"));
+        assertEquals(String.valueOf(r.body().length), r.header("Content-Length"));
+        Instant date = ZonedDateTime.parse(r.header("Date"), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        assertTrue(Duration.between(date, Instant.now()).abs().getSeconds() <= 2, "Date is now: " + r.header("Date"));
+        assertTrue(r.header("Date").matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"),
+                "IMF-fixdate: " + r.header("Date"));
+    }
+
+    @Test
+    void stateCodeMessageAndExtraHeadersAreServed() throws IOException {
+        server.live.show(TestStates.OFFLINE);
+        try {
+            Response r = probe("GET / HTTP/1.1\r\n\r\n", false);
+            assertEquals(503, r.code());
+            assertEquals("node is offline", r.reason());
+            assertEquals("node is offline\n", r.bodyText());
+            assertEquals("offline", r.header("X-Plight-State"));
+            assertEquals("true", r.header("x-envoy-immediate-health-check-fail"));
+            assertEquals("two words", r.header("X-Extra"));
+        } finally {
+            server.live.show(TestStates.ENABLED);
+        }
+    }
+
+    @Test
+    void messageIsSentAsUtf8ReasonAndBody() throws IOException {
+        server.live.show(TestStates.withCode("maintenance", 503, "Wartung läuft – bitte warten"));
+        try {
+            Response r = probe("GET / HTTP/1.0\r\n\r\n", false);
+            assertEquals("Wartung läuft – bitte warten", r.reason());
+            assertEquals("Wartung läuft – bitte warten\n", r.bodyText());
+            assertEquals(String.valueOf("Wartung läuft – bitte warten\n".getBytes(StandardCharsets.UTF_8).length),
+                    r.header("Content-Length"));
+        } finally {
+            server.live.show(TestStates.ENABLED);
+        }
+    }
+
+    // "the response's version follows the request's: 1.0 or 1.1"
+    @ParameterizedTest
+    @CsvSource({"HTTP/1.0, HTTP/1.0", "HTTP/1.1, HTTP/1.1", "HTTP/1.9, HTTP/1.1"})
+    void responseVersionFollowsTheRequest(String requested, String answered) throws IOException {
+        assertEquals(answered, probe("GET / " + requested + "\r\nConnection: close\r\n\r\n", false).version());
+    }
+
+    // "Persistence per RFC 9112 (1.1 keep-alive unless Connection: close; 1.0 only with Connection: keep-alive)"
+    @Test
+    void http11KeepsTheConnectionOpenWithoutConnectionHeader() throws IOException {
+        try (Client c = server.connect()) {
+            for (int i = 0; i < 3; i++) {
+                Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+                assertEquals(200, r.code());
+                assertNull(r.header("Connection"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"close", "Close", "CLOSE", "Upgrade, close", "close,keep-alive", " keep-alive , CLOSE "})
+    void http11WithConnectionCloseIsAnsweredWithCloseAndClosed(String connection) throws IOException {
+        try (Client c = server.connect()) {
+            Response r = c.send("GET / HTTP/1.1\r\nConnection: " + connection + "\r\n\r\n").read();
+            assertEquals("close", r.header("Connection"));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void http10WithoutKeepAliveIsClosedAfterTheAnswer() throws IOException {
+        try (Client c = server.connect()) {
+            Response r = c.send("GET / HTTP/1.0\r\n\r\n").read();
+            assertEquals("HTTP/1.0", r.version());
+            assertNull(r.header("Connection"));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keep-alive", "Keep-Alive", "KEEP-ALIVE", "keep-alive, Upgrade", "TE,keep-alive"})
+    void http10WithKeepAliveStaysOpen(String connection) throws IOException {
+        try (Client c = server.connect()) {
+            for (int i = 0; i < 3; i++) {
+                Response r = c.send("HEAD / HTTP/1.0\r\nConnection: " + connection + "\r\n\r\n").read(true);
+                assertEquals("keep-alive", r.header("Connection"));
+            }
+            Response last = c.send("GET / HTTP/1.0\r\n\r\n").read();
+            assertEquals("OK\n", last.bodyText());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void connectionHeaderNameIsCaseInsensitiveAndOtherHeadersAreIgnored() throws IOException {
+        try (Client c = server.connect()) {
+            Response r = c.send("GET / HTTP/1.1\r\nX-Connection: close\r\nConnection-X: close\r\n"
+                    + "Keep-Alive: close\r\ncOnNeCtIoN:close\r\n\r\n").read();
+            assertEquals("close", r.header("Connection"));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    // "Pipelined requests are answered in order."
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws IOException {
+        Random random = new Random(42);
+        StringBuilder requests = new StringBuilder();
+        List<String> methods = new ArrayList<>();
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String method = List.of("GET", "HEAD", "OPTIONS").get(random.nextInt(3));
+            boolean http10 = random.nextBoolean();
+            methods.add(method);
+            versions.add(http10 ? "HTTP/1.0" : "HTTP/1.1");
+            requests.append(method).append(" /").append(i).append(' ').append(versions.get(i)).append("\r\n")
+                    .append(http10 ? "Connection: keep-alive\r\n" : "").append("Host: x\r\n\r\n");
+        }
+        requests.append("GET /last HTTP/1.1\r\nConnection: close\r\n\r\n");
+        try (Client c = server.connect()) {
+            c.send(requests.toString());
+            for (int i = 0; i < methods.size(); i++) {
+                boolean head = methods.get(i).equals("HEAD");
+                Response r = c.read(head);
+                assertEquals(versions.get(i), r.version(), "response " + i);
+                assertEquals(head ? "" : "OK\n", r.bodyText(), "response " + i);
+            }
+            assertEquals("close", c.read().header("Connection"));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void requestsAfterAClosingOneAreNotAnswered() throws IOException {
+        try (Client c = server.connect()) {
+            c.send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+            c.read();
+            c.read();
+            // Lingering close: our side is shut, the client sees the end of the answers, not a reset.
+            assertArrayEquals(new byte[0], c.readToEnd());
+        }
+    }
+
+    // "A request line followed by end of input without a blank line (GET / HTTP/1.0\r\n then FIN) is answered"
+    @ParameterizedTest
+    @ValueSource(strings = {"GET / HTTP/1.0\r\n", "GET / HTTP/1.0", "GET / HTTP/1.1\r\n", "HEAD / HTTP/1.0\n",
+        "GET / HTTP/1.0\r\nHost: x\r\n", "GET / HTTP/1.1\r\n\r\nGET /second HTTP/1.1\r\n"})
+    void requestLineThenEndOfInputIsAnswered(String request) throws IOException {
+        try (Client c = server.connect()) {
+            c.send(request).shutdownOutput();
+            boolean head = request.startsWith("HEAD");
+            assertEquals(200, c.read(head).code());
+            if (request.contains("/second")) {
+                assertEquals(200, c.read().code());
+            }
+            assertArrayEquals(new byte[0], c.readToEnd());
+        }
+    }
+
+    @Test
+    void endOfInputAfterCompleteRequestsClosesAfterAnsweringThem() throws IOException {
+        try (Client c = server.connect()) {
+            c.send("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n\r\n").shutdownOutput();
+            assertEquals(200, c.read().code());
+            assertEquals(200, c.read(true).code());
+            assertArrayEquals(new byte[0], c.readToEnd());
+        }
+    }
+
+    @Test
+    void bareLfLineEndingsAreTolerated() throws IOException {
+        try (Client c = server.connect()) {
+            assertEquals(200, c.send("GET / HTTP/1.1\nHost: x\n\n").read().code());
+            assertEquals("close", c.send("GET / HTTP/1.1\nConnection: close\n\n").read().header("Connection"));
+        }
+    }
+
+    @Test
+    void emptyLinesBeforeARequestAreIgnored() throws IOException {
+        try (Client c = server.connect()) {
+            assertEquals(200, c.send("\r\n\r\nGET / HTTP/1.1\r\n\r\n").read().code());
+        }
+    }
+
+    // "Other methods -> 405 with Allow: GET, HEAD, OPTIONS ... Each of these closes the connection."
+    @ParameterizedTest
+    @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "get", "Head", "PROPFIND", "X"})
+    void otherMethodsAre405WithAllowAndClose(String method) throws IOException {
+        try (Client c = server.connect()) {
+            Response r = c.send(method + " / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(405, r.code());
+            assertEquals("Method Not Allowed", r.reason());
+            assertEquals("GET, HEAD, OPTIONS", r.header("Allow"));
+            assertEquals("close", r.header("Connection"));
+            assertNull(r.header("X-Plight-State"));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void errorAnswerFollowsTheRequestVersion() throws IOException {
+        assertEquals("HTTP/1.0", probe("DELETE / HTTP/1.0\r\n\r\n", false).version());
+    }
+
+    // "malformed -> 400"
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "GARBAGE\r\n\r\n",
+        "GET\r\n\r\n",
+        "GET /\r\n\r\n",
+        "GET / HTTP/2.0\r\n\r\n",
+        "GET / HTTP/1.x\r\n\r\n",
+        "GET / http/1.1\r\n\r\n",
+        "GET / HTTP/1.1 extra\r\n\r\n",
+        "GET / HTTP/1.10\r\n\r\n",
+        " GET / HTTP/1.1\r\n\r\n",
+        "GET /\u0001 HTTP/1.1\r\n\r\n",
+        "G(T / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+        "GET / HTTP/1.1\r\n: empty-name\r\n\r\n",
+        "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
+        "GET / HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
+        "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+        "GET / HTTP/1.1\r\nContent-Length:\r\n\r\n",
+        "\u0000\u0001\u0002\r\n\r\n",
+    })
+    void malformedRequestsAre400AndClose(String request) throws IOException {
+        try (Client c = server.connect()) {
+            Response r = c.send(request).read();
+            assertEquals(400, r.code(), request);
+            assertEquals("close", r.header("Connection"));
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    // "a request with a body -> 400"
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+        "OPTIONS / HTTP/1.1\r\ncontent-length: 1\r\n\r\nx",
+        "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        "HEAD / HTTP/1.0\r\nTRANSFER-ENCODING: identity\r\n\r\n",
+    })
+    void requestsWithABodyAre400AndClose(String request) throws IOException {
+        try (Client c = server.connect()) {
+            Response r = c.send(request).read();
+            assertEquals(400, r.code());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void zeroContentLengthIsNoBody() throws IOException {
+        try (Client c = server.connect()) {
+            assertEquals(200, c.send("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").read().code());
+            assertEquals(200, c.send("GET / HTTP/1.1\r\nContent-Length: 000\r\n\r\n").read().code());
+        }
+    }
+
+    // "request line over 8 KiB -> 414"
+    @Test
+    void requestLineOver8KiBIs414AndClose() throws IOException {
+        String target = "/" + "a".repeat(8192);
+        try (Client c = server.connect()) {
+            Response r = c.send("GET " + target + " HTTP/1.1\r\n\r\n").read();
+            assertEquals(414, r.code());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void requestLineOver8KiBWithoutLineEndIs414WithoutWaitingForTheRest() throws IOException {
+        try (Client c = server.connect()) {
+            c.send("GET /" + "a".repeat(9000));
+            assertEquals(414, c.read().code());
+        }
+    }
+
+    @Test
+    void requestLineOfExactly8KiBIsAnswered() throws IOException {
+        String line = "GET /" + "a".repeat(8192 - "GET / HTTP/1.1".length()) + " HTTP/1.1";
+        assertEquals(8192, line.length());
+        assertEquals(200, probe(line + "\r\n\r\n", false).code());
+    }
+
+    // "header section over 16 KiB -> 431"
+    @Test
+    void headerSectionOver16KiBIs431AndClose() throws IOException {
+        StringBuilder headers = new StringBuilder();
+        for (int i = 0; headers.length() <= 16 * 1024; i++) {
+            headers.append("X-Filler-").append(i).append(": ").append("v".repeat(100)).append("\r\n");
+        }
+        try (Client c = server.connect()) {
+            Response r = c.send("GET / HTTP/1.1\r\n" + headers + "\r\n").read();
+            assertEquals(431, r.code());
+            assertEquals("Request Header Fields Too Large", r.reason());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void oneHugeHeaderLineWithoutEndIs431() throws IOException {
+        try (Client c = server.connect()) {
+            c.send("GET / HTTP/1.1\r\nX-Big: " + "b".repeat(17 * 1024));
+            assertEquals(431, c.read().code());
+        }
+    }
+
+    @Test
+    void headerSectionOfExactly16KiBIsAnswered() throws IOException {
+        String prefix = "X-Fill: ";
+        String line = prefix + "v".repeat(16 * 1024 - prefix.length() - 2) + "\r\n";
+        assertEquals(16 * 1024, line.length());
+        assertEquals(200, probe("GET / HTTP/1.1\r\n" + line + "\r\n", false).code());
+    }
+
+    @Test
+    void manyConnectionsInARowAreServed() throws IOException {
+        for (int i = 0; i < 200; i++) {
+            assertEquals(200, probe("GET / HTTP/1.0\r\n\r\n", false).code());
+        }
+        Await.until(() -> server.server.openConnections() == 0, Duration.ofSeconds(5), "all connections closed");
+    }
+}

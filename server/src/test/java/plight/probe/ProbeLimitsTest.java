@@ -1,0 +1,299 @@
+package plight.probe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** SPEC "Probe port (HTTP)": time limits, connection limit, back-pressure and stopping. */
+class ProbeLimitsTest {
+    private static final Duration SHORT = Duration.ofMillis(400);
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    // "head not complete within request_timeout -> 408"
+    @Test
+    void partialHeadIsAnswered408AfterTheRequestTimeoutAndClosed() throws IOException {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             Client c = server.connect()) {
+            long start = System.nanoTime();
+            Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n").read();
+            long elapsed = millisSince(start);
+            assertEquals(408, r.code());
+            assertEquals("HTTP/1.1", r.version());
+            assertEquals("close", r.header("Connection"));
+            assertTrue(elapsed >= SHORT.toMillis() - 50, "408 after " + elapsed + " ms");
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void partialRequestLineIsAnswered408() throws IOException {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             Client c = server.connect()) {
+            assertEquals(408, c.send("GET /hea").read().code());
+        }
+    }
+
+    @Test
+    void requestTimeoutCountsFromTheHeadsFirstByteNotItsLast() throws Exception {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             Client c = server.connect()) {
+            long start = System.nanoTime();
+            c.send("G");
+            // Dribble one byte every 100 ms: a slow-loris head must not stretch the limit.
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread dribbler = new Thread(() -> {
+                try {
+                    for (char ch : "ET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa".toCharArray()) {
+                        if (stop.get()) {
+                            return;
+                        }
+                        Thread.sleep(100);
+                        c.send(String.valueOf(ch));
+                    }
+                } catch (Exception closed) {
+                    // the server closed on us, as it should
+                }
+            });
+            dribbler.start();
+            Response r = c.read();
+            long elapsed = millisSince(start);
+            stop.set(true);
+            dribbler.join();
+            assertEquals(408, r.code());
+            assertTrue(elapsed < SHORT.toMillis() + 300, "408 after " + elapsed + " ms");
+        }
+    }
+
+    @Test
+    void connectionThatSendsNothingIsClosedSilentlyAfterTheRequestTimeout() throws IOException {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             Client c = server.connect()) {
+            long start = System.nanoTime();
+            assertArrayEquals(new byte[0], c.readToEnd());
+            assertTrue(millisSince(start) >= SHORT.toMillis() - 50);
+        }
+    }
+
+    @Test
+    void eachRequestOnAConnectionGetsItsOwnRequestTimeout() throws IOException {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             Client c = server.connect()) {
+            c.send("GET / HTTP/1.1\r\n");
+            c.send("\r\nGET / HTTP/1.1\r\n");
+            assertEquals(200, c.read().code());
+            long start = System.nanoTime();
+            assertEquals(408, c.read().code());
+            assertTrue(millisSince(start) >= SHORT.toMillis() - 100);
+        }
+    }
+
+    // "Idle keep-alive past idle_timeout -> closed."
+    @Test
+    void idleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws IOException {
+        Duration idle = Duration.ofMillis(800);
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).idleTimeout(idle).start();
+             Client c = server.connect()) {
+            assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
+            long start = System.nanoTime();
+            assertArrayEquals(new byte[0], c.readToEnd());
+            long elapsed = millisSince(start);
+            // The idle limit, not the shorter request limit, applies between requests.
+            assertTrue(elapsed >= idle.toMillis() - 50 && elapsed < idle.toMillis() + 1000, "closed after " + elapsed);
+        }
+    }
+
+    @Test
+    void activeKeepAliveConnectionOutlivesTheIdleTimeout() throws Exception {
+        Duration idle = Duration.ofMillis(300);
+        try (TestServer server = TestServer.builder().idleTimeout(idle).start();
+             Client c = server.connect()) {
+            long start = System.nanoTime();
+            while (millisSince(start) < 3 * idle.toMillis()) {
+                assertEquals(200, c.send("HEAD / HTTP/1.1\r\n\r\n").read(true).code());
+                Thread.sleep(idle.toMillis() / 3);
+            }
+        }
+    }
+
+    // "Connections beyond max_connections are closed at once."
+    @Test
+    void connectionsBeyondMaxConnectionsAreClosedAtOnce() throws IOException {
+        try (TestServer server = TestServer.builder().maxConnections(2).start();
+             Client first = server.connect();
+             Client second = server.connect()) {
+            assertEquals(200, first.send("GET / HTTP/1.1\r\n\r\n").read().code());
+            assertEquals(200, second.send("GET / HTTP/1.1\r\n\r\n").read().code());
+            assertEquals(2, server.server.openConnections());
+            try (Client third = server.connect()) {
+                long start = System.nanoTime();
+                assertTrue(third.closedByServer());
+                assertTrue(millisSince(start) < 1000);
+            }
+            first.close();
+            Await.until(() -> server.server.openConnections() == 1, Duration.ofSeconds(5), "a slot to free up");
+            try (Client fourth = server.connect()) {
+                assertEquals(200, fourth.send("GET / HTTP/1.1\r\n\r\n").read().code());
+            }
+            assertEquals(200, second.send("GET / HTTP/1.1\r\n\r\n").read().code());
+        }
+    }
+
+    // "a client that pipelines and never reads is stopped by back-pressure"
+    @Test
+    void clientThatPipelinesAndNeverReadsIsStoppedThenFullyAnswered() throws Exception {
+        byte[] batch = "GET / HTTP/1.1\r\n\r\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
+        long limit = 2_000_000; // requests; ~340 MB of answers if the server kept reading
+        try (TestServer server = TestServer.start();
+             Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(8 * 1024);
+            socket.setSendBufferSize(8 * 1024);
+            Client c = new Client(Client.connected(socket, new InetSocketAddress("127.0.0.1", server.port())));
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    while (written.get() < limit) {
+                        out.write(batch);
+                        written.addAndGet(100);
+                    }
+                } catch (IOException e) {
+                    // socket closed at the end of the test
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+
+            awaitStall(written);
+            long sent = written.get();
+            assertTrue(sent < limit, "the server kept reading: " + sent + " requests taken");
+            Channel connection = server.server.connections().iterator().next();
+            assertFalse(connection.config().isAutoRead(), "server still reading");
+            assertFalse(connection.isWritable());
+
+            // Reading the answers lets the server go on; every request is answered, in order, none lost.
+            for (long i = 0; i < sent; i++) {
+                assertEquals(200, c.read().code(), "answer " + i);
+            }
+            socket.close();
+        }
+    }
+
+    /** Waits until the writer has made no progress for a second. */
+    private static void awaitStall(AtomicLong written) throws InterruptedException {
+        long last = -1;
+        long unchangedSince = System.nanoTime();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            long now = written.get();
+            if (now != last) {
+                last = now;
+                unchangedSince = System.nanoTime();
+            } else if (millisSince(unchangedSince) > 1000) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void closeAnswersWhatIsInFlightThenStopsAcceptingAndReturnsQuickly() throws Exception {
+        TestServer server = TestServer.start();
+        int port = server.port();
+        try (Client idle = server.connect(); Client busy = server.connect()) {
+            assertEquals(200, idle.send("GET / HTTP/1.1\r\n\r\n").read().code());
+            busy.send("GET / HTTP/1.1\r\n\r\n".repeat(100));
+            // The first answer shows the batch was read; the others are queued or on their way.
+            assertEquals(200, busy.read().code());
+            long start = System.nanoTime();
+            server.close();
+            assertTrue(millisSince(start) < 2000, "close took " + millisSince(start) + " ms");
+            for (int i = 1; i < 100; i++) {
+                assertEquals(200, busy.read().code());
+            }
+            assertTrue(busy.closedByServer());
+            assertTrue(idle.closedByServer());
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+        }
+    }
+
+    @Test
+    void bindsEveryConfiguredHostIncludingIpv6Literals() throws IOException {
+        try (TestServer server = TestServer.builder().hosts("127.0.0.1", "[::1]").start()) {
+            assertEquals(2, server.server.boundAddresses().size());
+            for (InetSocketAddress bound : server.server.boundAddresses()) {
+                try (Client c = new Client(bound)) {
+                    assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code(), bound.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void failingToBindNamesTheAddress() throws IOException {
+        try (TestServer first = TestServer.start()) {
+            var web = new plight.config.WebSettings(java.util.List.of("127.0.0.1"), first.port(), "p", "p",
+                    new plight.config.LogSettings(java.nio.file.Path.of("/dev/null"), "off", 0, 0),
+                    Duration.ofSeconds(60), Duration.ofSeconds(5), 10, 1);
+            ProbeServer second = new ProbeServer(web, first.live, ProbeListener.NONE, AccessLog.OFF);
+            IOException e = assertThrows(IOException.class, second::start);
+            assertTrue(e.getMessage().contains("127.0.0.1 port " + first.port()), e.getMessage());
+            second.close();
+        }
+    }
+
+    @Test
+    void nioTransportServesTheSameContract() throws IOException {
+        try (TestServer server = TestServer.builder().transport(Transport.NIO).requestTimeout(SHORT).start()) {
+            assertEquals("nio", server.server.transportName());
+            try (Client c = server.connect()) {
+                c.send("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n")
+                        .shutdownOutput();
+                assertEquals("OK\n", c.read().bodyText());
+                assertEquals("keep-alive", c.read(true).header("Connection"));
+                assertEquals(200, c.read().code());
+                assertArrayEquals(new byte[0], c.readToEnd());
+            }
+            try (Client c = server.connect()) {
+                assertEquals(408, c.send("GET / HTTP/1.1\r\n").read().code());
+            }
+        }
+    }
+
+    @Test
+    void severalEventLoopsServeManyConnections() throws Exception {
+        try (TestServer server = TestServer.builder().threads(2).start()) {
+            Client[] clients = new Client[8];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = server.connect();
+            }
+            for (int round = 0; round < 10; round++) {
+                for (Client c : clients) {
+                    c.send("GET / HTTP/1.1\r\n\r\n");
+                }
+                for (Client c : clients) {
+                    assertEquals(200, c.read().code());
+                }
+            }
+            for (Client c : clients) {
+                c.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package plight.probe;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import plight.config.LogSettings;
+import plight.config.WebSettings;
+import plight.state.State;
+
+/** A probe server on 127.0.0.1 and an ephemeral port, with limits chosen per test. */
+final class TestServer implements AutoCloseable {
+    final LiveResponses live;
+    final ProbeServer server;
+
+    private TestServer(LiveResponses live, ProbeServer server) {
+        this.live = live;
+        this.server = server;
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    static TestServer start() throws IOException {
+        return builder().start();
+    }
+
+    int port() {
+        return server.boundAddresses().get(0).getPort();
+    }
+
+    Client connect() throws IOException {
+        return new Client(new InetSocketAddress("127.0.0.1", port()));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    static final class Builder {
+        private State state = TestStates.ENABLED;
+        private LiveResponses live;
+        private List<String> hosts = List.of("127.0.0.1");
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private int maxConnections = 1000;
+        private int threads = 1;
+        private ProbeListener listener = ProbeListener.NONE;
+        private AccessLog accessLog = AccessLog.OFF;
+        private Transport transport = Transport.best();
+
+        Builder state(State s) {
+            state = s;
+            return this;
+        }
+
+        /** Serve from this table instead of a new one on {@link #state}. */
+        Builder live(LiveResponses l) {
+            live = l;
+            return this;
+        }
+
+        Builder hosts(String... h) {
+            hosts = List.of(h);
+            return this;
+        }
+
+        Builder requestTimeout(Duration d) {
+            requestTimeout = d;
+            return this;
+        }
+
+        Builder idleTimeout(Duration d) {
+            idleTimeout = d;
+            return this;
+        }
+
+        Builder maxConnections(int n) {
+            maxConnections = n;
+            return this;
+        }
+
+        Builder threads(int n) {
+            threads = n;
+            return this;
+        }
+
+        Builder listener(ProbeListener l) {
+            listener = l;
+            return this;
+        }
+
+        Builder accessLog(AccessLog a) {
+            accessLog = a;
+            return this;
+        }
+
+        Builder transport(Transport t) {
+            transport = t;
+            return this;
+        }
+
+        TestServer start() throws IOException {
+            WebSettings web = new WebSettings(hosts, 0, "plight", "plight",
+                    new LogSettings(Path.of("/dev/null"), "off", 0, 0), idleTimeout, requestTimeout, maxConnections,
+                    threads);
+            LiveResponses live = this.live != null ? this.live : new LiveResponses(state);
+            ProbeServer server = new ProbeServer(web, live, listener, accessLog, transport);
+            server.start();
+            return new TestServer(live, server);
+        }
+    }
+}
