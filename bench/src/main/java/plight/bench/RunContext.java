@@ -80,7 +80,7 @@ final class RunContext {
     }
 
     boolean inWindow(long nanos) {
-        return nanos - measureStart >= 0 && nanos - end < 0;
+        return started && nanos - measureStart >= 0 && nanos - end < 0;
     }
 
     /** Whether new requests may still be started at {@code nanos}. */
