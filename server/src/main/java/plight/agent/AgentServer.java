@@ -9,7 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+import plight.probe.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,16 +30,19 @@ public final class AgentServer implements AutoCloseable {
     private final AgentSettings settings;
     private final Supplier<State> current;
     private final List<Channel> channels = new ArrayList<>();
+    private EventLoopGroup group;
 
     public AgentServer(AgentSettings settings, Supplier<State> current) {
         this.settings = settings;
         this.current = current;
     }
 
-    /** Binds every configured host on the group the probe port runs on. */
-    public void start(EventLoopGroup group, Class<? extends ServerChannel> channelType) throws IOException {
+    /** Binds every configured host, on one event loop of its own: agent checks are few. */
+    public void start() throws IOException {
+        Transport transport = Transport.best();
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("plight-agent"), transport.ioHandlerFactory());
         ChannelHandler answer = new Answer(current);
-        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(channelType)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(answer);
         try {
@@ -60,8 +66,14 @@ public final class AgentServer implements AutoCloseable {
 
     @Override
     public void close() {
-        channels.forEach(c -> c.close().syncUninterruptibly());
+        for (Channel c : channels) {
+            c.close().syncUninterruptibly();
+        }
         channels.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            group = null;
+        }
     }
 
     @ChannelHandler.Sharable

@@ -86,9 +86,8 @@ public final class ControlServer implements AutoCloseable {
             close();
             throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
         }
-        applyPermissions(path);
-        Logger.info("control socket {} (mode {}{})", path, String.format("%04o", settings.mode()),
-                settings.group() == null ? "" : ", group " + settings.group());
+        String group = applyPermissions(path);
+        Logger.info("control socket {} (mode {}, group {})", path, String.format("%04o", settings.mode()), group);
     }
 
     /** A socket file nobody answers on is a leftover of a crash; one that answers belongs to another daemon. */
@@ -104,13 +103,21 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void applyPermissions(Path path) throws IOException {
+    /** Sets mode and group; returns the group the socket ended up with. */
+    private String applyPermissions(Path path) throws IOException {
         Files.setPosixFilePermissions(path, permissions(settings.mode()));
         String groupName = settings.group();
-        if (groupName == null) return;
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+        if (groupName != null) {
+            setGroup(path, view, groupName);
+        }
+        return view.readAttributes().group().getName();
+    }
+
+    private static void setGroup(Path path, PosixFileAttributeView view, String groupName) {
         try {
             GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(groupName);
-            Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(g);
+            view.setGroup(g);
         } catch (UserPrincipalNotFoundException e) {
             Logger.warn("group '{}' of the control socket does not exist on this machine; the socket keeps the daemon's group", groupName);
         } catch (IOException e) {

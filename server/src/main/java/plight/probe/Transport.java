@@ -9,35 +9,35 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /** The I/O implementation: native epoll where Linux and the native library allow, NIO elsewhere. */
-enum Transport {
+public enum Transport {
     EPOLL {
         @Override
-        IoHandlerFactory ioHandlerFactory() {
+        public IoHandlerFactory ioHandlerFactory() {
             return EpollIoHandler.newFactory();
         }
 
         @Override
-        Class<? extends ServerChannel> serverChannel() {
+        public Class<? extends ServerChannel> serverChannel() {
             return EpollServerSocketChannel.class;
         }
     },
     NIO {
         @Override
-        IoHandlerFactory ioHandlerFactory() {
+        public IoHandlerFactory ioHandlerFactory() {
             return NioIoHandler.newFactory();
         }
 
         @Override
-        Class<? extends ServerChannel> serverChannel() {
+        public Class<? extends ServerChannel> serverChannel() {
             return NioServerSocketChannel.class;
         }
     };
 
-    abstract IoHandlerFactory ioHandlerFactory();
+    public abstract IoHandlerFactory ioHandlerFactory();
 
-    abstract Class<? extends ServerChannel> serverChannel();
+    public abstract Class<? extends ServerChannel> serverChannel();
 
-    static Transport best() {
+    public static Transport best() {
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 }
