@@ -83,8 +83,12 @@ public final class StateStore {
         } catch (IOException e) {
             throw failure("cannot create the state directory " + lockFile.getParent(), e);
         }
+        boolean created = !Files.exists(lockFile);
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
+            if (created) {
+                shareWithDirectoryGroup(lockFile);
+            }
             if (!target.isDefault()) {
                 writeMarker(target.file(), marker);
             }
@@ -137,6 +141,21 @@ public final class StateStore {
                 e.addSuppressed(suppressed);
             }
             throw failure("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Root's CLI may create the lock file while the daemon, running as its own user, is down; give it the
+     * directory's group and group write so that the daemon can take the lock later. Best effort.
+     */
+    private static void shareWithDirectoryGroup(Path file) {
+        try {
+            java.nio.file.attribute.PosixFileAttributeView view =
+                    Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+            view.setGroup(Files.readAttributes(file.getParent(), java.nio.file.attribute.PosixFileAttributes.class).group());
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        } catch (IOException | UnsupportedOperationException e) {
+            // Same user for daemon and CLI, or a file system without POSIX attributes: nothing to share.
         }
     }
 
