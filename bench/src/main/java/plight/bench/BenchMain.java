@@ -81,6 +81,17 @@ public final class BenchMain {
         if (s.scenario() == Scenario.FLIP) {
             if (override != null) {
                 flipper = override;
+            } else if (s.flipSteps().isEmpty()) {
+                SocketFlipper sf = SocketFlipper.open(s.config());
+                if (first.state() != null && !first.state().equals(sf.home())) {
+                    sf.close();
+                    throw new IOException("the node is in state '" + first.state() + "' but the flip cycle ends in '"
+                            + sf.home() + "'; not touching it (bring it to '" + sf.home() + "' first)");
+                }
+                flipper = sf;
+                err.println(PROGRAM + ": flipping through " + sf.describe() + ", every " + Durations.format(s.flipIntervalNanos()));
+                restoreOnExit = new Thread(() -> restore(sf, err), "plight-bench-restore");
+                Runtime.getRuntime().addShutdownHook(restoreOnExit);
             } else {
                 CommandFlipper cf = new CommandFlipper(s.flipSteps());
                 String finalState = cf.steps().get(cf.steps().size() - 1).state();
@@ -135,7 +146,7 @@ public final class BenchMain {
             out.flush();
             if (restoreOnExit != null) {
                 Runtime.getRuntime().removeShutdownHook(restoreOnExit);
-                if (!restore((CommandFlipper) flipper, err)) {
+                if (!restore(flipper, err)) {
                     status = 1;
                 }
             }
@@ -160,7 +171,7 @@ public final class BenchMain {
         return 0;
     }
 
-    private static boolean restore(CommandFlipper flipper, PrintStream err) {
+    private static boolean restore(StateFlipper flipper, PrintStream err) {
         try {
             flipper.close();
             return true;
@@ -218,12 +229,11 @@ public final class BenchMain {
                                          runs on the same small machine, fewer may load it harder)
                   --transport T          auto, epoll or nio (default auto: epoll when available)
                   --timeout D            a connect or request not answered within D is an error (default %s)
-                  -c, --config FILE      plight.conf of the daemon to flip (passed to the default flip commands)
-                  --flip-command S=CMD   flip: a state change: shell command CMD, after which the daemon serves
-                                         state S; repeat to cycle through several (default:
-                                         'disabled=plight [-c FILE] disable', 'enabled=plight [-c FILE] enable');
-                                         at the end the cycle is completed, so the node ends in the last state;
-                                         refused when the node is not in that state to begin with
+                  -c, --config FILE      plight.conf of the daemon to flip: its control socket is used
+                  --flip-command S=CMD   flip: instead of the control socket, a shell command CMD after which the
+                                         daemon serves state S; repeat to cycle through several. Either way the
+                                         cycle is completed at the end, so the node ends where it started, and a
+                                         node not in the cycle's final state is not touched
                   --flip-interval D      flip: pause between state changes (default %s)
                   --json FILE            also write the figures as one JSON object to FILE
                   --compare URL2         run against URL (A) and URL2 (B) in turns A B A B ..., print the medians

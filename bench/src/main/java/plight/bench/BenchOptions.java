@@ -143,9 +143,7 @@ final class BenchOptions {
         List<CommandFlipper.Step> steps = List.of();
         long flipIntervalNanos = duration("--flip-interval", flipInterval, DEFAULT_FLIP_INTERVAL, true);
         if (scenario == Scenario.FLIP) {
-            if (flipCommands.isEmpty()) {
-                steps = CommandFlipper.defaultSteps(configPath);
-            } else {
+            if (!flipCommands.isEmpty()) {
                 steps = new ArrayList<>();
                 for (String spec : flipCommands) {
                     try {

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -58,51 +57,6 @@ final class CommandFlipper implements StateFlipper {
             throw new IllegalArgumentException("no flip steps");
         }
         this.steps = List.copyOf(steps);
-    }
-
-    /**
-     * {@code plight [-c FILE] disable}, then {@code plight [-c FILE] enable}. {@code plight} is the one of this
-     * distribution ({@code bin/plight} next to the {@code lib/} this class was loaded from), else
-     * {@code $PLIGHT_HOME/bin/plight} (or the {@code plight.home} system property), else {@code plight} on the PATH.
-     */
-    static List<Step> defaultSteps(Path config) {
-        String exe = plightExecutable();
-        List<Step> steps = new ArrayList<>();
-        for (String[] verbState : new String[][] {{"disable", "disabled"}, {"enable", "enabled"}}) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(exe);
-            if (config != null) {
-                cmd.add("-c");
-                cmd.add(config.toString());
-            }
-            cmd.add(verbState[0]);
-            steps.add(new Step(verbState[1], cmd));
-        }
-        return steps;
-    }
-
-    private static String plightExecutable() {
-        try {
-            Path jar = Path.of(CommandFlipper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path lib = jar.getParent();
-            if (lib != null && lib.getFileName() != null && lib.getFileName().toString().equals("lib")
-                    && lib.getParent() != null) {
-                Path exe = lib.getParent().resolve("bin").resolve("plight");
-                if (Files.isExecutable(exe)) {
-                    return exe.toString();
-                }
-            }
-        } catch (Exception e) {
-            // no code source (unusual class loader): fall back to the environment
-        }
-        String home = System.getProperty("plight.home", System.getenv("PLIGHT_HOME"));
-        if (home != null) {
-            Path exe = Path.of(home, "bin", "plight");
-            if (Files.isExecutable(exe)) {
-                return exe.toString();
-            }
-        }
-        return "plight";
     }
 
     List<Step> steps() {

@@ -11,7 +11,7 @@ enum Scenario {
     PIPELINE("N persistent connections with --pipeline requests in flight on each"),
     FLEET("N simulated load balancers, each opening a new connection per check at --rate checks/s on a fixed"
             + " schedule; latency counts from the scheduled time (no coordinated omission)"),
-    FLIP("keep-alive load while the state is flipped with --flip-command; counts stale responses (must be 0)");
+    FLIP("keep-alive load while the state is flipped through the control socket of the daemon of -c (or with --flip-command); counts stale responses (must be 0)");
 
     final String description;
 

@@ -48,17 +48,6 @@ class CommandFlipperTest {
     }
 
     @Test
-    void defaultStepsAreDisableThenEnableWithTheConfig() {
-        List<CommandFlipper.Step> steps = CommandFlipper.defaultSteps(Path.of("/etc/plight/plight.conf"));
-        assertEquals(2, steps.size());
-        assertEquals("disabled", steps.get(0).state());
-        assertEquals(List.of("-c", "/etc/plight/plight.conf", "disable"),
-                steps.get(0).command().subList(1, 4));
-        assertEquals("enabled", steps.get(1).state());
-        assertEquals("enable", steps.get(1).command().get(steps.get(1).command().size() - 1));
-    }
-
-    @Test
     void stepSyntax() {
         assertEquals(List.of("/bin/sh", "-c", "plight disable --reason a=b"),
                 CommandFlipper.Step.parse("disabled=plight disable --reason a=b").command());

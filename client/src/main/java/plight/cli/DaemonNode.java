@@ -3,6 +3,7 @@ package plight.cli;
 import java.time.Duration;
 import java.time.Instant;
 import plight.config.Durations;
+import plight.control.ControlClient;
 import plight.control.Reply;
 import plight.state.Marker;
 import plight.state.State;
@@ -37,7 +38,12 @@ final class DaemonNode implements Node {
 
     @Override
     public Reply ask(String request, Duration timeout) throws CliException {
-        Reply reply = client.call(request, timeout);
+        Reply reply;
+        try {
+            reply = client.call(request, timeout);
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCode.FAILED, e.getMessage());
+        }
         if (!reply.isOk()) {
             ExitCode code = Reply.USAGE.equals(reply.errorKind()) ? ExitCode.USAGE : ExitCode.FAILED;
             throw new CliException(code, reply.errorText());

@@ -13,6 +13,7 @@ import plight.config.ConfigException;
 import plight.config.ConfigLoader;
 import plight.config.Durations;
 import plight.config.Environment;
+import plight.control.ControlClient;
 import plight.daemon.Daemon;
 import plight.state.State;
 import plight.state.StateStore;
@@ -126,7 +127,12 @@ public final class Main {
             Output.listStates(out, config.states());
             return ExitCode.OK;
         }
-        Optional<ControlClient> client = ControlClient.connect(config.control().socket(), DaemonNode.TIMEOUT);
+        Optional<ControlClient> client;
+        try {
+            client = ControlClient.connect(config.control().socket(), DaemonNode.TIMEOUT);
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCode.FAILED, e.getMessage());
+        }
         try {
             Node node = client.isPresent() ? new DaemonNode(client.get())
                     : new StoreNode(new StateStore(config.states()), caller(), false);

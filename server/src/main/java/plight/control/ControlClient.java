@@ -1,4 +1,4 @@
-package plight.cli;
+package plight.control;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -15,13 +15,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import plight.control.Reply;
 
 /**
- * The CLI's end of the control socket, on the JDK's own Unix domain sockets: a state change must not pay for
- * loading Netty. One connection, one request at a time, every read bounded by a deadline.
+ * The client end of the control socket (the CLI's and plight-bench's), on the JDK's own Unix domain sockets:
+ * a state change from the CLI must not pay for loading Netty. One connection, one request at a time, every
+ * read bounded by a deadline.
  */
-final class ControlClient implements AutoCloseable {
+public final class ControlClient implements AutoCloseable {
+    /** The socket exists but its mode does not let us connect. */
+    public static final class PermissionDenied extends IOException {
+        PermissionDenied(String message) {
+            super(message);
+        }
+    }
+
     private static final String GREETING = "PLIGHT 1";
 
     private final Path path;
@@ -39,9 +46,10 @@ final class ControlClient implements AutoCloseable {
     /**
      * Connects to the daemon; empty when none listens on {@code path}.
      *
-     * @throws CliException when a daemon listens but we may not talk to it
+     * @throws PermissionDenied when a daemon listens but we may not talk to it
+     * @throws IOException      when something else on {@code path} does not answer as plight does
      */
-    static Optional<ControlClient> connect(Path path, Duration timeout) throws CliException {
+    public static Optional<ControlClient> connect(Path path, Duration timeout) throws IOException {
         if (!Files.exists(path)) return Optional.empty();
         SocketChannel ch = null;
         try {
@@ -54,25 +62,30 @@ final class ControlClient implements AutoCloseable {
             String greeting = client.readLine(System.nanoTime() + timeout.toNanos());
             if (!GREETING.equals(greeting)) {
                 client.close();
-                throw new CliException(ExitCode.FAILED, path + " does not speak the plight control protocol 1 (it said '" + greeting + "')");
+                throw new IOException(path + " does not speak the plight control protocol 1 (it said '" + greeting + "')");
             }
             return Optional.of(client);
         } catch (IOException e) {
             closeQuietly(ch);
             String reason = String.valueOf(e.getMessage());
             if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
-                throw new CliException(ExitCode.FAILED, "permission denied on the control socket " + path
+                throw new PermissionDenied("permission denied on the control socket " + path
                         + ": changing the state needs root or membership in the socket's group");
             }
             if (reason.contains("Connection refused") || reason.contains("No such file")) {
                 return Optional.empty();
             }
-            throw new CliException(ExitCode.FAILED, "cannot talk to plight on " + path + ": " + reason);
+            throw e;
         }
     }
 
-    /** Sends one request line and returns the reply, waiting at most {@code timeout}. */
-    Reply call(String request, Duration timeout) throws CliException {
+    /**
+     * Sends one request line and returns the reply, waiting at most {@code timeout}.
+     *
+     * @throws java.net.SocketTimeoutException when no complete reply came in time
+     * @throws IOException                     when the connection failed or the reply is not one
+     */
+    public Reply call(String request, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
@@ -84,14 +97,12 @@ final class ControlClient implements AutoCloseable {
                 lines.add(line);
             }
             return Reply.parse(lines);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.FAILED, "the control connection to " + path + " failed: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.FAILED, "plight answered something unexpected: " + e.getMessage());
+            throw new IOException("plight answered something unexpected on " + path + ": " + e.getMessage(), e);
         }
     }
 
-    private String readLine(long deadline) throws IOException, CliException {
+    private String readLine(long deadline) throws IOException {
         while (true) {
             byte[] bytes = pending.toByteArray();
             for (int i = 0; i < bytes.length; i++) {
@@ -103,7 +114,7 @@ final class ControlClient implements AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new CliException(ExitCode.FAILED, "plight did not answer on " + path + " in time");
+                throw new java.net.SocketTimeoutException("plight did not answer on " + path + " in time");
             }
             selector.select(Math.max(1, left / 1_000_000));
             selector.selectedKeys().clear();
