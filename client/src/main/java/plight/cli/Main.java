@@ -128,14 +128,22 @@ public final class Main {
             return ExitCode.OK;
         }
         Optional<ControlClient> client;
+        boolean runningButClosedToUs = false;
         try {
             client = ControlClient.connect(config.control().socket(), DaemonNode.TIMEOUT);
+        } catch (ControlClient.PermissionDenied e) {
+            if (!parsed.equals("status")) {
+                throw new CliException(ExitCode.FAILED, e.getMessage());
+            }
+            // Anyone may read the state, as with the original: from the files, since the socket is closed to us.
+            client = Optional.empty();
+            runningButClosedToUs = true;
         } catch (java.io.IOException e) {
             throw new CliException(ExitCode.FAILED, e.getMessage());
         }
         try {
             Node node = client.isPresent() ? new DaemonNode(client.get())
-                    : new StoreNode(new StateStore(config.states()), caller(), false);
+                    : new StoreNode(new StateStore(config.states()), caller(), runningButClosedToUs);
             Commands run = new Commands(config, node, out, err);
             State target = verbs.get(parsed);
             if (target != null) {
