@@ -234,6 +234,21 @@ class ProbeLimitsTest {
     }
 
     @Test
+    void acceptedConnectionsHaveNagleOff() throws IOException {
+        for (Transport transport : Transport.values()) {
+            if (transport == Transport.EPOLL && Transport.best() != Transport.EPOLL) {
+                continue;
+            }
+            try (TestServer server = TestServer.builder().transport(transport).start();
+                 Client c = server.connect()) {
+                assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
+                Channel accepted = server.server.connections().iterator().next();
+                assertTrue(accepted.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), transport.name());
+            }
+        }
+    }
+
+    @Test
     void bindsEveryConfiguredHostIncludingIpv6Literals() throws IOException {
         try (TestServer server = TestServer.builder().hosts("127.0.0.1", "[::1]").start()) {
             assertEquals(2, server.server.boundAddresses().size());
