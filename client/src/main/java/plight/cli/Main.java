@@ -34,6 +34,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ControlClient.warmUp();
         int status = new Main(Environment.current(), System.out, System.err).run(args).status();
         System.out.flush();
         System.exit(status);
