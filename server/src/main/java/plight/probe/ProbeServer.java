@@ -70,6 +70,7 @@ public final class ProbeServer implements AutoCloseable {
                 // Lets a request line followed by end of input still be answered.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(gate);
+        transport.clientSpeaksFirst(bootstrap, web.requestTimeout());
         for (String host : web.hosts()) {
             InetSocketAddress address = new InetSocketAddress(unbracket(host), web.port());
             ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();

@@ -1,12 +1,15 @@
 package plight.probe;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.time.Duration;
 
 /** The I/O implementation: native epoll where Linux and the native library allow, NIO elsewhere. */
 public enum Transport {
@@ -19,6 +22,17 @@ public enum Transport {
         @Override
         public Class<? extends ServerChannel> serverChannel() {
             return EpollServerSocketChannel.class;
+        }
+
+        /**
+         * TCP_DEFER_ACCEPT: the kernel hands a connection over once its first bytes have arrived, so accepting
+         * and reading take one wake-up instead of two, and a connection that never speaks costs nothing until
+         * the deferral (the request timeout, in whole seconds) is over.
+         */
+        @Override
+        void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
+            long seconds = Math.max(1, requestTimeout.plusMillis(999).getSeconds());
+            bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) Math.min(Integer.MAX_VALUE, seconds));
         }
     },
     NIO {
@@ -36,6 +50,10 @@ public enum Transport {
     public abstract IoHandlerFactory ioHandlerFactory();
 
     public abstract Class<? extends ServerChannel> serverChannel();
+
+    /** Tunes a listener whose clients always send first (HTTP); not for the agent port, where we speak first. */
+    void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
+    }
 
     public static Transport best() {
         return Epoll.isAvailable() ? EPOLL : NIO;
