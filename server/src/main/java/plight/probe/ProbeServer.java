@@ -113,7 +113,7 @@ public final class ProbeServer implements AutoCloseable {
     }
 
     /** The open probe connections; tests look inside them. */
-    io.netty.channel.group.ChannelGroup connections() {
+    java.util.Set<Channel> connections() {
         return gate.channels();
     }
 
@@ -141,11 +141,18 @@ public final class ProbeServer implements AutoCloseable {
         for (Channel ch : listening) {
             ch.close().awaitUninterruptibly();
         }
-        for (Channel ch : gate.channels()) {
+        List<Channel> open = new ArrayList<>(gate.channels());
+        for (Channel ch : open) {
             ch.pipeline().fireUserEventTriggered(ProbeHandler.STOP);
         }
         // Most clients close their side at our FIN; the event loops' shutdown closes the rest.
-        gate.channels().newCloseFuture().awaitUninterruptibly(DRAIN_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        for (Channel ch : open) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ch.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
         group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_MILLIS * 2);
     }
