@@ -1,0 +1,347 @@
+package plight.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon end to end through the laid-out distribution: {@code bin/plight start} as a subprocess and
+ * {@code bin/plight} commands against it, with the daemon up and down.
+ */
+@Timeout(120)
+class DaemonIT {
+    static final String NOT_RUNNING = "WARNING: plight is not running";
+
+    @TempDir
+    Path dir;
+
+    private PlightNode node;
+
+    @BeforeEach
+    void node() throws IOException {
+        node = new PlightNode(dir);
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        node.cleanUp();
+    }
+
+    private static void assertExit(int expected, PlightNode.Result r) {
+        assertEquals(expected, r.exit(), r::toString);
+    }
+
+    private static void assertNoStackTrace(PlightNode.Result r) {
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), () -> "a stack trace:\n" + r);
+    }
+
+    private static long ownUid() throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    }
+
+    @Test
+    void startServesAndASecondStartIsRefused() throws Exception {
+        PlightNode.Daemon d = node.start();
+        PlightNode.Response r = node.probe();
+        assertEquals(200, r.code());
+        assertEquals("OK", r.reason());
+        assertEquals("enabled", r.header("X-Plight-State"));
+        assertEquals(d.pid() + "\n", Files.readString(node.pidFile()), "the pidfile names the daemon");
+
+        PlightNode.Result second = node.plight("start");
+        assertExit(1, second);
+        assertEquals("plight: plight is already running (pid " + d.pid() + "): " + node.pidFile() + " is locked\n", second.err());
+        assertNoStackTrace(second);
+        assertTrue(d.process.isAlive(), "the first daemon keeps running");
+        assertEquals(200, node.probe().code(), "and serving");
+        assertTrue(Files.exists(node.socket()), "its socket is left alone");
+        assertEquals(d.pid() + "\n", Files.readString(node.pidFile()), "its pidfile is left alone");
+    }
+
+    @Test
+    void aVerbWithTheDaemonUpIsServedWhenTheCliReturns() throws Exception {
+        node.start();
+        try (PlightNode.Http keepAlive = new PlightNode.Http(node.port)) {
+            assertEquals(200, keepAlive.get().code());
+            PlightNode.Result disable = node.plight("disable", "--reason", "x");
+            // The first requests after the acknowledgement, on a new connection and on an open one, see it.
+            assertEquals(404, node.probe().code());
+            assertEquals(404, keepAlive.get().code());
+            assertExit(0, disable);
+            assertEquals("", disable.out());
+            assertEquals("", disable.err(), "no warning while the daemon runs");
+        }
+        PlightNode.Result status = node.plight("status");
+        assertExit(0, status);
+        Matcher m = Pattern.compile("State: disabled\nCode: 404\nMessage: node is unavailable\nSince: (\\S+)\nBy: (.+)\nReason: x\n")
+                .matcher(status.out());
+        assertTrue(m.matches(), status::toString);
+        assertEquals(System.getProperty("user.name") + " (uid " + ownUid() + ", pid ", m.group(2).replaceAll("\\d+\\)$", ""));
+        assertTrue(Files.readString(node.marker("disabled")).contains("reason=x\n"), "durable on disk");
+
+        PlightNode.Result json = node.plight("status", "--json");
+        assertExit(0, json);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) PlightNode.json(json.out());
+        assertEquals(true, j.get("running"));
+        assertEquals("disabled", j.get("state"));
+        assertEquals(404L, j.get("code"));
+        assertEquals("x", j.get("reason"));
+
+        assertExit(0, node.plight("enable"));
+        assertEquals(200, node.probe().code());
+        assertFalse(Files.exists(node.marker("disabled")));
+        assertEquals("State: enabled\nCode: 200\nMessage: OK\n", node.plight("status").out());
+    }
+
+    /** The application log names who changed the state: user, uid and pid of the CLI process, from SO_PEERCRED. */
+    @Test
+    void eachChangeIsAuditedWithTheCallersUidAndPid() throws Exception {
+        PlightNode.Daemon d = node.start();
+        PlightNode.Result disable = node.plight("disable", "--reason", "kernel upgrade", "--ttl", "2h");
+        assertExit(0, disable);
+        PlightNode.Result enable = node.plight("enable");
+        assertExit(0, enable);
+        String user = System.getProperty("user.name");
+        long uid = ownUid();
+        Pattern line = Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  "
+                + Pattern.quote("state enabled -> disabled by " + user + " (uid " + uid + ", pid " + disable.pid() + ") for 2h, reason: kernel upgrade") + "$");
+        Pattern back = Pattern.compile("(?m)^\\S+ \\S+ INFO  "
+                + Pattern.quote("state disabled -> enabled by " + user + " (uid " + uid + ", pid " + enable.pid() + ")") + "$");
+        PlightNode.await(() -> matches(node.appLog(), line) && matches(node.appLog(), back), Duration.ofSeconds(5),
+                "the audit lines in " + node.appLog() + ":\n" + read(node.appLog()));
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(5)));
+    }
+
+    static boolean matches(Path file, Pattern p) {
+        return p.matcher(read(file)).find();
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void statsAndStatsJson() throws Exception {
+        node.start();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, node.probe().code());
+        }
+        PlightNode.Result stats = node.plight("stats");
+        assertExit(0, stats);
+        assertTrue(Pattern.compile("Open connections: \\d+\nProbes served:\n  enabled: 3\nProbe sources: 1\n"
+                + "  127\\.0\\.0\\.1  last seen \\S+  every \\d+ ms  served enabled x3\n").matcher(stats.out()).matches(), stats::toString);
+
+        PlightNode.Result json = node.plight("stats", "--json");
+        assertExit(0, json);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) PlightNode.json(json.out());
+        assertTrue(j.get("connections") instanceof Long, json::toString);
+        assertEquals(Map.of("enabled", 3L), j.get("probes"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sources = (List<Map<String, Object>>) j.get("sources");
+        assertEquals(1, sources.size(), json::toString);
+        Map<String, Object> s = sources.get(0);
+        assertEquals("127.0.0.1", s.get("address"));
+        assertEquals("enabled", s.get("state"));
+        assertEquals(3L, s.get("streak"));
+        assertEquals(3L, s.get("probes"));
+        assertTrue(s.get("interval_ms") instanceof Long, json::toString);
+        assertNotNull(java.time.Instant.parse((String) s.get("last_seen")));
+    }
+
+    @Test
+    void reloadAndSighup() throws Exception {
+        PlightNode.Daemon d = node.start();
+        try (PlightNode.Http keepAlive = new PlightNode.Http(node.port)) {
+            assertEquals("OK", keepAlive.get().reason());
+            node.writeConf(PlightNode.CONF.replace("message = OK", "message = reloaded OK"));
+            PlightNode.Result reload = node.plight("reload");
+            assertExit(0, reload);
+            assertEquals("Reloaded: " + node.conf + "\n", reload.out());
+            assertEquals("", reload.err());
+            assertEquals("reloaded OK", keepAlive.get().reason(), "served at once, on the open connection too");
+
+            // A setting only a restart applies: a warning, and the reload still happens.
+            node.writeConf(PlightNode.CONF.replace("message = OK", "message = moved OK").replace("@PORT@", Integer.toString(PlightNode.freePort())));
+            reload = node.plight("reload");
+            assertExit(0, reload);
+            assertEquals("plight: warning: [webserver] port changed; it takes effect at the next restart\n", reload.err());
+            assertEquals("moved OK", keepAlive.get().reason());
+
+            // A config the CLI itself cannot read is refused before the daemon is asked; the daemon keeps serving.
+            node.writeConf(PlightNode.CONF.replace("code = 404", "code = 99"));
+            reload = node.plight("reload");
+            assertExit(78, reload);
+            assertTrue(reload.err().startsWith("plight: " + node.conf + ":24: "), reload::toString);
+            assertEquals("moved OK", keepAlive.get().reason());
+
+            // SIGHUP, as systemd's ExecReload sends it.
+            node.writeConf(PlightNode.CONF.replace("message = OK", "message = hup OK"));
+            d.signal("HUP");
+            PlightNode.await(() -> {
+                try {
+                    return keepAlive.get().reason().equals("hup OK");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, Duration.ofSeconds(5), "SIGHUP to reload");
+            assertTrue(d.process.isAlive());
+        }
+    }
+
+    @Test
+    void stopEndsTheDaemonAndItsFiles() throws Exception {
+        PlightNode.Daemon d = node.start();
+        PlightNode.Result stop = node.plight("stop");
+        assertExit(0, stop);
+        assertEquals("", stop.err());
+        assertFalse(d.process.isAlive(), "stop returns once the daemon has exited");
+        assertEquals(0, d.process.exitValue(), d::output);
+        assertFalse(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket is removed");
+        assertFalse(Files.exists(node.pidFile()), "the pidfile is removed");
+        assertFalse(PlightNode.answers(node.port), "the probe port is closed");
+        assertTrue(d.output().contains("plight has stopped"), d::output);
+    }
+
+    @Test
+    void sigtermExitsZeroWithinTwoSecondsWithAKeepAliveClientConnected() throws Exception {
+        PlightNode.Daemon d = node.start();
+        try (PlightNode.Http keepAlive = new PlightNode.Http(node.port)) {
+            assertEquals(200, keepAlive.get().code());
+            long t0 = System.nanoTime();
+            d.signal("TERM");
+            int exit = d.exit(Duration.ofSeconds(2));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(0, exit, d::output);
+            assertTrue(ms <= 2000, "took " + ms + " ms");
+            assertTrue(keepAlive.closedByServer(), "the idle keep-alive connection is closed, not left hanging");
+        }
+        assertFalse(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(node.pidFile()));
+    }
+
+    @Test
+    void withTheDaemonDownAVerbIsSavedAndServedAtStart() throws Exception {
+        for (String cmd : List.of("stop", "reload", "stats")) {
+            PlightNode.Result r = node.plight(cmd);
+            assertExit(3, r);
+            assertEquals("plight: plight is not running\n", r.err());
+        }
+        PlightNode.Result offline = node.plight("offline", "--reason", "while down");
+        assertExit(0, offline);
+        assertEquals(NOT_RUNNING + "; the state 'offline' is saved and will be served when it starts\n", offline.err());
+        assertTrue(Files.readString(node.marker("offline")).contains("reason=while down\n"));
+
+        node.start();
+        PlightNode.Response r = node.probe();
+        assertEquals(503, r.code());
+        assertEquals("node is offline", r.reason());
+        PlightNode.Result status = node.plight("status");
+        assertFalse(status.out().contains("WARNING"), status::toString);
+        assertTrue(status.out().startsWith("State: offline\n") && status.out().contains("Reason: while down\n"), status::toString);
+    }
+
+    /** After a crash the socket file and pidfile are left behind: the CLI still sees no daemon, and a start replaces them. */
+    @Test
+    void afterACrashTheCliSeesNoDaemonAndAStartTakesOver() throws Exception {
+        PlightNode.Daemon crashed = node.start();
+        crashed.signal("KILL");
+        crashed.exit(Duration.ofSeconds(5));
+        assertTrue(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "a crash leaves the socket file");
+
+        PlightNode.Result stats = node.plight("stats");
+        assertExit(3, stats);
+        PlightNode.Result disable = node.plight("disable", "--reason", "after crash");
+        assertExit(0, disable);
+        assertTrue(disable.err().startsWith(NOT_RUNNING), disable::toString);
+
+        PlightNode.Daemon d = node.start();
+        assertEquals(404, node.probe().code());
+        assertExit(0, node.plight("enable"));
+        assertEquals(200, node.probe().code());
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theAgentPortAnswersPerStateAndCloses() throws Exception {
+        node.start();
+        assertEquals("up ready\n", node.agent());
+        assertExit(0, node.plight("disable"));
+        assertEquals("up drain\n", node.agent());
+        assertExit(0, node.plight("offline"));
+        assertEquals("down # node is offline\n", node.agent());
+        assertExit(0, node.plight("enable"));
+        assertEquals("up ready\n", node.agent());
+    }
+
+    @Test
+    void theAccessLogHasTheOriginalsLine() throws Exception {
+        PlightNode.Daemon d = node.start();
+        PlightNode.Response r = node.probe();
+        Pattern line = Pattern.compile("(?m)^127\\.0\\.0\\.1 - - \\[\\d\\d/[A-Z][a-z]{2}/\\d{4} \\d\\d:\\d\\d:\\d\\d\\] "
+                + "\"GET / HTTP/1\\.1\" 200 (\\d+)$");
+        PlightNode.await(() -> matches(node.accessLog(), line), Duration.ofSeconds(5), "the access log line in " + node.accessLog()
+                + ":\n" + read(node.accessLog()));
+        Matcher m = line.matcher(read(node.accessLog()));
+        assertTrue(m.find());
+        assertEquals(r.size(), Integer.parseInt(m.group(1)), "the size is the response's");
+        assertFalse(read(node.appLog()).contains("GET /"), "access lines stay out of the application log");
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(5)));
+        List<String> lines = Files.readAllLines(node.accessLog());
+        assertEquals(1, lines.size(), "one probe, one line: " + lines);
+    }
+
+    @Test
+    void anAccessLogAtOffIsNeverCreated() throws Exception {
+        node.access = "OFF";
+        node.writeConf(PlightNode.CONF);
+        PlightNode.Daemon d = node.start();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, node.probe().code());
+        }
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(5)));
+        assertTrue(Files.exists(node.appLog()), "the application log is still written");
+        try (var files = Files.list(node.appLog().getParent())) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("access")).toList());
+        }
+    }
+
+    /** A ttl too long for a date is a usage error (exit 2) with the daemon up or down, never a stack trace. */
+    @Test
+    void anAbsurdTtlIsAUsageErrorUpOrDown() throws Exception {
+        PlightNode.Result down = node.plight("disable", "--ttl", "999999999999d");
+        assertNoStackTrace(down);
+        assertExit(2, down);
+        assertFalse(Files.exists(node.marker("disabled")));
+
+        node.start();
+        PlightNode.Result up = node.plight("disable", "--ttl", "999999999999d");
+        assertNoStackTrace(up);
+        assertExit(2, up);
+        assertEquals(200, node.probe().code());
+    }
+}
