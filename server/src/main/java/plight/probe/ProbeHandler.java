@@ -273,7 +273,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
 
     private void arm(long deadline) {
         if (timer != null) {
-            if (timerDeadline <= deadline) {
+            if (timerDeadline - deadline <= 0) {
                 return; // it fires in time and re-arms itself for later deadlines
             }
             timer.cancel(false);

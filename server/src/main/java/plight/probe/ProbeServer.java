@@ -125,7 +125,7 @@ public final class ProbeServer implements AutoCloseable {
     /**
      * Stops accepting; on every connection, sends the answers already made, then our end of output; waits a
      * moment for clients to close, then closes what is left and stops the event loops. Returns within about
-     * a second.
+     * a second. Blocks, so it must not be called from one of the server's event loops.
      */
     @Override
     public synchronized void close() {
