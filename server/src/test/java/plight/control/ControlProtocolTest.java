@@ -627,6 +627,8 @@ class ControlProtocolTest {
         IOException e = assertThrows(IOException.class, second::start);
         assertTrue(e.getMessage().contains("another process serves the control socket " + socket), e.getMessage());
         second.close();
+        assertTrue(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                "closing the refused second server removed the first server's socket file");
         assertEquals("rw-rw----", mode(socket), "the first server's socket keeps its mode");
         try (ControlWire w = ControlWire.open(socket)) {
             assertOk(w.call("status"));
