@@ -36,7 +36,7 @@ final class StoreNode implements Node {
 
     @Override
     public StatusView set(State target, String reason, Duration ttl) throws CliException {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Marker marker = new Marker(now, caller, reason, ttl == null ? null : now.plus(ttl));
         try {
             return StatusView.of(store.change(target, marker));

@@ -3,6 +3,7 @@ package plight.agent;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
 import plight.probe.Transport;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,17 +47,16 @@ public final class AgentServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(answer);
-        try {
-            for (String host : settings.hosts()) {
-                channels.add(bootstrap.bind(host, settings.port()).sync().channel());
+        for (String host : settings.hosts()) {
+            ChannelFuture bound = bootstrap.bind(host, settings.port()).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                close();
+                BindException e = new BindException("cannot listen on " + host + " agent port " + settings.port() + ": "
+                        + bound.cause().getMessage());
+                e.initCause(bound.cause());
+                throw e;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IOException("interrupted while binding the agent port", e);
-        } catch (RuntimeException e) {
-            close();
-            throw new IOException("cannot listen on the agent port " + settings.port() + ": " + e.getMessage(), e);
+            channels.add(bound.channel());
         }
     }
 

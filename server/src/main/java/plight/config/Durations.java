@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)?");
 
+    /** Longer than any sensible TTL or timeout, short enough that adding it to now cannot overflow. */
+    public static final Duration MAX = Duration.ofDays(36500);
+
     private Durations() {
     }
 

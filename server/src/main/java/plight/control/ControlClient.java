@@ -67,7 +67,7 @@ public final class ControlClient implements AutoCloseable {
      * @throws IOException      when something else on {@code path} does not answer as plight does
      */
     public static Optional<ControlClient> connect(Path path, Duration timeout) throws IOException {
-        if (!Files.exists(path)) return Optional.empty();
+        if (Files.notExists(path)) return Optional.empty(); // not exists(): a directory we cannot enter is not "no daemon"
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);

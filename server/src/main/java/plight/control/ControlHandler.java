@@ -29,6 +29,8 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final Queue<String> queued = new ArrayDeque<>();
     private Caller caller;
     private boolean busy;
+    /** Set once the connection is to close: nothing read after that is run. */
+    private boolean closing;
 
     ControlHandler(ControlActions actions) {
         this.actions = actions;
@@ -42,6 +44,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
         String line;
         try {
             line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -91,6 +96,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         send(ctx, reply);
         if (request instanceof Request.Stop) {
+            closing = true;
             ctx.close();
         }
     }
@@ -111,7 +117,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     private void drain(ChannelHandlerContext ctx) {
-        while (!busy && !queued.isEmpty() && ctx.channel().isActive()) {
+        while (!busy && !closing && !queued.isEmpty() && ctx.channel().isActive()) {
             handle(ctx, queued.poll());
         }
     }
@@ -123,6 +129,10 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     private void closeWith(ChannelHandlerContext ctx, Reply reply) {
+        if (closing) {
+            return;
+        }
+        closing = true;
         ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(reply.render().getBytes(StandardCharsets.UTF_8)))
                 .addListener(ChannelFutureListener.CLOSE);
     }

@@ -42,6 +42,7 @@ public final class ControlServer implements AutoCloseable {
     private final ControlActions actions;
     private EventLoopGroup group;
     private Channel channel;
+    private boolean bound;
 
     public ControlServer(ControlSettings settings, ControlActions actions) {
         this.settings = settings;
@@ -59,6 +60,10 @@ public final class ControlServer implements AutoCloseable {
         Path path = settings.socket();
         Files.createDirectories(path.toAbsolutePath().getParent());
         replaceStale(path);
+        // Bound under a temporary name and renamed into place once mode and group are set, so that the socket
+        // is never reachable with the permissions the umask would give it.
+        Path bindPath = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
+        Files.deleteIfExists(bindPath);
         group = new MultiThreadIoEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "plight-control");
             t.setDaemon(true);
@@ -71,13 +76,14 @@ public final class ControlServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                         @Override
                         protected void initChannel(EpollDomainSocketChannel ch) {
+                            // The idle timer sees complete lines only: a client trickling bytes still times out.
                             ch.pipeline().addLast(
-                                    new IdleStateHandler(IDLE.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                     new LineBasedFrameDecoder(Request.MAX_LINE_BYTES, true, true),
+                                    new IdleStateHandler(IDLE.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                     new ControlHandler(actions));
                         }
                     })
-                    .bind(new DomainSocketAddress(path.toFile())).sync().channel();
+                    .bind(new DomainSocketAddress(bindPath.toFile())).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -86,13 +92,19 @@ public final class ControlServer implements AutoCloseable {
             close();
             throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
         }
-        String group = applyPermissions(path);
+        String group = applyPermissions(bindPath);
+        Files.move(bindPath, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        bound = true;
         Logger.info("control socket {} (mode {}, group {})", path, String.format("%04o", settings.mode()), group);
     }
 
     /** A socket file nobody answers on is a leftover of a crash; one that answers belongs to another daemon. */
     private static void replaceStale(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0170000) != 0140000) {
+            throw new IOException(path + " exists and is not a socket; not replacing it");
+        }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
             throw new IOException("another process serves the control socket " + path);
@@ -144,6 +156,8 @@ public final class ControlServer implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean ours = bound;
+        bound = false;
         if (channel != null) {
             channel.close().syncUninterruptibly();
             channel = null;
@@ -151,6 +165,9 @@ public final class ControlServer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
             group = null;
+        }
+        if (!ours) {
+            return; // never bound: the file, if any, belongs to someone else
         }
         try {
             Files.deleteIfExists(settings.socket());

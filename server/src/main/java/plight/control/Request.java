@@ -123,6 +123,7 @@ public sealed interface Request {
             try {
                 Duration d = Durations.parse(v);
                 if (d.isZero()) throw new BadRequest(key + " must be longer than 0");
+                if (d.compareTo(Durations.MAX) > 0) throw new BadRequest(key + " must be at most " + Durations.format(Durations.MAX));
                 return d;
             } catch (IllegalArgumentException e) {
                 throw new BadRequest(key + ": " + e.getMessage());

@@ -92,7 +92,7 @@ public final class Daemon {
             timer.scheduleWithFixedDelay(() -> sources.forgetOlderThan(FORGET_SOURCES_MILLIS), 1, 1, TimeUnit.MINUTES);
             Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
             Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
-            Caller self = new Caller(ProcessHandle.current().pid() == 0 ? 0 : -1, ProcessHandle.current().pid(), "SIGHUP");
+            Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
             Signal.handle(new Signal("HUP"), s -> timer.execute(() -> actions.reload(self)));
             Logger.info("plight is running");
             stopRequested.await();

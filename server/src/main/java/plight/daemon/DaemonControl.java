@@ -149,6 +149,10 @@ final class DaemonControl implements ControlActions {
             return answer;
         }
         String name = state.get().name();
+        if (!keeper.current().state().name().equals(name)) {
+            answer.complete(Reply.error(Reply.FAILED, "the node is in '" + keeper.current().state().name() + "', not '" + name + "'"));
+            return answer;
+        }
         long deadline = System.nanoTime() + wait.timeout().toNanos();
         ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
         poll[0] = timer.scheduleWithFixedDelay(() -> {
@@ -172,7 +176,7 @@ final class DaemonControl implements ControlActions {
                 answer.complete(reply);
                 poll[0].cancel(false);
             }
-        }, 0, WAIT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }, WAIT_POLL.toMillis(), WAIT_POLL.toMillis(), TimeUnit.MILLISECONDS);
         return answer;
     }
 

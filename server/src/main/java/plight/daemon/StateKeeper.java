@@ -70,7 +70,7 @@ final class StateKeeper implements AutoCloseable {
      * @param ttl    may be {@code null}
      */
     synchronized NodeState change(State target, String by, String reason, Duration ttl) throws StoreException {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Marker marker = new Marker(now, by, reason, ttl == null ? null : now.plus(ttl));
         State before = current.state();
         NodeState after;
