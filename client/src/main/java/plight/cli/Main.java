@@ -23,6 +23,12 @@ public final class Main {
     static final String VERSION = Main.class.getPackage().getImplementationVersion() != null
             ? Main.class.getPackage().getImplementationVersion() : "dev";
 
+    /** The CLI's own commands; any other word is a state's verb or name. */
+    private static final java.util.Set<String> BUILT_IN =
+            java.util.Set.of("start", "stop", "status", "list-states", "reload", "stats", "version");
+    /** Commands that never talk to the daemon. */
+    private static final java.util.Set<String> LOCAL_COMMANDS = java.util.Set.of("start", "list-states", "version");
+
     private final Environment env;
     private final PrintStream out;
     private final PrintStream err;
@@ -34,7 +40,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        ControlClient.warmUp();
         int status = new Main(Environment.current(), System.out, System.err).run(args).status();
         System.out.flush();
         System.exit(status);
@@ -54,11 +59,45 @@ public final class Main {
             out.println("plight " + VERSION);
             return ExitCode.OK;
         }
-        Config config = loadConfig(args);
-        // Commands are described without JCommander; only the one being run is handed to it, since JCommander
-        // reflects over every command object it is given and that dominates the CLI's start-up time.
+        int at = commandIndex(args);
+        String word = at < 0 ? null : args[at].toLowerCase(java.util.Locale.ROOT);
+        if (word != null && !word.equals(args[at])) {
+            // Verbs are case-insensitive, as in the original (which lower-cased them).
+            args = args.clone();
+            args[at] = word;
+        }
+        boolean talksToDaemon = word != null && !LOCAL_COMMANDS.contains(word);
+        Prefetch prefetch = Prefetch.start(new ConfigLoader(env), configOption(args), talksToDaemon);
+        try {
+            return dispatch(args, word, prefetch);
+        } finally {
+            prefetch.discard();
+        }
+    }
+
+    private ExitCode dispatch(String[] args, String word, Prefetch prefetch) throws CliException {
+        // Only the command being run is handed to JCommander, since it reflects over every command object it
+        // is given; which options class that is does not depend on the configuration, so parsing can overlap
+        // with reading it.
+        Arguments.Global global = new Arguments.Global();
+        Object options = word == null ? null
+                : word.equals("status") || word.equals("stats") ? new Arguments.Status()
+                : BUILT_IN.contains(word) ? new Arguments.Plain()
+                : new Arguments.Verb();
+        JCommander.Builder builder = JCommander.newBuilder().programName("plight").addObject(global);
+        if (word != null) {
+            builder.addCommand(word, options);
+        }
+        JCommander jc = builder.build();
+        ParameterException badUsage = null;
+        try {
+            jc.parse(args);
+        } catch (ParameterException e) {
+            badUsage = e;
+        }
+        Config config = prefetch.config();
+
         Map<String, String> descriptions = new LinkedHashMap<>();
-        Map<String, String> aliases = new LinkedHashMap<>();
         Map<String, State> verbs = new LinkedHashMap<>();
         descriptions.put("start", "run the daemon in the foreground");
         descriptions.put("stop", "stop the running daemon");
@@ -68,42 +107,17 @@ public final class Main {
         descriptions.put("stats", "probes served, connections, probe sources [--json]");
         for (State s : config.states().states()) {
             verbs.put(s.verb(), s);
+            verbs.put(s.name(), s);
             descriptions.put(s.verb(), "set the state '" + s.name() + "' (" + s.code() + " " + s.message() + ")"
                     + (s.isDefault() ? ", the default" : "") + " [--reason TEXT] [--ttl DURATION]");
-            if (!s.name().equals(s.verb())) aliases.put(s.name(), s.verb());
         }
         descriptions.put("version", "print the version");
-
-        int at = commandIndex(args);
-        String word = at < 0 ? null : args[at].toLowerCase(java.util.Locale.ROOT);
-        if (word != null && !word.equals(args[at])) {
-            // Verbs are case-insensitive, as in the original (which lower-cased them).
-            args = args.clone();
-            args[at] = word;
-        }
-        String command = word == null ? null : aliases.getOrDefault(word, word);
-        if (command != null && !descriptions.containsKey(command)) {
+        if (word != null && !BUILT_IN.contains(word) && !verbs.containsKey(word)) {
             throw new CliException(ExitCode.USAGE, "unknown command '" + word + "' (valid: "
                     + String.join(", ", descriptions.keySet()) + ")");
         }
-        Arguments.Global global = new Arguments.Global();
-        Object options = command == null ? null
-                : verbs.containsKey(command) ? new Arguments.Verb()
-                : command.equals("status") || command.equals("stats") ? new Arguments.Status()
-                : new Arguments.Plain();
-        JCommander.Builder builder = JCommander.newBuilder().programName("plight").addObject(global);
-        if (command != null) {
-            if (word.equals(command)) {
-                builder.addCommand(command, options);
-            } else {
-                builder.addCommand(command, options, word);
-            }
-        }
-        JCommander jc = builder.build();
-        try {
-            jc.parse(args);
-        } catch (ParameterException e) {
-            throw new CliException(ExitCode.USAGE, usageProblem(e, jc, word));
+        if (badUsage != null) {
+            throw new CliException(ExitCode.USAGE, usageProblem(badUsage, jc, word));
         }
         String parsed = jc.getParsedCommand();
         if (global.help || parsed == null) {
@@ -131,7 +145,7 @@ public final class Main {
         Optional<ControlClient> client;
         boolean runningButClosedToUs = false;
         try {
-            client = ControlClient.connect(config.control().socket(), DaemonNode.TIMEOUT);
+            client = prefetch.client();
         } catch (ControlClient.PermissionDenied e) {
             if (!parsed.equals("status")) {
                 throw new CliException(ExitCode.FAILED, e.getMessage());
@@ -142,25 +156,21 @@ public final class Main {
         } catch (java.io.IOException e) {
             throw new CliException(ExitCode.FAILED, e.getMessage());
         }
-        try {
-            Node node = client.isPresent() ? new DaemonNode(client.get())
-                    : new StoreNode(new StateStore(config.states()), caller(), runningButClosedToUs);
-            Commands run = new Commands(config, node, out, err);
-            State target = verbs.get(parsed);
-            if (target != null) {
-                Arguments.Verb v = (Arguments.Verb) options;
-                return run.set(target, reason(v.reason), ttl(v.ttl, target));
-            }
-            return switch (parsed) {
-                case "stop" -> run.stop();
-                case "status" -> run.status(((Arguments.Status) options).json);
-                case "reload" -> run.reload();
-                case "stats" -> run.stats(((Arguments.Status) options).json);
-                default -> throw new IllegalStateException("command without a handler: " + parsed);
-            };
-        } finally {
-            if (client.isPresent()) client.get().close();
+        Node node = client.isPresent() ? new DaemonNode(client.get())
+                : new StoreNode(new StateStore(config.states()), caller(), runningButClosedToUs);
+        Commands run = new Commands(config, node, out, err);
+        State target = verbs.get(parsed);
+        if (target != null) {
+            Arguments.Verb v = (Arguments.Verb) options;
+            return run.set(target, reason(v.reason), ttl(v.ttl, target));
         }
+        return switch (parsed) {
+            case "stop" -> run.stop();
+            case "status" -> run.status(((Arguments.Status) options).json);
+            case "reload" -> run.reload();
+            case "stats" -> run.stats(((Arguments.Status) options).json);
+            default -> throw new IllegalStateException("command without a handler: " + parsed);
+        };
     }
 
     /** JCommander's messages name its internals ("main parameter"); say which option is wrong and what is valid. */
@@ -177,27 +187,21 @@ public final class Main {
         return msg + (command == null ? "" : " for '" + command + "'") + (valid.isEmpty() ? "" : " (valid: " + valid + ")");
     }
 
-    private Config loadConfig(String[] args) throws CliException {
-        Path explicit = null;
+    /** The {@code -c FILE} / {@code --config FILE} / {@code --config=FILE} option, or {@code null}. */
+    private static Path configOption(String[] args) throws CliException {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if ((a.equals("-c") || a.equals("--config"))) {
+            if (a.equals("-c") || a.equals("--config")) {
                 if (i + 1 >= args.length) {
                     throw new CliException(ExitCode.USAGE, "option " + a + " needs a file");
                 }
-                explicit = Path.of(args[i + 1]);
-                break;
+                return Path.of(args[i + 1]);
             }
             if (a.startsWith("--config=")) {
-                explicit = Path.of(a.substring("--config=".length()));
-                break;
+                return Path.of(a.substring("--config=".length()));
             }
         }
-        try {
-            return new ConfigLoader(env).load(explicit);
-        } catch (ConfigException e) {
-            throw new CliException(ExitCode.BAD_CONFIG, e.getMessage());
-        }
+        return null;
     }
 
     /** Where the first word that is neither an option nor an option's value, the command, stands; -1 if none. */

@@ -44,23 +44,6 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Starts, on a background thread, the JDK's one-time set-up of Unix domain sockets (it seeds a SecureRandom,
-     * which loads a security provider: about 20 ms). A CLI run calls this first, so that the set-up overlaps with
-     * reading the configuration and parsing the command line instead of adding to them.
-     */
-    public static void warmUp() {
-        Thread t = new Thread(() -> {
-            try {
-                SocketChannel.open(StandardProtocolFamily.UNIX).close();
-            } catch (IOException | UnsupportedOperationException e) {
-                // connect() will report whatever is wrong
-            }
-        }, "plight-warm-up");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /**
      * Connects to the daemon; empty when none listens on {@code path}.
      *
      * @throws PermissionDenied when a daemon listens but we may not talk to it
