@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Probe path vs nginx: plight's probe server and a throwaway nginx answering `return 200 "OK\n"`, both on one
+# event loop / worker, measured with wrk in turns (A B A B ...). Prints a Markdown table of medians:
+# requests/s, server CPU time per request (utime+stime of the whole server process from /proc/PID/stat over
+# the run) and the servers' RSS after the load.
+#
+# Until `bin/plight start` exists, plight runs as plight.probe.ProbeMain (server test classes) on the
+# default "enabled" state, access log off, threads = 1, with the JVM options below.
+#
+# Usage: bench/scripts/probe-vs-nginx.sh            (env: ROUNDS=3 DURATION=10s CONNECTIONS=64 NGINX_PORT=18080
+#                                                    PLIGHT_PORT=18191 SCENARIOS="keepalive close pipeline"
+#                                                    SERVER_CPU=0 WRK_CPU=1 PLIGHT_JAVA_OPTS=...)
+# Needs: nginx and wrk (Debian packages), java 17, mvn.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+rounds=${ROUNDS:-3}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-64}
+nginx_port=${NGINX_PORT:-18080}
+plight_port=${PLIGHT_PORT:-18191}
+scenarios=${SCENARIOS:-keepalive close pipeline}
+# Both servers on one CPU and wrk on another, so that neither server gets a core the other did not.
+server_cpu=${SERVER_CPU:-0}
+wrk_cpu=${WRK_CPU:-1}
+# A small resident daemon: small heap, serial GC, bounded code cache and direct memory, native heap trimmed
+# every second (JDK 17.0.9+), no class-data-sharing archive (this JDK relocates it, which makes all of its
+# 12 MiB resident), no leak-detection sampling. Candidates for bin/plight, which sets its own.
+java_opts=${PLIGHT_JAVA_OPTS:-"-Xms8m -Xmx12m -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=32m -Xss256k -XX:TrimNativeHeapInterval=1000 -Xshare:off -Dio.netty.leakDetection.level=disabled"}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
+hz=$(getconf CLK_TCK)
+
+for tool in nginx wrk java mvn taskset; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
+done
+for port in "$nginx_port" "$plight_port"; do
+  if ss -ltn "sport = :$port" | grep -q LISTEN; then echo "port $port is in use" >&2; exit 1; fi
+done
+
+work=$(mktemp -d /tmp/probe-vs-nginx.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building server test classes..." >&2
+(cd "$root/server" && mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >&2)
+classpath="$root/server/target/classes:$root/server/target/test-classes:$(cat "$work/cp.txt")"
+
+mkdir -p "$work/nginx/logs"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  # Not a default: without it nginx closes every keep-alive connection after 1000 requests and wrk has to
+  # reconnect. Raising it only makes nginx faster, so the comparison is stricter for plight.
+  keepalive_requests 100000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { return 200 "OK\n"; }
+  }
+}
+CONF
+taskset -c "$server_cpu" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_master=$!
+pids+=("$nginx_master")
+
+# shellcheck disable=SC2086
+taskset -c "$server_cpu" java $java_opts -cp "$classpath" plight.probe.ProbeMain "$plight_port" 1 > "$work/plight.log" 2>&1 &
+plight_pid=$!
+pids+=("$plight_pid")
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    if ss -ltn "sport = :$1" | grep -q LISTEN; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on $1" >&2; exit 1
+}
+wait_port "$nginx_port"
+wait_port "$plight_port"
+nginx_worker=$(pgrep -P "$nginx_master" | head -1)
+
+# CPU ticks (utime + stime) of a process and, for nginx, its worker.
+ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    local stat
+    stat=$(cat "/proc/$pid/stat")
+    stat=${stat##*) }
+    # fields after "(comm) ": state is $1, utime is $12, stime is $13
+    total=$(( total + $(echo "$stat" | awk '{print $12 + $13}') ))
+  done
+  echo "$total"
+}
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+url_of() { if [ "$1" = nginx ]; then echo "http://127.0.0.1:$nginx_port/"; else echo "http://127.0.0.1:$plight_port/"; fi; }
+pids_of() { if [ "$1" = nginx ]; then echo "$nginx_master $nginx_worker"; else echo "$plight_pid"; fi; }
+# wrk for one scenario: run_wrk SCENARIO URL DURATION
+run_wrk() {
+  case "$1" in
+    keepalive) taskset -c "$wrk_cpu" wrk -t1 -c"$connections" -d"$3" "$2" ;;
+    close) taskset -c "$wrk_cpu" wrk -t1 -c"$connections" -d"$3" -H "Connection: close" "$2" ;;
+    pipeline) taskset -c "$wrk_cpu" wrk -t1 -c"$connections" -d"$3" -s "$here/pipeline.lua" "$2" ;;
+  esac
+}
+
+# One wrk run: prints "requests_per_second cpu_microseconds_per_request".
+run() {
+  local scenario=$1 target=$2 before after out rps requests
+  # shellcheck disable=SC2046
+  before=$(ticks $(pids_of "$target"))
+  out=$(run_wrk "$scenario" "$(url_of "$target")" "$duration")
+  # shellcheck disable=SC2046
+  after=$(ticks $(pids_of "$target"))
+  echo "$out" > "$work/last-wrk-$scenario-$target.txt"
+  rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  if echo "$out" | grep -q "Non-2xx\|Socket errors"; then
+    echo "$target $scenario: $(echo "$out" | grep -E 'Non-2xx|Socket errors')" >&2
+  fi
+  awk -v r="$rps" -v t=$((after - before)) -v n="$requests" -v hz="$hz" \
+    'BEGIN { printf "%s %.2f\n", r, (t / hz) * 1e6 / n }'
+}
+
+median() { sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# The JIT compiles the hot paths during the first seconds of load; a daemon runs for months, so that
+# one-time cost is kept out of the measured runs.
+echo "warming up ..." >&2
+for scenario in $scenarios; do
+  run_wrk "$scenario" "$(url_of plight)" 10s > /dev/null
+  run_wrk "$scenario" "$(url_of nginx)" 2s > /dev/null
+done
+
+declare -A results
+for scenario in $scenarios; do
+  for round in $(seq 1 "$rounds"); do
+    for target in nginx plight; do
+      result=$(run "$scenario" "$target")
+      echo "$scenario round $round $target: $result" >&2
+      results[$scenario.$target.rps]+="${result% *}"$'\n'
+      results[$scenario.$target.cpu]+="${result#* }"$'\n'
+    done
+  done
+done
+
+echo
+echo "| scenario | nginx req/s | plight req/s | plight / nginx | nginx CPU µs/req | plight CPU µs/req |"
+echo "|---|---:|---:|---:|---:|---:|"
+for scenario in $scenarios; do
+  n_rps=$(printf '%s' "${results[$scenario.nginx.rps]}" | median)
+  p_rps=$(printf '%s' "${results[$scenario.plight.rps]}" | median)
+  n_cpu=$(printf '%s' "${results[$scenario.nginx.cpu]}" | median)
+  p_cpu=$(printf '%s' "${results[$scenario.plight.cpu]}" | median)
+  awk -v s="$scenario" -v nr="$n_rps" -v pr="$p_rps" -v nc="$n_cpu" -v pc="$p_cpu" \
+    'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", s, nr, pr, pr / nr, nc, pc }'
+done
+echo
+echo "load average during the runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "RSS after load: plight $(( $(rss_kib "$plight_pid") / 1024 )) MiB (whole JVM), nginx worker $(( $(rss_kib "$nginx_worker") / 1024 )) MiB"
+echo "plight JVM options: $java_opts"
