@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Probe path vs nginx: plight's probe server and a throwaway nginx answering `return 200 "OK\n"`, both on one
-# event loop / worker, measured with wrk in turns (A B A B ...). Prints a Markdown table of medians:
-# requests/s, server CPU time per request (utime+stime of the whole server process from /proc/PID/stat over
-# the run) and the servers' RSS after the load.
-#
-# Until `bin/plight start` exists, plight runs as plight.probe.ProbeMain (server test classes) on the
-# default "enabled" state, access log off, threads = 1, with the JVM options below.
+# Probe path vs nginx: the shipped daemon (`bin/plight start`, its own JVM options, threads = 1, access log
+# OFF) and a throwaway nginx answering `return 200 "OK\n"` (worker_processes 1, access_log off), measured
+# with wrk in turns (A B A B ...). A second plight with the access log at INFO runs in the same turns, for
+# the access log's cost. Prints a Markdown table of medians: requests/s, server CPU time per request
+# (utime+stime of the whole server process from /proc/PID/stat over the run), and RSS after the load.
 #
 # Usage: bench/scripts/probe-vs-nginx.sh            (env: ROUNDS=3 DURATION=10s CONNECTIONS=64 NGINX_PORT=18080
-#                                                    PLIGHT_PORT=18191 SCENARIOS="keepalive close pipeline"
-#                                                    SERVER_CPU=0 WRK_CPU=1 PLIGHT_JAVA_OPTS=...)
-# Needs: nginx and wrk (Debian packages), java 17, mvn.
+#                                                    PLIGHT_PORT=18191 PLIGHT_LOG_PORT=18192
+#                                                    SCENARIOS="keepalive close pipeline" SERVER_CPU=0 WRK_CPU=1)
+# Needs: nginx and wrk (Debian packages), and the distribution: mvn -B -DskipTests package.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,21 +18,19 @@ duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
 nginx_port=${NGINX_PORT:-18080}
 plight_port=${PLIGHT_PORT:-18191}
+plight_log_port=${PLIGHT_LOG_PORT:-18192}
 scenarios=${SCENARIOS:-keepalive close pipeline}
 # Both servers on one CPU and wrk on another, so that neither server gets a core the other did not.
 server_cpu=${SERVER_CPU:-0}
 wrk_cpu=${WRK_CPU:-1}
-# A small resident daemon: small heap, serial GC, bounded code cache and direct memory, native heap trimmed
-# every second (JDK 17.0.9+), no class-data-sharing archive (this JDK relocates it, which makes all of its
-# 12 MiB resident), no leak-detection sampling. Candidates for bin/plight, which sets its own.
-java_opts=${PLIGHT_JAVA_OPTS:-"-Xms8m -Xmx12m -XX:+UseSerialGC -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=32m -Xss256k -XX:TrimNativeHeapInterval=1000 -Xshare:off -Dio.netty.leakDetection.level=disabled"}
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
+plight="$root/packaging/target/plight/bin/plight"
 hz=$(getconf CLK_TCK)
 
-for tool in nginx wrk java mvn taskset; do
+[ -x "$plight" ] || { echo "missing $plight: run mvn -B -DskipTests package first" >&2; exit 1; }
+for tool in nginx wrk java taskset; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
-for port in "$nginx_port" "$plight_port"; do
+for port in "$nginx_port" "$plight_port" "$plight_log_port"; do
   if ss -ltn "sport = :$port" | grep -q LISTEN; then echo "port $port is in use" >&2; exit 1; fi
 done
 
@@ -47,9 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building server test classes..." >&2
-(cd "$root/server" && mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >&2)
-classpath="$root/server/target/classes:$root/server/target/test-classes:$(cat "$work/cp.txt")"
 
 mkdir -p "$work/nginx/logs"
 cat > "$work/nginx/nginx.conf" <<CONF
@@ -73,10 +66,40 @@ taskset -c "$server_cpu" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_master=$!
 pids+=("$nginx_master")
 
-# shellcheck disable=SC2086
-taskset -c "$server_cpu" java $java_opts -cp "$classpath" plight.probe.ProbeMain "$plight_port" 1 > "$work/plight.log" 2>&1 &
+# plight_conf NAME PORT ACCESS_LOGLEVEL: a config for one plight instance under $work/NAME.
+plight_conf() {
+  mkdir -p "$work/$1"
+  cat > "$work/$1/plight.conf" <<CONF
+[webserver]
+host = 127.0.0.1
+port = $2
+threads = 1
+logfile = $work/$1/access.log
+loglevel = $3
+[logging]
+logfile = $work/$1/plight.log
+[control]
+socket = $work/$1/control.sock
+[daemon]
+pidfile = $work/$1/plight.pid
+[priorities]
+states = enabled,disabled
+[enabled]
+code = 200
+message = OK
+[disabled]
+file = $work/$1/node_disabled
+code = 404
+CONF
+}
+plight_conf plight "$plight_port" OFF
+plight_conf plight-log "$plight_log_port" INFO
+taskset -c "$server_cpu" "$plight" -c "$work/plight/plight.conf" start > "$work/plight/out.txt" 2>&1 &
 plight_pid=$!
 pids+=("$plight_pid")
+taskset -c "$server_cpu" "$plight" -c "$work/plight-log/plight.conf" start > "$work/plight-log/out.txt" 2>&1 &
+plight_log_pid=$!
+pids+=("$plight_log_pid")
 
 wait_port() {
   for _ in $(seq 1 100); do
@@ -87,6 +110,7 @@ wait_port() {
 }
 wait_port "$nginx_port"
 wait_port "$plight_port"
+wait_port "$plight_log_port"
 nginx_worker=$(pgrep -P "$nginx_master" | head -1)
 
 # CPU ticks (utime + stime) of a process and, for nginx, its worker.
@@ -103,8 +127,20 @@ ticks() {
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-url_of() { if [ "$1" = nginx ]; then echo "http://127.0.0.1:$nginx_port/"; else echo "http://127.0.0.1:$plight_port/"; fi; }
-pids_of() { if [ "$1" = nginx ]; then echo "$nginx_master $nginx_worker"; else echo "$plight_pid"; fi; }
+url_of() {
+  case "$1" in
+    nginx) echo "http://127.0.0.1:$nginx_port/" ;;
+    plight) echo "http://127.0.0.1:$plight_port/" ;;
+    plight-log) echo "http://127.0.0.1:$plight_log_port/" ;;
+  esac
+}
+pids_of() {
+  case "$1" in
+    nginx) echo "$nginx_master $nginx_worker" ;;
+    plight) echo "$plight_pid" ;;
+    plight-log) echo "$plight_log_pid" ;;
+  esac
+}
 # wrk for one scenario: run_wrk SCENARIO URL DURATION
 run_wrk() {
   case "$1" in
@@ -139,13 +175,14 @@ median() { sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; 
 echo "warming up ..." >&2
 for scenario in $scenarios; do
   run_wrk "$scenario" "$(url_of plight)" 10s > /dev/null
+  run_wrk "$scenario" "$(url_of plight-log)" 10s > /dev/null
   run_wrk "$scenario" "$(url_of nginx)" 2s > /dev/null
 done
 
 declare -A results
 for scenario in $scenarios; do
   for round in $(seq 1 "$rounds"); do
-    for target in nginx plight; do
+    for target in nginx plight plight-log; do
       result=$(run "$scenario" "$target")
       echo "$scenario round $round $target: $result" >&2
       results[$scenario.$target.rps]+="${result% *}"$'\n'
@@ -155,17 +192,20 @@ for scenario in $scenarios; do
 done
 
 echo
-echo "| scenario | nginx req/s | plight req/s | plight / nginx | nginx CPU µs/req | plight CPU µs/req |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| scenario | nginx req/s | plight req/s | plight / nginx | nginx CPU µs/req | plight CPU µs/req | access log INFO req/s | INFO / OFF req/s | INFO CPU µs/req |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for scenario in $scenarios; do
   n_rps=$(printf '%s' "${results[$scenario.nginx.rps]}" | median)
   p_rps=$(printf '%s' "${results[$scenario.plight.rps]}" | median)
+  l_rps=$(printf '%s' "${results[$scenario.plight-log.rps]}" | median)
   n_cpu=$(printf '%s' "${results[$scenario.nginx.cpu]}" | median)
   p_cpu=$(printf '%s' "${results[$scenario.plight.cpu]}" | median)
-  awk -v s="$scenario" -v nr="$n_rps" -v pr="$p_rps" -v nc="$n_cpu" -v pc="$p_cpu" \
-    'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", s, nr, pr, pr / nr, nc, pc }'
+  l_cpu=$(printf '%s' "${results[$scenario.plight-log.cpu]}" | median)
+  awk -v s="$scenario" -v nr="$n_rps" -v pr="$p_rps" -v lr="$l_rps" -v nc="$n_cpu" -v pc="$p_cpu" -v lc="$l_cpu" \
+    'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |\n", s, nr, pr, pr / nr, nc, pc, lr, lr / pr, lc }'
 done
 echo
 echo "load average during the runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-echo "RSS after load: plight $(( $(rss_kib "$plight_pid") / 1024 )) MiB (whole JVM), nginx worker $(( $(rss_kib "$nginx_worker") / 1024 )) MiB"
-echo "plight JVM options: $java_opts"
+java_pid() { pgrep -P "$1" java || echo "$1"; }
+echo "RSS after load: plight $(( $(rss_kib "$(java_pid "$plight_pid")") / 1024 )) MiB (whole JVM, as shipped)," \
+  "plight with access log $(( $(rss_kib "$(java_pid "$plight_log_pid")") / 1024 )) MiB, nginx worker $(( $(rss_kib "$nginx_worker") / 1024 )) MiB"
