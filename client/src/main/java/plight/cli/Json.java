@@ -1,15 +1,15 @@
 package plight.cli;
 
-/** The little JSON the CLI writes; a library would cost start-up time for four escapes. */
-final class Json {
+/** JSON string quoting for the CLI and plight-bench; a library would cost start-up time for four escapes. */
+public final class Json {
     private Json() {
     }
 
-    static String quoteOrNull(String s) {
+    public static String quoteOrNull(String s) {
         return s == null ? "null" : quote(s);
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
