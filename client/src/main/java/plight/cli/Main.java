@@ -245,8 +245,8 @@ public final class Main {
         }
         try {
             Duration d = Durations.parse(ttl);
-            if (d.isZero()) throw new IllegalArgumentException("--ttl must be longer than 0");
-            if (d.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("--ttl must be at most " + Durations.format(Durations.MAX));
+            if (d.isZero()) throw new IllegalArgumentException("must be longer than 0");
+            if (d.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("must be at most " + Durations.format(Durations.MAX));
             return d;
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, "--ttl: " + e.getMessage());

@@ -376,6 +376,9 @@ public final class ConfigLoader {
                 if (d.isZero()) {
                     throw new ConfigException(file, e.get().line(), "'" + key + "' must be longer than 0");
                 }
+                if (d.compareTo(Durations.MAX) > 0) {
+                    throw new ConfigException(file, e.get().line(), "'" + key + "' must be at most " + Durations.format(Durations.MAX));
+                }
                 return d;
             } catch (IllegalArgumentException ex) {
                 throw new ConfigException(file, e.get().line(), "'" + key + "': " + ex.getMessage());

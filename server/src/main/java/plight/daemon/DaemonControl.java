@@ -94,6 +94,13 @@ final class DaemonControl implements ControlActions {
             Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
+        State before = keeper.current().state();
+        if (!before.isDefault() && next.states().byName(before.name()).filter(s -> !s.isDefault()).isEmpty()) {
+            // Serving the new default would put the node back in rotation without anyone asking for it.
+            return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: the node is in '"
+                    + before.name() + "', which " + next.describeSource() + " no longer has as a state with a file;"
+                    + " set another state first");
+        }
         List<String> restart = restartNeeded(config, next);
         NodeState now;
         try {
@@ -104,6 +111,9 @@ final class DaemonControl implements ControlActions {
         config = next;
         Logger.info("configuration reloaded by {} from {}; state '{}'{}", caller.describe(), next.describeSource(),
                 now.state().name(), restart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", restart));
+        if (!now.state().name().equals(before.name())) {
+            Logger.info("state {} -> {} (reload by {})", before.name(), now.state().name(), caller.describe());
+        }
         next.warnings().forEach(Logger::warn);
         Reply.Builder b = Reply.success().field("config", next.describeSource()).field("state", now.state().name());
         restart.forEach(r -> b.field("restart-needed", r));

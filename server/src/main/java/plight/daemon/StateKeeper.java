@@ -118,14 +118,19 @@ final class StateKeeper implements AutoCloseable {
         }
     }
 
+    /** Wakes up at the earliest TTL on disk, shadowed markers included. */
     private void scheduleExpiry() {
         if (expiry != null) {
             expiry.cancel(false);
             expiry = null;
         }
-        Instant expires = current.marker().expires();
-        if (expires == null || current.state().isDefault()) return;
-        long delay = Math.max(0, Duration.between(clock.instant(), expires).toMillis());
+        Instant earliest = null;
+        for (NodeState m : store.markersWithTtl()) {
+            Instant e = m.marker().expires();
+            if (earliest == null || e.isBefore(earliest)) earliest = e;
+        }
+        if (earliest == null) return;
+        long delay = Math.max(0, Duration.between(clock.instant(), earliest).toMillis());
         expiry = timer.schedule(this::expireIfDueLocked, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -133,16 +138,31 @@ final class StateKeeper implements AutoCloseable {
         expireIfDue();
     }
 
+    /**
+     * Removes every marker whose TTL has passed, and only those: a marker someone wrote meanwhile stays, so
+     * the node falls to the next state on disk rather than past it to the default.
+     */
     private void expireIfDue() {
-        Marker m = current.marker();
-        if (current.state().isDefault() || !m.expiredAt(clock.instant())) return;
-        State expired = current.state();
-        try {
-            change(store.table().defaultState(), SELF, "ttl of '" + expired.name() + "' expired at " + m.expires(), null);
-        } catch (StoreException e) {
-            Logger.error("cannot return to '{}' after the ttl of '{}' expired: {}; retrying in 1s",
-                    store.table().defaultState().name(), expired.name(), e.getMessage());
+        Instant now = clock.instant();
+        boolean removed = false;
+        for (NodeState m : store.markersWithTtl()) {
+            if (!m.marker().expiredAt(now)) continue;
+            try {
+                store.expire(m.state(), m.marker().expires());
+                removed = true;
+                Logger.info("ttl of '{}' set by {} expired at {}", m.state().name(), m.marker().by(), m.marker().expires());
+            } catch (StoreException e) {
+                Logger.error("cannot end the ttl of '{}': {}; retrying in 1s", m.state().name(), e.getMessage());
+            }
         }
+        if (!removed) return;
+        NodeState after = store.read();
+        if (!after.state().equals(current.state())) {
+            Logger.info("state {} -> {} by {} (ttl expired)", current.state().name(), after.state().name(), SELF);
+        }
+        current = after;
+        serve.accept(after.state());
+        scheduleExpiry();
     }
 
     /** A state by verb or name in the current table. */

@@ -78,17 +78,7 @@ public final class StateStore {
      *                        nothing changed
      */
     public synchronized NodeState change(State target, Marker marker) throws StoreException {
-        try {
-            Files.createDirectories(lockFile.getParent());
-        } catch (IOException e) {
-            throw failure("cannot create the state directory " + lockFile.getParent(), e);
-        }
-        boolean created = !Files.exists(lockFile);
-        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockChannel.lock()) {
-            if (created) {
-                shareWithDirectoryGroup(lockFile);
-            }
+        underLock(() -> {
             if (!target.isDefault()) {
                 writeMarker(target.file(), marker);
             }
@@ -108,21 +98,77 @@ public final class StateStore {
                 syncDirectory(dir);
             }
             step("sync removals");
+        });
+        return read();
+    }
+
+    /** Every marker on disk with a TTL, the current state's and any shadowed by a higher-priority marker. */
+    public java.util.List<NodeState> markersWithTtl() {
+        java.util.List<NodeState> found = new java.util.ArrayList<>();
+        for (State s : table.states()) {
+            if (!s.isDefault() && Files.exists(s.file())) {
+                Marker m = readMarker(s.file());
+                if (m.expires() != null) found.add(new NodeState(s, m));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Ends a TTL: removes {@code state}'s marker, but only if it still carries {@code expires} (it was not
+     * set again meanwhile). Other markers stay, so the node falls to the next state on disk, never to the
+     * default past a marker someone else wrote.
+     *
+     * @return the state as read back afterwards
+     */
+    public synchronized NodeState expire(State state, java.time.Instant expires) throws StoreException {
+        underLock(() -> {
+            if (state.isDefault() || !Files.exists(state.file())) return;
+            if (!expires.equals(readMarker(state.file()).expires())) return;
+            try {
+                Files.deleteIfExists(state.file());
+            } catch (IOException e) {
+                throw failure("cannot remove " + state.file(), e);
+            }
+            syncDirectory(state.file().toAbsolutePath().getParent());
+        });
+        return read();
+    }
+
+    /** A change to the files, made while holding {@code .plight.lock}. */
+    private interface LockedChange {
+        void run() throws StoreException, IOException;
+    }
+
+    private void underLock(LockedChange change) throws StoreException {
+        try {
+            Files.createDirectories(lockFile.getParent());
+        } catch (IOException e) {
+            throw failure("cannot create the state directory " + lockFile.getParent(), e);
+        }
+        boolean created = !Files.exists(lockFile);
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockChannel.lock()) {
+            if (created) {
+                shareWithDirectoryGroup(lockFile);
+            }
+            change.run();
         } catch (StoreException e) {
             throw e;
         } catch (IOException e) {
             throw failure("cannot lock " + lockFile, e);
         }
-        return read();
     }
 
     private void writeMarker(Path file, Marker marker) throws StoreException {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + file.getFileName() + ".plight-tmp");
+        // Named per process, so that a leftover of a killed writer (perhaps another user's) never blocks this one;
+        // under the lock no other writer is active, so any temporary file of this marker is such a leftover.
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".plight-tmp");
         try {
             Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            removeLeftovers(dir, "." + file.getFileName() + ".");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer bytes = ByteBuffer.wrap(marker.format().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     ch.write(bytes);
@@ -161,6 +207,16 @@ public final class StateStore {
 
     private void step(String name) throws IOException {
         if (steps != null) steps.afterStep(name);
+    }
+
+    private static void removeLeftovers(Path dir, String prefix) {
+        try (java.nio.file.DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, prefix + "*plight-tmp")) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        } catch (IOException e) {
+            // Best effort: the write below uses a name of its own either way.
+        }
     }
 
     private static void syncDirectory(Path dir) throws StoreException {
