@@ -23,6 +23,8 @@ import org.tinylog.Logger;
  */
 final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     static final String GREETING = "PLIGHT 1\n";
+    /** Queued in place of a request whose newline never came; compared by identity. */
+    private static final String INCOMPLETE_LINE = new String("incomplete");
     private static final int MAX_QUEUED = 16;
 
     private final ControlActions actions;
@@ -31,6 +33,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean busy;
     /** Set once the connection is to close: nothing read after that is run. */
     private boolean closing;
+    /** The client has ended its input: close once everything asked is answered. */
+    private boolean inputEnded;
+    private CompletableFuture<Reply> pending;
 
     ControlHandler(ControlActions actions) {
         this.actions = actions;
@@ -79,9 +84,11 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         if (request instanceof Request.Wait wait) {
             busy = true;
-            CompletableFuture<Reply> answer = actions.await(wait);
-            answer.whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+            pending = actions.await(wait);
+            pending.whenComplete((reply, failure) -> ctx.executor().execute(() -> {
                 busy = false;
+                pending = null;
+                if (failure instanceof java.util.concurrent.CancellationException) return;
                 send(ctx, failure != null ? Reply.error(Reply.FAILED, String.valueOf(failure.getMessage())) : reply);
                 drain(ctx);
             }));
@@ -118,7 +125,16 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     private void drain(ChannelHandlerContext ctx) {
         while (!busy && !closing && !queued.isEmpty() && ctx.channel().isActive()) {
-            handle(ctx, queued.poll());
+            String line = queued.poll();
+            if (line == INCOMPLETE_LINE) {
+                closeWith(ctx, Reply.error(Reply.USAGE, "incomplete request: no newline before the end of input"));
+                return;
+            }
+            handle(ctx, line);
+        }
+        if (inputEnded && !busy && !closing && queued.isEmpty()) {
+            closing = true;
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -141,6 +157,19 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && !busy) {
             closeWith(ctx, Reply.error(Reply.TIMEOUT, "no complete request within " + ControlServer.IDLE.toSeconds() + "s"));
+        } else if (evt == RequestLines.INCOMPLETE) {
+            queued.add(INCOMPLETE_LINE);
+            drain(ctx);
+        } else if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            inputEnded = true;
+            drain(ctx);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (pending != null) {
+            pending.cancel(false);
         }
     }
 

@@ -10,7 +10,6 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -73,12 +72,14 @@ public final class ControlServer implements AutoCloseable {
             channel = new ServerBootstrap()
                     .group(group)
                     .channel(EpollServerDomainSocketChannel.class)
+                    // A client that ends its input (socat with a pipe) still gets its answers.
+                    .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                         @Override
                         protected void initChannel(EpollDomainSocketChannel ch) {
                             // The idle timer sees complete lines only: a client trickling bytes still times out.
                             ch.pipeline().addLast(
-                                    new LineBasedFrameDecoder(Request.MAX_LINE_BYTES, true, true),
+                                    new RequestLines(),
                                     new IdleStateHandler(IDLE.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                     new ControlHandler(actions));
                         }

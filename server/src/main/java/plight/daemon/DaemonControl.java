@@ -166,6 +166,10 @@ final class DaemonControl implements ControlActions {
         long deadline = System.nanoTime() + wait.timeout().toNanos();
         ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
         poll[0] = timer.scheduleWithFixedDelay(() -> {
+            if (answer.isDone()) { // answered, or the client went away
+                poll[0].cancel(false);
+                return;
+            }
             List<ProbeSources.Seen> lagging = sources.lagging(name, wait.fall(), wait.window().toMillis());
             boolean done = lagging.isEmpty();
             if (done || System.nanoTime() - deadline >= 0 || !keeper.current().state().name().equals(name)) {
