@@ -15,6 +15,7 @@ import plight.config.Durations;
 import plight.config.Environment;
 import plight.control.ControlClient;
 import plight.daemon.Daemon;
+import plight.daemon.PidFile;
 import plight.state.State;
 import plight.state.StateStore;
 
@@ -156,8 +157,22 @@ public final class Main {
         } catch (java.io.IOException e) {
             throw new CliException(ExitCode.FAILED, e.getMessage());
         }
+        boolean runningWithoutSocket = false;
+        if (client.isEmpty() && !runningButClosedToUs) {
+            java.util.OptionalLong pid = PidFile.runningPid(config.pidFile());
+            if (pid.isPresent()) {
+                // A daemon holds the pidfile but nobody listens on the socket (a tmp cleaner, an operator's rm).
+                String problem = "plight (pid " + pid.getAsLong() + ") is running but its control socket "
+                        + config.control().socket() + " is missing; restart it";
+                if (!parsed.equals("status") && !verbs.containsKey(parsed)) {
+                    throw new CliException(ExitCode.FAILED, problem);
+                }
+                err.println("plight: warning: " + problem + "; the state files are used directly, and it serves them within a second");
+                runningWithoutSocket = true;
+            }
+        }
         Node node = client.isPresent() ? new DaemonNode(client.get())
-                : new StoreNode(new StateStore(config.states()), caller(), runningButClosedToUs);
+                : new StoreNode(new StateStore(config.states()), caller(), runningButClosedToUs || runningWithoutSocket);
         Commands run = new Commands(config, node, out, err);
         State target = verbs.get(parsed);
         if (target != null) {
