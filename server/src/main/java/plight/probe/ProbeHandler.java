@@ -171,7 +171,9 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
                 releaseCumulation();
             }
         }
-        if (incomplete && cumulation != null) {
+        // Incomplete with nothing left buffered means the decoder consumed only blank lines: still a request
+        // head in the making, so the request timeout keeps running (else "\r\n" every few seconds holds a slot).
+        if (incomplete) {
             if (requestStart == NONE) {
                 requestStart = lastActivity;
                 arm(requestStart + setup.requestTimeoutNanos());
@@ -298,7 +300,8 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
         } else if (requestStart != NONE) {
             deadline = requestStart + setup.requestTimeoutNanos();
             if (now - deadline >= 0) {
-                fail(Failure.REQUEST_TIMEOUT, cumulation.readerIndex(), decoder.requestLineLength());
+                fail(Failure.REQUEST_TIMEOUT, cumulation == null ? 0 : cumulation.readerIndex(),
+                        cumulation == null ? 0 : decoder.requestLineLength());
                 return;
             }
         } else {

@@ -43,6 +43,35 @@ class ProbeLimitsTest {
     }
 
     @Test
+    void blankLinesAloneDoNotHoldAConnectionPastTheRequestTimeout() throws Exception {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             Client c = server.connect()) {
+            long start = System.nanoTime();
+            c.send("\r\n");
+            // An empty line every 100 ms: the decoder skips each, but they are no request.
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread dribbler = new Thread(() -> {
+                try {
+                    while (!stop.get() && millisSince(start) < SHORT.toMillis() * 4) {
+                        Thread.sleep(100);
+                        c.send("\r\n");
+                    }
+                } catch (Exception closed) {
+                    // the server closed the connection: what the test waits for
+                }
+            });
+            dribbler.start();
+            try {
+                assertEquals(408, c.read().code());
+                assertTrue(millisSince(start) < SHORT.toMillis() * 3, "answered after " + millisSince(start) + " ms");
+            } finally {
+                stop.set(true);
+                dribbler.join();
+            }
+        }
+    }
+
+    @Test
     void partialRequestLineIsAnswered408() throws IOException {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
              Client c = server.connect()) {
