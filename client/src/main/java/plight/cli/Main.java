@@ -13,6 +13,7 @@ import plight.config.ConfigException;
 import plight.config.ConfigLoader;
 import plight.config.Durations;
 import plight.config.Environment;
+import plight.config.Version;
 import plight.control.ControlClient;
 import plight.daemon.Daemon;
 import plight.daemon.PidFile;
@@ -21,8 +22,7 @@ import plight.state.StateStore;
 
 /** {@code plight [-c FILE] <command> [options]}: parse, load the config, run one command, exit. */
 public final class Main {
-    static final String VERSION = Main.class.getPackage().getImplementationVersion() != null
-            ? Main.class.getPackage().getImplementationVersion() : "dev";
+    static final String VERSION = Version.get();
 
     /** The CLI's own commands; any other word is a state's verb or name. */
     private static final java.util.Set<String> BUILT_IN =

@@ -3,7 +3,6 @@ package plight.agent;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,15 +47,12 @@ public final class AgentServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(answer);
         for (String host : settings.hosts()) {
-            ChannelFuture bound = bootstrap.bind(host, settings.port()).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
+            try {
+                channels.add(Transport.bind(bootstrap, host, settings.port(), "agent port"));
+            } catch (BindException e) {
                 close();
-                BindException e = new BindException("cannot listen on " + host + " agent port " + settings.port() + ": "
-                        + bound.cause().getMessage());
-                e.initCause(bound.cause());
                 throw e;
             }
-            channels.add(bound.channel());
         }
     }
 

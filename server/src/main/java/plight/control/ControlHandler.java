@@ -23,7 +23,8 @@ import org.tinylog.Logger;
  */
 final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     static final String GREETING = "PLIGHT 1\n";
-    /** Queued in place of a request whose newline never came; compared by identity. */
+    /** Queued in place of a request that is not UTF-8, and of one whose newline never came; compared by identity. */
+    private static final String NOT_UTF8 = new String("not UTF-8");
     private static final String INCOMPLETE_LINE = new String("incomplete");
     private static final int MAX_QUEUED = 16;
 
@@ -64,14 +65,14 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 closeWith(ctx, Reply.error(Reply.USAGE, "too many requests sent ahead of their answers"));
                 return;
             }
-            queued.add(line == null ? "\u0000" : line);
+            queued.add(line == null ? NOT_UTF8 : line);
             return;
         }
         handle(ctx, line);
     }
 
     private void handle(ChannelHandlerContext ctx, String line) {
-        if (line == null || line.equals("\u0000")) {
+        if (line == null || line == NOT_UTF8) {
             send(ctx, Reply.error(Reply.USAGE, "the request is not UTF-8 text"));
             return;
         }
@@ -116,7 +117,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (request instanceof Request.Stats) return actions.stats();
         if (request instanceof Request.Stop) return actions.stop(caller);
         if (request instanceof Request.Version) {
-            return Reply.success().field("protocol", 1).field("version", ControlServer.version()).build();
+            return Reply.success().field("protocol", 1).field("version", plight.config.Version.get()).build();
         }
         return Reply.success().field("commands", String.join(" ", Request.COMMANDS))
                 .field("usage", "set STATE [ttl=DURATION] [reason=TEXT]")

@@ -150,11 +150,6 @@ public final class ControlServer implements AutoCloseable {
         return perms;
     }
 
-    static String version() {
-        String v = ControlServer.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     @Override
     public void close() {
         boolean ours = bound;

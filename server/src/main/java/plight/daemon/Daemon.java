@@ -12,6 +12,7 @@ import plight.agent.AgentServer;
 import plight.config.Config;
 import plight.config.ConfigLoader;
 import plight.config.Environment;
+import plight.config.Version;
 import plight.control.Caller;
 import plight.control.ControlServer;
 import plight.probe.AccessLog;
@@ -62,7 +63,7 @@ public final class Daemon {
     }
 
     private boolean run(PrintStream err) {
-        Logger.info("plight {} starting (config: {}, pid {})", version(), config.describeSource(), ProcessHandle.current().pid());
+        Logger.info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
         config.warnings().forEach(Logger::warn);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "plight-timer");
@@ -113,10 +114,5 @@ public final class Daemon {
             timer.shutdownNow();
             Logger.info("plight has stopped");
         }
-    }
-
-    static String version() {
-        String v = Daemon.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

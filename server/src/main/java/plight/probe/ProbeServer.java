@@ -2,7 +2,6 @@ package plight.probe;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -72,16 +71,12 @@ public final class ProbeServer implements AutoCloseable {
                 .childHandler(gate);
         transport.clientSpeaksFirst(bootstrap, web.requestTimeout());
         for (String host : web.hosts()) {
-            InetSocketAddress address = new InetSocketAddress(unbracket(host), web.port());
-            ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
+            try {
+                listening.add(Transport.bind(bootstrap, host, web.port(), "port"));
+            } catch (BindException e) {
                 close();
-                BindException e = new BindException("cannot listen on " + host + " port " + web.port() + ": "
-                        + bound.cause().getMessage());
-                e.initCause(bound.cause());
                 throw e;
             }
-            listening.add(bound.channel());
         }
         scheduleTick();
     }
@@ -155,10 +150,5 @@ public final class ProbeServer implements AutoCloseable {
         }
         group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_MILLIS * 2);
-    }
-
-    private static String unbracket(String host) {
-        String h = host.strip();
-        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 }

@@ -1,6 +1,8 @@
 package plight.probe;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -9,6 +11,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /** The I/O implementation: native epoll where Linux and the native library allow, NIO elsewhere. */
@@ -53,6 +57,27 @@ public enum Transport {
 
     /** Tunes a listener whose clients always send first (HTTP); not for the agent port, where we speak first. */
     void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
+    }
+
+    /**
+     * Binds {@code bootstrap} to {@code address}, waiting for the outcome.
+     *
+     * @param what how the error names the port, e.g. "port" or "agent port"
+     * @throws BindException naming host and port when the address cannot be bound
+     */
+    public static Channel bind(ServerBootstrap bootstrap, String host, int port, String what) throws BindException {
+        String h = host.strip();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(h, port)).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            BindException e = new BindException("cannot listen on " + host + " " + what + " " + port + ": "
+                    + bound.cause().getMessage());
+            e.initCause(bound.cause());
+            throw e;
+        }
+        return bound.channel();
     }
 
     public static Transport best() {
