@@ -66,7 +66,8 @@ class HaproxyIT {
             "    server app 127.0.0.1:@APP@ check port @PROBE@ inter 100ms fall 2 rise 2",
             "backend be_agent",
             "    option log-health-checks",
-            "    server app 127.0.0.1:@APP@ agent-check agent-port @AGENT@ agent-inter 100ms",
+            // agent-send: HAProxy sends a line first; plight must read it before closing, or the close is a reset.
+            "    server app 127.0.0.1:@APP@ agent-check agent-port @AGENT@ agent-inter 100ms agent-send \"hello\\n\"",
             "");
 
     static Path haproxyExe;

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,98 @@ class AgentServerTest {
             new java.util.Random(3).nextBytes(garbage);
             assertEquals("up drain\n", readAll(port, garbage));
             assertEquals("up drain\n", readAll(port, new byte[0]), "still answering");
+        }
+    }
+
+    /**
+     * What a check that sends first reads, as HAProxy's {@code agent-send}: the line, then a clean end of input.
+     * A reset (the server closing with the client's bytes unread) makes HAProxy count the check as failed.
+     */
+    static String sendThenRead(int port, byte[] send) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(send);
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aCheckThatSendsALineFirstGetsTheLineAndACleanCloseNeverAReset() throws Exception {
+        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> DISABLED, Duration.ofSeconds(5))) {
+            agent.start();
+            int port = agent.ports().get(0);
+            for (int i = 0; i < 50; i++) {
+                assertEquals("up drain\n", sendThenRead(port, "hello\n".getBytes(StandardCharsets.US_ASCII)), "try " + i);
+            }
+        }
+    }
+
+    /** The check's line ends the drain: the server closes then, not at the (here far-away) timeout. */
+    @Test
+    void aLineFromTheCheckEndsTheConnection() throws Exception {
+        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> ENABLED, Duration.ofMinutes(5));
+             Socket s = new Socket()) {
+            agent.start();
+            s.connect(new InetSocketAddress("127.0.0.1", agent.ports().get(0)), 3000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("up ready\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            awaitClosedByServer(s);
+        }
+    }
+
+    @Test
+    void aCheckThatSendsTwoKibibytesIsAnsweredAndClosed() throws Exception {
+        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> OFFLINE, Duration.ofMinutes(5))) {
+            agent.start();
+            int port = agent.ports().get(0);
+            byte[] noNewline = "x".repeat(2048).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 20; i++) {
+                assertEquals("down # node is offline\n", sendThenRead(port, noNewline), "try " + i);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(noNewline);
+                assertEquals("down # node is offline\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                awaitClosedByServer(s);
+            }
+        }
+    }
+
+    /** A client that sends nothing and never closes is not held: the line at once, the close after the timeout. */
+    @Test
+    void aSilentCheckThatKeepsTheConnectionOpenIsClosedAfterTheTimeout() throws Exception {
+        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> ENABLED, Duration.ofMillis(50));
+             Socket s = new Socket()) {
+            agent.start();
+            s.connect(new InetSocketAddress("127.0.0.1", agent.ports().get(0)), 3000);
+            s.setSoTimeout(20_000);
+            InputStream in = s.getInputStream();
+            assertEquals("up ready\n", new String(in.readNBytes(9), StandardCharsets.UTF_8), "answered without waiting for input");
+            assertEquals(-1, in.read(), "end of input");
+            awaitClosedByServer(s);
+        }
+    }
+
+    /**
+     * Waits until the server has closed its end completely, which a client that keeps its own end open only
+     * learns by writing: a byte sent to a closed socket is answered with a reset, and the next write fails.
+     * One byte every 20 ms stays far below the 1 KiB that would end the drain by itself.
+     */
+    private static void awaitClosedByServer(Socket s) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                s.getOutputStream().write('x');
+                s.getOutputStream().flush();
+            } catch (IOException closed) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) throw new AssertionError("the server still holds the connection after 10s");
+            Thread.sleep(20);
         }
     }
 
