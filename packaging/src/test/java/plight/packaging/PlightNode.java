@@ -148,8 +148,13 @@ final class PlightNode {
      * is the one that talks to the daemon and {@link Result#pid} is the pid the daemon sees.
      */
     Result run(List<String> prefix, Map<String, String> env, String... args) throws Exception {
+        return run(bin(), prefix, env, args);
+    }
+
+    /** As {@link #run(List, Map, String...)} with another copy of {@code bin/plight}. */
+    Result run(Path bin, List<String> prefix, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.add(bin().toString());
+        cmd.add(bin.toString());
         cmd.add("-c");
         cmd.add(conf.toString());
         cmd.addAll(List.of(args));
