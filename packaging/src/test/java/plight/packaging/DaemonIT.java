@@ -225,16 +225,17 @@ class DaemonIT {
     }
 
     @Test
-    void sigtermExitsZeroWithinTwoSecondsWithAKeepAliveClientConnected() throws Exception {
+    void sigtermExitsZeroPromptlyWithAKeepAliveClientConnected() throws Exception {
         PlightNode.Daemon d = node.start();
         try (PlightNode.Http keepAlive = new PlightNode.Http(node.port)) {
             assertEquals(200, keepAlive.get().code());
             long t0 = System.nanoTime();
             d.signal("TERM");
-            int exit = d.exit(Duration.ofSeconds(2));
+            // Promptly: well before the keep-alive client's idle timeout (60 s), with room for a loaded machine.
+            int exit = d.exit(Duration.ofSeconds(5));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(0, exit, d::output);
-            assertTrue(ms <= 2000, "took " + ms + " ms");
+            assertTrue(ms <= 5000, "took " + ms + " ms");
             assertTrue(keepAlive.closedByServer(), "the idle keep-alive connection is closed, not left hanging");
         }
         assertFalse(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
