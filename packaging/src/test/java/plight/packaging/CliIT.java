@@ -112,6 +112,7 @@ class CliIT {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().remove("PLIGHT_CONF");
+        Jdks.configured().ifPresent(home -> pb.environment().put("JAVA_HOME", home.toString()));
         pb.environment().putAll(extraEnv);
         Process p = pb.start();
         p.getOutputStream().close();

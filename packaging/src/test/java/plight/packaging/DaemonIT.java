@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +53,27 @@ class DaemonIT {
 
     private static long ownUid() throws IOException {
         return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    }
+
+    /**
+     * A newer runtime must not greet operators with warnings: JDK 22+ warns about restricted methods (Netty's
+     * native library loading) unless native access is enabled. Runs on the newest JDK present.
+     */
+    @Test
+    void startOnTheNewestJdkPrintsNoJvmWarnings() throws Exception {
+        Path jdk = Jdks.configured().or(Jdks::newestInstalled).orElse(null);
+        int feature = jdk == null ? 0 : Jdks.feature(jdk).orElse(0);
+        Assumptions.assumeTrue(feature > 17, "no JDK newer than 17 under " + Jdks.JVM_DIR
+                + " (nor -Dplight.test.javaHome=DIR): nothing newer to check bin/plight start on");
+        node.javaHome = jdk;
+        PlightNode.Daemon d = node.start();
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(10)), d::output);
+        String output = d.output();
+        assertTrue(output.contains("plight has stopped"), output);
+        List<String> warnings = output.lines()
+                .filter(l -> l.startsWith("WARNING:") || l.contains("VM warning")).toList();
+        assertEquals(List.of(), warnings, () -> "JDK " + feature + " (" + jdk + ") warned:\n" + output);
     }
 
     @Test

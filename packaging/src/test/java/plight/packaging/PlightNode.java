@@ -73,6 +73,8 @@ final class PlightNode {
     final int agentPort;
     String access = "INFO";
     String mode = "0660";
+    /** The JDK bin/plight runs on ({@code JAVA_HOME}); null: the one of the build's environment. */
+    Path javaHome = Jdks.configured().orElse(null);
     /** Where the daemon's control socket is; change it together with the config's {@code [control] socket}. */
     Path socket;
     private final List<Daemon> daemons = new ArrayList<>();
@@ -161,6 +163,7 @@ final class PlightNode {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove("PLIGHT_CONF");
         pb.environment().put("PLIGHT_NO_CDS", "1");
+        if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
@@ -229,6 +232,7 @@ final class PlightNode {
         ProcessBuilder pb = new ProcessBuilder(bin().toString(), "-c", conf.toString(), "start").directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().remove("PLIGHT_CONF");
+        if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
         Daemon d = new Daemon(pb.start(), out, err);
         daemons.add(d);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
