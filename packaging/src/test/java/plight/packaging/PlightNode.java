@@ -218,12 +218,20 @@ final class PlightNode {
 
     /** Starts the daemon and returns once its control socket greets and its probe port answers. */
     Daemon start() throws Exception {
+        return start(List.of(), Map.of());
+    }
+
+    /** {@code PREFIX... bin/plight -c CONF start}, e.g. under {@code setpriv} as another user, as {@link #start()}. */
+    Daemon start(List<String> prefix, Map<String, String> env) throws Exception {
         int n = daemons.size();
         Path out = dir.resolve("daemon-" + n + ".out");
         Path err = dir.resolve("daemon-" + n + ".err");
-        ProcessBuilder pb = new ProcessBuilder(bin().toString(), "-c", conf.toString(), "start").directory(dir.toFile())
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(bin().toString(), "-c", conf.toString(), "start"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().remove("PLIGHT_CONF");
+        pb.environment().putAll(env);
         Daemon d = new Daemon(pb.start(), out, err);
         daemons.add(d);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
