@@ -146,9 +146,11 @@ class StateKeeperTest {
             assertEquals(FAR_FUTURE, status.get("expires"));
             // A short ttl above it still runs out, back to the far-future one.
             Files.writeString(node.marker("offline"), "expires=" + Instant.now().plusMillis(1500) + "\n");
-            LiveNode.await(() -> !Files.exists(node.marker("offline")), DEADLINE, "its ttl to run out");
-            assertEquals(404, node.probeOnce().code());
+            // The marker goes first, then the state is served: wait for both.
+            LiveNode.await(() -> !Files.exists(node.marker("offline")) && LiveNode.probes(node, 404).getAsBoolean(), DEADLINE,
+                    "its ttl to run out and 'disabled' to be served again");
             assertTrue(Files.exists(marker));
+            assertEquals("disabled", w.call("status").get("state"));
         }
     }
 
