@@ -57,7 +57,14 @@ final class Commands {
     }
 
     ExitCode set(State target, String reason, Duration ttl) throws CliException {
-        node.set(target, reason, ttl);
+        Node.Changed changed = node.set(target, reason, ttl);
+        if (!changed.node().state().equals(target.name())) {
+            // Success means the asked state is served; anything else must not exit 0.
+            throw new CliException(ExitCode.FAILED, "asked for '" + target.name() + "', but '" + changed.node().state() + "' is served");
+        }
+        for (String warning : changed.warnings()) {
+            err.println("plight: warning: " + warning);
+        }
         if (!node.running()) {
             err.println(Output.NOT_RUNNING + "; the state '" + target.name() + "' is saved and will be served when it starts");
         }

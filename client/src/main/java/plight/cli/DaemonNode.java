@@ -29,11 +29,12 @@ final class DaemonNode implements Node {
     }
 
     @Override
-    public StatusView set(State target, String reason, Duration ttl) throws CliException {
+    public Changed set(State target, String reason, Duration ttl) throws CliException {
         StringBuilder request = new StringBuilder("set ").append(target.name());
         if (ttl != null) request.append(" ttl=").append(Durations.format(ttl));
         if (reason != null) request.append(" reason=").append(reason);
-        return view(ask(request.toString(), TIMEOUT));
+        Reply reply = ask(request.toString(), TIMEOUT);
+        return new Changed(view(reply), reply.all("warning"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package plight.cli;
 
 import java.time.Duration;
+import java.util.List;
 import plight.control.Reply;
 import plight.state.State;
 
@@ -16,8 +17,16 @@ interface Node {
      *
      * @param reason may be {@code null}
      * @param ttl    may be {@code null}
+     * @return the state served afterwards, and what was left behind without changing that
      */
-    StatusView set(State target, String reason, Duration ttl) throws CliException;
+    Changed set(State target, String reason, Duration ttl) throws CliException;
+
+    /** A change made: the state served afterwards, and warnings about leftovers that did not change it. */
+    record Changed(StatusView node, List<String> warnings) {
+        public Changed {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     /**
      * Sends a request only the daemon can answer ({@code stats}, {@code reload}, {@code stop}).

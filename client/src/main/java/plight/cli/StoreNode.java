@@ -30,18 +30,25 @@ final class StoreNode implements Node {
     }
 
     @Override
-    public StatusView status() {
-        return StatusView.of(store.read());
+    public StatusView status() throws CliException {
+        try {
+            return StatusView.of(store.read());
+        } catch (StoreException e) {
+            // "Cannot look" is never "no marker": showing the default state here would be a guess.
+            throw new CliException(ExitCode.FAILED, "cannot tell the state from the files: " + e.getMessage());
+        }
     }
 
     @Override
-    public StatusView set(State target, String reason, Duration ttl) throws CliException {
+    public Changed set(State target, String reason, Duration ttl) throws CliException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Marker marker = new Marker(now, caller, reason, ttl == null ? null : now.plus(ttl));
         try {
-            return StatusView.of(store.change(target, marker));
+            StateStore.Change change = store.change(target, marker);
+            return new Changed(StatusView.of(change.after()), change.warnings());
         } catch (StoreException e) {
-            throw new CliException(ExitCode.FAILED, "cannot change the state to '" + target.name() + "': " + e.getMessage());
+            throw new CliException(ExitCode.FAILED, "cannot change the state to '" + target.name() + "': " + e.getMessage()
+                    + e.served().map(s -> "; the node is in '" + s.state().name() + "'").orElse(""));
         }
     }
 

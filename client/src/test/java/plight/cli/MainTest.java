@@ -418,6 +418,39 @@ class MainTest {
         }
     }
 
+    /** The case: the asked state is served, so the command succeeded; the leftover is a warning. */
+    @Test
+    void offlineWhileTheDisabledMarkerIsADirectoryWithFilesSucceeds() throws Exception {
+        Path disabled = stateDir.resolve("node_disabled");
+        Files.writeString(Files.createDirectories(disabled).resolve("keep"), "x");
+        Result r = cli("offline");
+        assertExit(ExitCode.OK, r);
+        assertTrue(r.err().contains("plight: warning: cannot remove " + disabled + ": directory not empty\n"), r::toString);
+        assertTrue(cli("status").out().contains("State: offline\n"));
+
+        Result back = cli("enable");
+        assertExit(ExitCode.FAILED, back);
+        assertTrue(back.err().contains("cannot remove " + disabled + ": directory not empty"), back::toString);
+        assertTrue(back.err().contains("'disabled'"), () -> "says what is served now: " + back);
+        assertEquals("disabled", currentState());
+    }
+
+    /** A marker whose existence cannot be checked (a link to itself here; EACCES as another user) is never "enabled". */
+    @Test
+    void statusSaysWhenItCannotCheckTheStateFiles() throws Exception {
+        assertExit(ExitCode.OK, cli("disable"));
+        Path disabled = stateDir.resolve("node_disabled");
+        Files.delete(disabled);
+        Files.createSymbolicLink(disabled, disabled.getFileName());
+        Result r = cli("status");
+        assertExit(ExitCode.FAILED, r);
+        assertFalse(r.out().contains("enabled"), r::toString);
+        assertTrue(r.err().contains("cannot check whether " + disabled + " exists: "), r::toString);
+        Result json = cli("status", "--json");
+        assertExit(ExitCode.FAILED, json);
+        assertEquals("", json.out());
+    }
+
     // --- version ---------------------------------------------------------------------------------------------
 
     @Test

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +33,6 @@ class PermissionIT {
     Path dir;
 
     private PlightNode node;
-    /** bin/plight of a copy of the distribution that the other user can read. */
-    private Path otherUsersBin;
 
     @BeforeEach
     void rootAndSetpriv() throws Exception {
@@ -48,36 +45,13 @@ class PermissionIT {
                     "the test directory's parent " + p + " is closed to other users (no o+x), so the CLI cannot run as one there");
         }
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        // The checkout may be in a folder other users cannot enter (/root, a mktemp -d folder): they run a copy.
-        otherUsersBin = openCopy(PlightNode.bin().getParent().getParent(), dir.resolve("dist")).resolve("bin/plight");
-        node = new PlightNode(dir);
+        node = new PlightNode(dir).useOpenCopy();
         node.mode = "0600";
         node.writeConf(PlightNode.CONF);
         Files.setPosixFilePermissions(node.conf, PosixFilePermissions.fromString("rw-r--r--"));
         for (String sub : List.of("run", "state", "log")) {
             Files.setPosixFilePermissions(Files.createDirectories(dir.resolve(sub)), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-    }
-
-    /**
-     * Copies the distribution {@code from} to {@code to}, readable by everyone: directories and {@code bin/*} mode
-     * 0755, other files 0644, whatever the umask and the modes of the original.
-     */
-    private static Path openCopy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                boolean directory = Files.isDirectory(f);
-                if (directory) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-                boolean executable = directory || from.relativize(f).startsWith("bin");
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        return to;
     }
 
     @AfterEach
@@ -98,7 +72,7 @@ class PermissionIT {
     private PlightNode.Result asNobody(List<String> groups, String... args) throws Exception {
         List<String> prefix = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
                 groups.isEmpty() ? "--clear-groups" : "--groups=" + String.join(",", groups));
-        return node.run(otherUsersBin, prefix, Map.of("HOME", "/"), args);
+        return node.run(prefix, Map.of("HOME", "/"), args);
     }
 
     private static void assertPermissionMessage(PlightNode.Result r, Path socket) {

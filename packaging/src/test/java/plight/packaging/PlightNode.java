@@ -77,6 +77,8 @@ final class PlightNode {
     Path javaHome = Jdks.configured().orElse(null);
     /** Where the daemon's control socket is; change it together with the config's {@code [control] socket}. */
     Path socket;
+    /** The {@code bin/plight} this node runs: the build's, or an open copy ({@link #useOpenCopy()}). */
+    private Path plight;
     private final List<Daemon> daemons = new ArrayList<>();
 
     record Result(int exit, String out, String err, long pid) {
@@ -92,6 +94,7 @@ final class PlightNode {
         this.port = freePort();
         this.agentPort = freePort();
         this.socket = dir.resolve("run/control.sock");
+        this.plight = bin();
         writeConf(CONF);
     }
 
@@ -101,6 +104,32 @@ final class PlightNode {
         Path bin = Path.of(path);
         assertTrue(Files.isExecutable(bin), bin + " is not an executable; run through 'mvn verify' so that it is laid out first");
         return bin;
+    }
+
+    /**
+     * Makes this node run a copy of the distribution that every user can read, under {@code dir/dist}: the checkout
+     * may be in a folder other users cannot enter (/root, a mktemp -d folder), and tests run plight as another user.
+     * Directories and {@code bin/*} get mode 0755, other files 0644, whatever the umask and the original's modes.
+     */
+    PlightNode useOpenCopy() throws IOException {
+        Path from = bin().getParent().getParent();
+        Path to = dir.resolve("dist");
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                boolean directory = Files.isDirectory(f);
+                if (directory) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+                boolean executable = directory || from.relativize(f).startsWith("bin");
+                Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        executable ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        plight = to.resolve("bin/plight");
+        return this;
     }
 
     static int freePort() throws IOException {
@@ -150,7 +179,7 @@ final class PlightNode {
      * is the one that talks to the daemon and {@link Result#pid} is the pid the daemon sees.
      */
     Result run(List<String> prefix, Map<String, String> env, String... args) throws Exception {
-        return run(bin(), prefix, env, args);
+        return run(plight, prefix, env, args);
     }
 
     /** As {@link #run(List, Map, String...)} with another copy of {@code bin/plight}. */
@@ -226,13 +255,21 @@ final class PlightNode {
 
     /** Starts the daemon and returns once its control socket greets and its probe port answers. */
     Daemon start() throws Exception {
+        return start(List.of(), Map.of());
+    }
+
+    /** {@code PREFIX... bin/plight -c CONF start}, e.g. under {@code setpriv} as another user, as {@link #start()}. */
+    Daemon start(List<String> prefix, Map<String, String> env) throws Exception {
         int n = daemons.size();
         Path out = dir.resolve("daemon-" + n + ".out");
         Path err = dir.resolve("daemon-" + n + ".err");
-        ProcessBuilder pb = new ProcessBuilder(bin().toString(), "-c", conf.toString(), "start").directory(dir.toFile())
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(plight.toString(), "-c", conf.toString(), "start"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().remove("PLIGHT_CONF");
         if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().putAll(env);
         Daemon d = new Daemon(pb.start(), out, err);
         daemons.add(d);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

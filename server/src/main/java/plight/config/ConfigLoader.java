@@ -98,9 +98,7 @@ public final class ConfigLoader {
 
     static String ioReason(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return plight.state.StateStore.reason(e);
     }
 
     /** One pass over one file; holds the file for error messages. */

@@ -21,6 +21,7 @@ import plight.probe.ProbeServer;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
 import plight.state.StateStore;
+import plight.state.StoreException;
 import sun.misc.Signal;
 
 /**
@@ -55,7 +56,7 @@ public final class Daemon {
         try (pid) {
             return new Daemon(config).run(err);
         } catch (IOException e) {
-            Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), e.getMessage());
+            Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), StateStore.reason(e));
             return true;
         } finally {
             Logging.stop();
@@ -71,7 +72,15 @@ public final class Daemon {
             return t;
         });
         StateStore store = new StateStore(config.states());
-        NodeState initial = store.read();
+        NodeState initial;
+        try {
+            initial = store.read();
+        } catch (StoreException e) {
+            // Without a state the files vouch for, nothing is safe to serve.
+            Logger.error("cannot start: {}", e.getMessage());
+            err.println("plight: cannot start: " + e.getMessage());
+            return false;
+        }
         LiveResponses responses = new LiveResponses(initial.state());
         ProbeSources sources = new ProbeSources();
         AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter() : AccessLog.OFF;
@@ -99,7 +108,7 @@ public final class Daemon {
             stopRequested.await();
             Logger.info("stopping");
             return true;
-        } catch (IOException e) {
+        } catch (IOException | StoreException e) {
             Logger.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
             return false;

@@ -24,7 +24,6 @@ import plight.probe.LiveResponses;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
 import plight.state.State;
-import plight.state.StoreException;
 
 /** The daemon's answers to the control socket. */
 final class DaemonControl implements ControlActions {
@@ -68,20 +67,14 @@ final class DaemonControl implements ControlActions {
 
     @Override
     public Reply set(String word, String reason, Duration ttl, Caller caller) {
-        Optional<State> target = keeper.lookup(word);
-        if (target.isEmpty()) {
-            return Reply.error(Reply.USAGE, "unknown state '" + word + "' (valid: "
-                    + String.join(", ", keeper.table().states().stream().map(State::name).toList()) + ")");
-        }
-        if (ttl != null && target.get().isDefault()) {
-            return Reply.error(Reply.USAGE, "ttl returns the node to the default state '" + target.get().name()
-                    + "'; it applies to the other states only");
-        }
         try {
-            return statusReply(keeper.change(target.get(), caller.describe(), reason, ttl));
-        } catch (StoreException e) {
-            return Reply.error(Reply.FAILED, "cannot change the state to '" + target.get().name() + "': " + e.getMessage()
-                    + "; still serving '" + keeper.current().state().name() + "'");
+            // The lookup happens in the keeper, in the same step as the change: a reload cannot come between.
+            StateKeeper.Changed changed = keeper.change(word, caller.describe(), reason, ttl);
+            Reply.Builder b = statusFields(changed.node());
+            changed.warnings().forEach(w -> b.field("warning", w));
+            return b.build();
+        } catch (StateKeeper.Refused e) {
+            return Reply.error(e.usage() ? Reply.USAGE : Reply.FAILED, e.getMessage());
         }
     }
 
@@ -95,17 +88,13 @@ final class DaemonControl implements ControlActions {
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
         State before = keeper.current().state();
-        if (!before.isDefault() && next.states().byName(before.name()).filter(s -> !s.isDefault()).isEmpty()) {
-            // Serving the new default would put the node back in rotation without anyone asking for it.
-            return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: the node is in '"
-                    + before.name() + "', which " + next.describeSource() + " no longer has as a state with a file;"
-                    + " set another state first");
-        }
         List<String> restart = restartNeeded(config, next);
         NodeState now;
         try {
-            now = keeper.reload(next.states());
-        } catch (IllegalArgumentException e) {
+            // Checked and swapped in one step of the keeper: a reload never changes the served state.
+            now = keeper.reload(next.states(), next.describeSource());
+        } catch (StateKeeper.Refused | IllegalArgumentException e) {
+            Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
         config = next;
@@ -202,11 +191,15 @@ final class DaemonControl implements ControlActions {
     }
 
     static Reply statusReply(NodeState node) {
+        return statusFields(node).build();
+    }
+
+    private static Reply.Builder statusFields(NodeState node) {
         State s = node.state();
         return Reply.success().field("state", s.name()).field("code", s.code()).field("message", s.message())
                 .field("default", s.isDefault() ? "yes" : "no")
                 .field("since", node.marker().since()).field("by", node.marker().by())
-                .field("reason", node.marker().reason()).field("expires", node.marker().expires()).build();
+                .field("reason", node.marker().reason()).field("expires", node.marker().expires());
     }
 
     private static String describe(ProbeSources.Seen s) {

@@ -5,12 +5,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,6 +33,11 @@ import java.util.Set;
  * into place, its directory fsynced; only then are the other markers removed and their directories fsynced.
  * Changes hold an exclusive lock ({@code .plight.lock} next to the markers) so that the daemon and CLIs in
  * other processes never interleave.
+ *
+ * <p>A marker's existence is a {@code stat} (following links), never an {@code open}: whatever sits at a marker
+ * path — a FIFO, a directory — counts, and only a regular file is opened, for its metadata. A marker whose
+ * existence cannot be checked (EACCES, EIO) is neither present nor absent: {@link #read} says so rather than
+ * guess.
  */
 public final class StateStore {
     /** Called after each step of a change; tests throw from it to simulate a crash at that point. */
@@ -59,56 +75,100 @@ public final class StateStore {
         return table;
     }
 
-    /** The current state, read from the marker files. An unreadable marker still counts, without metadata. */
-    public NodeState read() {
+    /**
+     * The current state, read from the marker files. A marker that is there but cannot be read (or is not a
+     * regular file) still counts, without metadata.
+     *
+     * @throws StoreException when the existence of a marker that would decide the state cannot be checked
+     */
+    public NodeState read() throws StoreException {
         for (State s : table.highestFirst()) {
-            if (!s.isDefault() && Files.exists(s.file())) {
-                return new NodeState(s, readMarker(s.file()));
+            if (s.isDefault()) continue;
+            BasicFileAttributes attributes = stat(s.file());
+            if (attributes != null) {
+                return new NodeState(s, readMarker(s.file(), attributes));
             }
         }
         return new NodeState(table.defaultState(), Marker.EMPTY);
     }
 
     /**
-     * Makes {@code target} the current state, durably, before returning. Setting the current state again
-     * replaces its metadata.
+     * The outcome of a change that made the asked state the one served.
      *
-     * @return the state as read back after the change
-     * @throws StoreException when the change cannot be made durable; if the new marker could not be written,
-     *                        nothing changed
+     * @param after    the state read back
+     * @param warnings what could not be tidied up without changing that, e.g. a lower marker that could not be removed
      */
-    public synchronized NodeState change(State target, Marker marker) throws StoreException {
-        underLock(() -> {
-            if (!target.isDefault()) {
-                writeMarker(target.file(), marker);
-            }
-            Set<Path> touchedDirs = new LinkedHashSet<>();
-            for (State other : table.states()) {
-                if (other.isDefault() || other == target || other.file().equals(target.file())) continue;
-                try {
-                    if (Files.deleteIfExists(other.file())) {
-                        touchedDirs.add(other.file().getParent());
-                        step("remove " + other.name());
-                    }
-                } catch (IOException e) {
-                    throw failure("cannot remove " + other.file() + " (the node is now '" + read().state().name() + "')", e);
-                }
-            }
-            for (Path dir : touchedDirs) {
-                syncDirectory(dir);
-            }
-            step("sync removals");
-        });
-        return read();
+    public record Change(NodeState after, List<String> warnings) {
+        public Change {
+            warnings = List.copyOf(warnings);
+        }
     }
 
-    /** Every marker on disk with a TTL, the current state's and any shadowed by a higher-priority marker. */
-    public java.util.List<NodeState> markersWithTtl() {
-        java.util.List<NodeState> found = new java.util.ArrayList<>();
+    /**
+     * Makes {@code target} the current state, durably, before returning. Setting the current state again
+     * replaces its metadata. A marker of a lower state that cannot be removed does not change what is served,
+     * so it is a warning; one of a higher state is a failure.
+     *
+     * @throws StoreException when the files do not give {@code target} afterwards, or it cannot be made durable;
+     *                        if the new marker could not be written, nothing changed. {@link StoreException#served}
+     *                        tells what the files give instead, when that can be read.
+     */
+    public synchronized Change change(State target, Marker marker) throws StoreException {
+        List<String> leftovers = new ArrayList<>();
+        NodeState after;
+        try {
+            after = underLock(() -> {
+                if (!target.isDefault()) {
+                    writeMarker(target.file(), marker);
+                }
+                Set<Path> touchedDirs = new LinkedHashSet<>();
+                for (State other : table.states()) {
+                    if (other.isDefault() || other == target || other.file().equals(target.file())) continue;
+                    boolean removed;
+                    try {
+                        removed = Files.deleteIfExists(other.file());
+                    } catch (IOException e) {
+                        leftovers.add("cannot remove " + other.file() + ": " + reason(e));
+                        continue;
+                    }
+                    if (removed) {
+                        touchedDirs.add(other.file().toAbsolutePath().getParent());
+                        step("remove " + other.name());
+                    }
+                }
+                for (Path dir : touchedDirs) {
+                    syncDirectory(dir);
+                }
+                step("sync removals");
+                return read();
+            });
+        } catch (StoreException e) {
+            throw e.served().isPresent() ? e : new StoreException(e.getMessage(), e.getCause(), servedOrNull());
+        }
+        if (!after.state().name().equals(target.name())) {
+            String why = !leftovers.isEmpty() ? String.join("; ", leftovers)
+                    : after.state().isDefault() ? target.file() + " was removed meanwhile"
+                    : after.state().file() + " exists";
+            throw new StoreException(why, null, after);
+        }
+        return new Change(after, leftovers);
+    }
+
+    /**
+     * Every marker on disk with a TTL, the current state's and any shadowed by a higher-priority marker. A marker
+     * that cannot be checked is left out: its TTL can end once it can be (and {@link #read} reports it).
+     */
+    public List<NodeState> markersWithTtl() {
+        List<NodeState> found = new ArrayList<>();
         for (State s : table.states()) {
-            if (!s.isDefault() && Files.exists(s.file())) {
-                Marker m = readMarker(s.file());
+            if (s.isDefault()) continue;
+            try {
+                BasicFileAttributes attributes = stat(s.file());
+                if (attributes == null) continue;
+                Marker m = readMarker(s.file(), attributes);
                 if (m.expires() != null) found.add(new NodeState(s, m));
+            } catch (StoreException cannotTell) {
+                // left out, see above
             }
         }
         return found;
@@ -121,26 +181,52 @@ public final class StateStore {
      *
      * @return the state as read back afterwards
      */
-    public synchronized NodeState expire(State state, java.time.Instant expires) throws StoreException {
-        underLock(() -> {
-            if (state.isDefault() || !Files.exists(state.file())) return;
-            if (!expires.equals(readMarker(state.file()).expires())) return;
-            try {
-                Files.deleteIfExists(state.file());
-            } catch (IOException e) {
-                throw failure("cannot remove " + state.file(), e);
+    public synchronized NodeState expire(State state, Instant expires) throws StoreException {
+        return underLock(() -> {
+            if (!state.isDefault()) {
+                BasicFileAttributes attributes = stat(state.file());
+                if (attributes != null && expires.equals(readMarker(state.file(), attributes).expires())) {
+                    try {
+                        Files.deleteIfExists(state.file());
+                    } catch (IOException e) {
+                        throw failure("cannot remove " + state.file(), e);
+                    }
+                    syncDirectory(state.file().toAbsolutePath().getParent());
+                }
             }
-            syncDirectory(state.file().toAbsolutePath().getParent());
+            return read();
         });
-        return read();
     }
 
-    /** A change to the files, made while holding {@code .plight.lock}. */
+    /** What the files give, for a failure's message; {@code null} when that cannot be told either. */
+    private NodeState servedOrNull() {
+        try {
+            return read();
+        } catch (StoreException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A marker's attributes, links followed, or {@code null} when there is none. Never opens it, so nothing
+     * that sits there can block. Only "no such file" is absent: a failed check is "cannot tell".
+     */
+    private static BasicFileAttributes stat(Path file) throws StoreException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new StoreException("cannot check whether " + file + " exists: " + reason(e), e);
+        }
+    }
+
+    /** A change to the files, made while holding {@code .plight.lock}; it returns what the files give afterwards. */
     private interface LockedChange {
-        void run() throws StoreException, IOException;
+        NodeState run() throws StoreException, IOException;
     }
 
-    private void underLock(LockedChange change) throws StoreException {
+    private NodeState underLock(LockedChange change) throws StoreException {
         try {
             Files.createDirectories(lockFile.getParent());
         } catch (IOException e) {
@@ -152,7 +238,7 @@ public final class StateStore {
             if (created) {
                 shareWithDirectoryGroup(lockFile);
             }
-            change.run();
+            return change.run();
         } catch (StoreException e) {
             throw e;
         } catch (IOException e) {
@@ -227,15 +313,21 @@ public final class StateStore {
         }
     }
 
-    private static Marker readMarker(Path file) {
+    /**
+     * A marker's metadata. Only a regular file is opened: open() of a FIFO blocks until a writer comes, and a
+     * device or a directory has no metadata to give. (A regular file swapped for a FIFO between the stat and
+     * this open would still block it; that takes someone who may write the state directory anyway.)
+     */
+    private static Marker readMarker(Path file, BasicFileAttributes attributes) {
+        if (!attributes.isRegularFile()) {
+            return Marker.EMPTY;
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Math.max(ch.size(), 0), MAX_MARKER_BYTES));
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // read up to the cap; a larger file is an operator's, its head is enough
             }
             return Marker.parse(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Marker.EMPTY;
         } catch (IOException e) {
             return Marker.EMPTY;
         }
@@ -245,11 +337,27 @@ public final class StateStore {
         return new StoreException(what + ": " + reason(e), e);
     }
 
-    /** The operating system's words for an I/O failure, without Java's exception class names. */
+    /**
+     * The operating system's words for an I/O failure, never the path (which Java puts in the message of the
+     * exceptions that carry no reason, such as {@link DirectoryNotEmptyException}), nor a class name.
+     */
     public static String reason(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof NoSuchFileException) return "no such file or directory";
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) return fse.getReason();
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof DirectoryNotEmptyException) return "directory not empty";
+        if (e instanceof FileAlreadyExistsException) return "file exists";
+        if (e instanceof NotDirectoryException) return "not a directory";
+        if (e instanceof NotLinkException) return "not a symbolic link";
+        if (e instanceof FileSystemLoopException) return "too many levels of symbolic links";
+        if (e instanceof FileSystemException fse) {
+            return fse.getReason() != null ? fse.getReason() : words(fse.getClass().getSimpleName());
+        }
+        return e.getMessage() != null ? e.getMessage() : words(e.getClass().getSimpleName());
+    }
+
+    /** {@code FileSystemException} → {@code file system error}: a last resort that still reads as words. */
+    private static String words(String className) {
+        String name = className.endsWith("Exception") ? className.substring(0, className.length() - "Exception".length()) : className;
+        return name.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT) + " error";
     }
 }

@@ -331,6 +331,32 @@ class DaemonControlTest {
         }
     }
 
+    /**
+     * {@code offline} while {@code node_disabled} is a directory with a file in it: 'offline' is served, so the
+     * change is done, and the leftover below it is a warning. Going back to the default is not possible while it
+     * is there: that fails, with the operating system's reason.
+     */
+    @Test
+    void aLowerMarkerThatCannotBeRemovedDoesNotFailTheChange() throws Exception {
+        Path disabled = node.marker("disabled");
+        Files.writeString(Files.createDirectories(disabled).resolve("keep"), "x");
+        try (ControlWire w = node.connect()) {
+            Reply r = w.call("set offline reason=dir");
+            assertOk(r);
+            assertEquals("offline", r.get("state"));
+            assertEquals("dir", r.get("reason"));
+            assertEquals(List.of("cannot remove " + disabled + ": directory not empty"), r.all("warning"), r::render);
+            assertEquals(503, node.probeOnce().code());
+
+            Reply back = w.call("set enable");
+            assertEquals(Reply.FAILED, back.errorKind(), back::render);
+            assertEquals("cannot change the state to 'enabled': cannot remove " + disabled + ": directory not empty;"
+                    + " now serving 'disabled'", back.errorText());
+            assertEquals(404, node.probeOnce().code());
+            assertEquals("disabled", w.call("status").get("state"));
+        }
+    }
+
     static int run(String... cmd) throws Exception {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

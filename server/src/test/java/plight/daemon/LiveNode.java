@@ -21,6 +21,7 @@ import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
 import plight.probe.ProbeSources;
 import plight.state.StateStore;
+import plight.state.StoreException;
 
 /**
  * The daemon's parts wired as {@code Daemon.run} wires them — state keeper, control actions, probe server and
@@ -69,7 +70,7 @@ final class LiveNode implements AutoCloseable {
     final CountDownLatch stopRequested = new CountDownLatch(1);
     private final ScheduledExecutorService timer;
 
-    private LiveNode(Path dir, Path conf, Config config) {
+    private LiveNode(Path dir, Path conf, Config config) throws StoreException {
         this.dir = dir;
         this.conf = conf;
         this.config = config;
@@ -91,18 +92,18 @@ final class LiveNode implements AutoCloseable {
         return Files.writeString(dir.resolve("plight.conf"), text.replace("@DIR@", dir.toString()), StandardCharsets.UTF_8);
     }
 
-    static LiveNode start(Path dir) throws IOException, ConfigException {
+    static LiveNode start(Path dir) throws IOException, ConfigException, StoreException {
         return start(dir, CONF);
     }
 
-    static LiveNode start(Path dir, String confText) throws IOException, ConfigException {
+    static LiveNode start(Path dir, String confText) throws IOException, ConfigException, StoreException {
         Path conf = writeConf(dir, confText);
         LiveNode node = new LiveNode(dir, conf, new ConfigLoader(Environment.current()).loadFile(conf));
         try {
             node.keeper.start();
             node.probe.start();
             node.control.start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | StoreException | RuntimeException e) {
             node.close();
             throw e;
         }
@@ -123,6 +124,11 @@ final class LiveNode implements AutoCloseable {
 
     ControlWire connect() throws IOException {
         return ControlWire.open(socket());
+    }
+
+    /** A reload as SIGHUP asks for it: not through the control socket, but from a thread of its own. */
+    plight.control.Reply reloadBySignal() {
+        return actions.reload(new plight.control.Caller(0, ProcessHandle.current().pid(), "signal SIGHUP"));
     }
 
     /** The state a new probe connection is answered with. */

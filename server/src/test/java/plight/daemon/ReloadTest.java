@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,6 +163,58 @@ class ReloadTest {
             assertEquals(503, probe.code());
             assertEquals("planned maintenance", probe.reason());
             assertEquals("maintenance", probe.state());
+        }
+    }
+
+    /**
+     * The issue's case: the node is disabled and the new config looks for the disabled marker elsewhere. Under it
+     * no marker exists, so taking it would serve the default state while the old marker is still on disk.
+     */
+    @Test
+    void aReloadThatMovesTheCurrentStatesFileIsRefusedNamingTheMarker() throws Exception {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect(); Http keepAlive = new Http(node.port())) {
+            assertTrue(w.call("set disabled reason=moved").isOk());
+            Path old = node.marker("disabled");
+            LiveNode.writeConf(dir, LiveNode.CONF.replace("file = @DIR@/state/node_disabled", "file = @DIR@/elsewhere/node_disabled"));
+            Reply r = w.call("reload");
+            assertEquals(Reply.FAILED, r.errorKind(), r::render);
+            assertTrue(r.errorText().startsWith("reload refused, the running configuration stays: "), r::render);
+            assertTrue(r.errorText().contains("'disabled'") && r.errorText().contains(old.toString())
+                    && r.errorText().contains(dir.resolve("elsewhere/node_disabled").toString()), r::render);
+
+            assertEquals(404, keepAlive.get().code());
+            assertEquals(404, node.probeOnce().code());
+            Reply status = w.call("status");
+            assertEquals("disabled", status.get("state"));
+            assertEquals("moved", status.get("reason"));
+            assertTrue(Files.exists(old));
+            // Refused means refused: the old table stays, so changes still go to the old file.
+            assertTrue(w.call("set offline").isOk());
+            assertTrue(Files.exists(node.marker("offline")) && !Files.exists(old));
+        }
+    }
+
+    /** Whatever the cause, a reload under which another state would be served is refused: here a higher priority. */
+    @Test
+    void aReloadUnderWhichAnotherStateWouldBeServedIsRefused() throws Exception {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
+            assertTrue(w.call("set disabled").isOk());
+            // An operator's leftover of a state the running config does not know yet.
+            Path leftover = Files.createFile(dir.resolve("state/node_maintenance"));
+            LiveNode.writeConf(dir, LiveNode.CONF.replace("states = enabled,disabled,offline", "states = enabled,disabled,maintenance,offline")
+                    + "[maintenance]\nfile = " + leftover + "\ncode = 503\nmessage = planned maintenance\n");
+            Reply r = w.call("reload");
+            assertEquals(Reply.FAILED, r.errorKind(), r::render);
+            assertTrue(r.errorText().contains("'disabled'") && r.errorText().contains("'maintenance'")
+                    && r.errorText().contains(leftover.toString()), r::render);
+            assertEquals(404, node.probeOnce().code());
+            assertEquals(List.of("enabled", "disabled", "offline"), w.call("list").all("state"));
+
+            // Once the leftover is gone, the same file loads.
+            Files.delete(leftover);
+            Reply ok = w.call("reload");
+            assertTrue(ok.isOk(), ok::render);
+            assertEquals("disabled", ok.get("state"));
         }
     }
 

@@ -121,6 +121,54 @@ class StateKeeperTest {
         }
     }
 
+    /** A valid instant, near the end of what {@link Instant} can hold: "never", not an overflow. */
+    static final String FAR_FUTURE = "+1000000000-01-01T00:00:00Z";
+
+    @Test
+    void theTtlTimerSaturatesInsteadOfOverflowing() {
+        Instant now = Instant.parse("2026-11-25T08:45:00Z");
+        assertEquals(StateKeeper.MAX_TIMER.toMillis(), StateKeeper.delayMillis(now, Instant.parse(FAR_FUTURE)));
+        assertEquals(StateKeeper.MAX_TIMER.toMillis(), StateKeeper.delayMillis(now, Instant.MAX));
+        assertEquals(0, StateKeeper.delayMillis(now, Instant.parse("-1000000000-01-01T00:00:00Z")));
+        assertEquals(0, StateKeeper.delayMillis(now, Instant.MIN));
+        assertEquals(1500, StateKeeper.delayMillis(now, now.plusMillis(1500)));
+        assertEquals(1, StateKeeper.delayMillis(now, now.plusNanos(1)), "never early: a timer that fires early finds nothing to do");
+    }
+
+    @Test
+    void aFarFutureExpiryAtStartIsServed() throws Exception {
+        Path marker = Files.createDirectories(dir.resolve("state")).resolve("node_disabled");
+        Files.writeString(marker, "reason=for ever\nexpires=" + FAR_FUTURE + "\n");
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
+            assertEquals(404, node.probeOnce().code());
+            Reply status = w.call("status");
+            assertEquals("disabled", status.get("state"));
+            assertEquals(FAR_FUTURE, status.get("expires"));
+            // A short ttl above it still runs out, back to the far-future one.
+            Files.writeString(node.marker("offline"), "expires=" + Instant.now().plusMillis(1500) + "\n");
+            // The marker goes first, then the state is served: wait for both.
+            LiveNode.await(() -> !Files.exists(node.marker("offline")) && LiveNode.probes(node, 404).getAsBoolean(), DEADLINE,
+                    "its ttl to run out and 'disabled' to be served again");
+            assertTrue(Files.exists(marker));
+            assertEquals("disabled", w.call("status").get("state"));
+        }
+    }
+
+    @Test
+    void aFarFutureExpiryWrittenWhileRunningIsServedAndReloadsStillWork() throws Exception {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
+            Path offline = node.marker("offline");
+            Files.createDirectories(offline.getParent());
+            Files.writeString(offline, "expires=" + FAR_FUTURE + "\n");
+            LiveNode.await(LiveNode.probes(node, 503), DEADLINE, "the marker to be served");
+            Reply reload = w.call("reload");
+            assertTrue(reload.isOk(), reload::render);
+            assertEquals("offline", reload.get("state"));
+            assertEquals(FAR_FUTURE, w.call("status").get("expires"));
+            assertEquals(503, node.probeOnce().code());
+        }
+    }
+
     /**
      * {@code --ttl 1s} means at least a second: the expiry must not be computed from a start time rounded down
      * to the second, which shortens every ttl by up to 999 ms (all of it, for {@code ttl=1s} set at x.999).
@@ -134,7 +182,7 @@ class StateKeeperTest {
         StateKeeper keeper = new StateKeeper(new StateStore(config.states()), served::set, timer, Clock.fixed(now, ZoneOffset.UTC));
         try {
             keeper.start();
-            NodeState after = keeper.change(config.states().byName("offline").orElseThrow(), "test", null, Duration.ofSeconds(1));
+            NodeState after = keeper.change("offline", "test", null, Duration.ofSeconds(1)).node();
             Instant expires = after.marker().expires();
             assertFalse(expires.isBefore(now.plusSeconds(1)), "ttl=1s set at " + now + " expires at " + expires);
         } finally {

@@ -50,7 +50,7 @@ class StateStoreTest {
                         store.change(src, marker("before"));
                         assertEquals(src, store.read().state());
 
-                        NodeState after = store.change(dst, marker("after"));
+                        NodeState after = store.change(dst, marker("after")).after();
 
                         assertEquals(dst, after.state());
                         NodeState fresh = new StateStore(table).read();
@@ -71,7 +71,7 @@ class StateStoreTest {
     }
 
     @Test
-    void noMarkerIsTheDefaultState() {
+    void noMarkerIsTheDefaultState() throws Exception {
         StateTable table = Tables.classic(dir.resolve("never-created"));
         NodeState s = new StateStore(table).read();
         assertEquals("enabled", s.state().name());
@@ -119,7 +119,7 @@ class StateStoreTest {
         StateStore store = new StateStore(table);
         State disabled = table.byName("disabled").orElseThrow();
         Marker full = new Marker(SINCE, "bob (uid 0, pid 1)", "kernel upgrade; ticket #42 = done", Instant.parse("2026-03-04T07:06:07Z"));
-        assertEquals(full, store.change(disabled, full).marker());
+        assertEquals(full, store.change(disabled, full).after().marker());
         assertEquals(full, new StateStore(table).read().marker());
         assertEquals(full.format(), Files.readString(disabled.file()));
 

@@ -51,7 +51,12 @@ public final class StoreWorker {
                 State target = current[0];
                 List<String> expected = target.isDefault() ? List.of() : List.of(target.file().getFileName().toString());
                 List<String> markers = Tables.existingMarkers(table);
-                NodeState seen = new StateStore(table).read();
+                NodeState seen;
+                try {
+                    seen = new StateStore(table).read();
+                } catch (StoreException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
                 boolean ok = markers.equals(expected) && seen.state().equals(target)
                         && (target.isDefault() || reason[0].equals(seen.marker().reason()));
                 if (!ok) {

@@ -1,0 +1,112 @@
+package plight.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import plight.control.ControlWire;
+import plight.control.Reply;
+import plight.state.StoreException;
+
+/**
+ * Things at a marker path that are not a marker file: the daemon keeps answering, keeps the right state and
+ * never takes a marker it cannot check for an absent one.
+ */
+// A thread blocked in open() on a FIFO does not answer an interrupt: fail from another thread instead of hanging.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class MarkerHazardsTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    static void mkfifo(Path path) throws Exception {
+        Files.createDirectories(path.getParent());
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        } catch (IOException e) {
+            Assumptions.abort("mkfifo is not available: " + e.getMessage());
+            return;
+        }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo " + path);
+    }
+
+    @Test
+    void aFifoAtAMarkerPathIsServedAndNeverWedgesTheDaemon() throws Exception {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
+            Path disabled = node.marker("disabled");
+            mkfifo(disabled);
+            // It exists, so it is the state, as an operator's touch would be; the one-second look must not block on it.
+            LiveNode.await(LiveNode.probes(node, 404), DEADLINE, "the FIFO at node_disabled to be served");
+            Reply status = w.call("status");
+            assertEquals("disabled", status.get("state"));
+            assertNull(status.get("since"), "a FIFO has no metadata");
+
+            Reply offline = w.call("set offline reason=fifo");
+            assertEquals("offline", offline.get("state"), offline::render);
+            assertEquals(503, node.probeOnce().code());
+            Reply enable = w.call("set enable");
+            assertEquals("enabled", enable.get("state"), enable::render);
+            assertFalse(Files.exists(disabled), "enable removes the FIFO like any marker");
+            assertEquals(200, node.probeOnce().code());
+        }
+    }
+
+    @Test
+    void aFifoAtAMarkerPathAtStartIsServed() throws Exception {
+        mkfifo(dir.resolve("state/node_offline"));
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
+            assertEquals(503, node.probeOnce().code());
+            assertEquals("offline", w.call("status").get("state"));
+        }
+    }
+
+    /**
+     * The daemon cannot tell whether the current state's marker is still there (here a link to itself, ELOOP; in
+     * the field a directory it may not search, EACCES): it keeps the last known state rather than serving the
+     * default, and follows the files again once it can check them.
+     */
+    @Test
+    void aMarkerThatCannotBeCheckedKeepsTheLastKnownState() throws Exception {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
+            assertEquals("disabled", w.call("set disabled reason=keep me").get("state"));
+            Path disabled = node.marker("disabled");
+            Files.delete(disabled);
+            Files.createSymbolicLink(disabled, disabled.getFileName());
+
+            node.keeper.refresh();
+            assertEquals(404, node.probeOnce().code(), "cannot tell is not absent");
+            assertEquals("disabled", w.call("status").get("state"));
+            assertEquals("keep me", w.call("status").get("reason"));
+            node.keeper.refresh();
+            assertEquals(404, node.probeOnce().code());
+
+            // Checkable again (and absent): followed again.
+            Files.delete(disabled);
+            node.keeper.refresh();
+            assertEquals(200, node.probeOnce().code());
+            assertEquals("enabled", w.call("status").get("state"));
+        }
+    }
+
+    /** Without a last known state there is nothing safe to serve: the daemon does not start, and says why. */
+    @Test
+    void aMarkerThatCannotBeCheckedAtStartStopsTheStart() throws Exception {
+        Path offline = Files.createDirectories(dir.resolve("state")).resolve("node_offline");
+        Files.createSymbolicLink(offline, offline.getFileName());
+        StoreException e = assertThrows(StoreException.class, () -> LiveNode.start(dir).close());
+        assertTrue(e.getMessage().startsWith("cannot check whether " + offline + " exists: "), e.getMessage());
+    }
+}
