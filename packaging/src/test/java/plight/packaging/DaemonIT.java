@@ -210,6 +210,25 @@ class DaemonIT {
         }
     }
 
+    /**
+     * {@code systemctl start} then {@code reload}: a SIGHUP that arrives while the daemon is still starting (its
+     * pidfile just written) neither kills it nor is lost: it is applied once the daemon runs.
+     */
+    @Test
+    void aSighupWhileStartingIsAppliedOnceRunning() throws Exception {
+        PlightNode.Daemon d = node.spawn();
+        PlightNode.await(() -> Files.exists(node.pidFile()) || !d.process.isAlive(), Duration.ofSeconds(20), "the pidfile");
+        d.signal("HUP");
+        node.awaitUp(d);
+        assertEquals(200, node.probe().code());
+        Pattern reloaded = Pattern.compile("(?m) INFO  configuration reloaded by signal SIGHUP \\(uid \\d+, pid " + d.pid() + "\\)");
+        PlightNode.await(() -> matches(node.appLog(), reloaded), Duration.ofSeconds(5),
+                "the SIGHUP's reload in " + node.appLog() + ":\n" + read(node.appLog()));
+        assertTrue(d.process.isAlive(), d::output);
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(5)), d::output);
+    }
+
     @Test
     void stopEndsTheDaemonAndItsFiles() throws Exception {
         PlightNode.Daemon d = node.start();

@@ -218,6 +218,11 @@ final class PlightNode {
 
     /** Starts the daemon and returns once its control socket greets and its probe port answers. */
     Daemon start() throws Exception {
+        return awaitUp(spawn());
+    }
+
+    /** Starts the daemon and returns at once. */
+    Daemon spawn() throws Exception {
         int n = daemons.size();
         Path out = dir.resolve("daemon-" + n + ".out");
         Path err = dir.resolve("daemon-" + n + ".err");
@@ -226,6 +231,11 @@ final class PlightNode {
         pb.environment().remove("PLIGHT_CONF");
         Daemon d = new Daemon(pb.start(), out, err);
         daemons.add(d);
+        return d;
+    }
+
+    /** Returns once the daemon's control socket greets and its probe port answers; fails if it exits first. */
+    Daemon awaitUp(Daemon d) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!(greets(socket()) && answers(port))) {
             if (!d.process.isAlive()) {

@@ -3,8 +3,8 @@ package plight.daemon;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.tinylog.Logger;
@@ -21,7 +21,6 @@ import plight.probe.ProbeServer;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
 import plight.state.StateStore;
-import sun.misc.Signal;
 
 /**
  * {@code plight start}: the daemon in the foreground. Takes the pidfile, serves the state on disk on the probe
@@ -33,14 +32,16 @@ public final class Daemon {
     private static final long FORGET_SOURCES_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final Config config;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final DaemonSignals signals;
 
-    private Daemon(Config config) {
+    private Daemon(Config config, DaemonSignals signals) {
         this.config = config;
+        this.signals = signals;
     }
 
     /** Runs until a stop signal or request; {@code false} when the daemon could not start (the reason is on {@code err}). */
     public static boolean runForeground(Config config, PrintStream err) {
+        DaemonSignals signals = DaemonSignals.install(); // first: a signal during start-up must not end us half-started
         PidFile pid;
         try {
             pid = PidFile.acquire(config.pidFile());
@@ -53,7 +54,7 @@ public final class Daemon {
         }
         Logging.start(config, true, err);
         try (pid) {
-            return new Daemon(config).run(err);
+            return new Daemon(config, signals).run(err);
         } catch (IOException e) {
             Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), e.getMessage());
             return true;
@@ -79,7 +80,7 @@ public final class Daemon {
         AgentServer agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
         StateKeeper keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC());
         DaemonControl actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses,
-                sources, probe::openConnections, timer, stopRequested::countDown);
+                sources, probe::openConnections, timer, signals::requestStop);
         ControlServer control = new ControlServer(config.control(), actions);
         try {
             NodeState served = keeper.start();
@@ -91,12 +92,16 @@ public final class Daemon {
             }
             control.start();
             timer.scheduleWithFixedDelay(() -> sources.forgetOlderThan(FORGET_SOURCES_MILLIS), 1, 1, TimeUnit.MINUTES);
-            Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
-            Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
-            Signal.handle(new Signal("HUP"), s -> timer.execute(() -> actions.reload(self)));
+            signals.onHangup(() -> {
+                try {
+                    timer.execute(() -> actions.reload(self));
+                } catch (RejectedExecutionException stopping) {
+                    // a SIGHUP while stopping has nothing left to reload
+                }
+            });
             Logger.info("plight is running");
-            stopRequested.await();
+            signals.awaitStop();
             Logger.info("stopping");
             return true;
         } catch (IOException e) {
