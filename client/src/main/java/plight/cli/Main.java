@@ -41,7 +41,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int status = new Main(Environment.current(), System.out, System.err).run(args).status();
+        int status = new Main(Environment.current(), System.out, System.err).run(Argv.utf8(args)).status();
         System.out.flush();
         System.exit(status);
     }

@@ -349,6 +349,32 @@ class DaemonIT {
         }
     }
 
+    /**
+     * cron and ssh without {@code LANG} run the CLI in the C locale, and an ssh client's {@code LANG} may name a
+     * locale this machine lacks: a reason outside ASCII is still stored and shown exactly, daemon down or up.
+     */
+    @Test
+    void aNonAsciiReasonIsKeptAndShownInAnyLocale() throws Exception {
+        String reason = "café ☕ — Ünïcode 日本";
+        List<Map<String, String>> locales = List.of(Map.of(), Map.of("LC_ALL", "POSIX"), Map.of("LANG", "C"),
+                Map.of("LANG", "xx_NOWHERE.UTF-8"));
+        for (boolean up : List.of(false, true)) {
+            if (up) node.start();
+            for (Map<String, String> locale : locales) {
+                String where = (up ? "daemon up, " : "daemon down, ") + "locale " + locale;
+                PlightNode.Result disable = node.runInEnvironment(locale, "disable", "--reason", reason);
+                assertEquals(0, disable.exit(), () -> where + "\n" + disable);
+                assertTrue(Files.readString(node.marker("disabled"), java.nio.charset.StandardCharsets.UTF_8)
+                        .contains("reason=" + reason + "\n"), where);
+                PlightNode.Result status = node.runInEnvironment(locale, "status");
+                assertTrue(status.out().contains("\nReason: " + reason + "\n"), () -> where + "\n" + status);
+                PlightNode.Result json = node.runInEnvironment(locale, "status", "--json");
+                assertEquals(reason, ((Map<?, ?>) PlightNode.json(json.out())).get("reason"), () -> where + "\n" + json);
+                assertExit(0, node.runInEnvironment(locale, "enable"));
+            }
+        }
+    }
+
     /** A ttl too long for a date is a usage error (exit 2) with the daemon up or down, never a stack trace. */
     @Test
     void anAbsurdTtlIsAUsageErrorUpOrDown() throws Exception {

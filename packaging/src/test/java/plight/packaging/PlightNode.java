@@ -148,15 +148,38 @@ final class PlightNode {
      * is the one that talks to the daemon and {@link Result#pid} is the pid the daemon sees.
      */
     Result run(List<String> prefix, Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = command(prefix, args);
+        pb.environment().remove("PLIGHT_CONF");
+        pb.environment().putAll(env);
+        return run(pb, args);
+    }
+
+    /**
+     * {@code bin/plight -c CONF ARGS...} with {@code env} as its whole environment besides {@code PATH} and
+     * {@code JAVA_HOME} (to find java): no {@code LANG} or {@code LC_*} unless given, as under cron.
+     */
+    Result runInEnvironment(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = command(List.of(), args);
+        Map<String, String> inherited = Map.copyOf(pb.environment());
+        pb.environment().clear();
+        for (String keep : List.of("PATH", "JAVA_HOME")) {
+            if (inherited.containsKey(keep)) pb.environment().put(keep, inherited.get(keep));
+        }
+        pb.environment().putAll(env);
+        return run(pb, args);
+    }
+
+    private ProcessBuilder command(List<String> prefix, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(bin().toString());
         cmd.add("-c");
         cmd.add(conf.toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        pb.environment().remove("PLIGHT_CONF");
+        return new ProcessBuilder(cmd).directory(dir.toFile());
+    }
+
+    private Result run(ProcessBuilder pb, String... args) throws Exception {
         pb.environment().put("PLIGHT_NO_CDS", "1");
-        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
