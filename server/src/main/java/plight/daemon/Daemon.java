@@ -112,11 +112,13 @@ public final class Daemon {
             Thread.currentThread().interrupt();
             return true;
         } finally {
-            control.close();
+            control.beginStop(); // waits in flight are answered, changes refused
             if (agent != null) agent.close();
             probe.close();
             keeper.close();
             timer.shutdownNow();
+            // Last, so that a CLI finding the socket gone finds the pidfile released a moment later.
+            control.close();
             Logger.info("plight has stopped");
         }
     }
