@@ -54,7 +54,7 @@ public final class Daemon {
         }
         Logging.start(config, true, err);
         try (pid) {
-            return new Daemon(config, signals).run(err);
+            return new Daemon(config, signals).run(pid, err);
         } catch (IOException e) {
             Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), e.getMessage());
             return true;
@@ -63,7 +63,7 @@ public final class Daemon {
         }
     }
 
-    private boolean run(PrintStream err) {
+    private boolean run(PidFile pid, PrintStream err) {
         Logger.info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
         config.warnings().forEach(Logger::warn);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,6 +91,7 @@ public final class Daemon {
                 Logger.info("agent-check port {}", agent.ports());
             }
             control.start();
+            recordSocket(pid, control.path());
             timer.scheduleWithFixedDelay(() -> sources.forgetOlderThan(FORGET_SOURCES_MILLIS), 1, 1, TimeUnit.MINUTES);
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
             signals.onHangup(() -> {
@@ -120,6 +121,16 @@ public final class Daemon {
             // Last, so that a CLI finding the socket gone finds the pidfile released a moment later.
             control.close();
             Logger.info("plight has stopped");
+        }
+    }
+
+    /** So that the CLI finds this daemon's socket even after {@code [control] socket} is edited. */
+    private static void recordSocket(PidFile pid, java.nio.file.Path socket) {
+        try {
+            pid.recordSocket(socket);
+        } catch (IOException e) {
+            Logger.warn("cannot record the control socket beside the pidfile {}: {}; a CLI finds it from the configuration only",
+                    pid.path(), StateStore.reason(e));
         }
     }
 }
