@@ -292,6 +292,25 @@ class DaemonIT {
         }
     }
 
+    /** A control client waiting for the load balancers when the daemon stops gets an answer, not a closed connection. */
+    @Test
+    void aWaitInFlightIsAnsweredWhenTheDaemonStops() throws Exception {
+        PlightNode.Daemon d = node.start();
+        assertEquals(200, node.probe().code()); // a probe source, served 'enabled' once of the 1000 times waited for
+        try (java.nio.channels.SocketChannel waiting = control()) {
+            waiting.write(java.nio.ByteBuffer.wrap("wait enabled fall=1000 timeout=1m\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            PlightNode.Result stop = node.plight("stop");
+            assertExit(0, stop);
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(256);
+            for (int n; (n = waiting.read(buf.clear())) >= 0; ) {
+                answer.write(buf.array(), 0, n);
+            }
+            assertEquals("ERR stopping plight is stopping\npid: " + d.pid() + "\n\n", answer.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(0, d.exit(Duration.ofSeconds(5)));
+    }
+
     private java.nio.channels.SocketChannel control() throws IOException {
         java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
         ch.connect(java.net.UnixDomainSocketAddress.of(node.socket()));
