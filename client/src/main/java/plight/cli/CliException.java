@@ -1,7 +1,7 @@
 package plight.cli;
 
 /** Ends a command with a message for stderr and an exit status. */
-final class CliException extends Exception {
+class CliException extends Exception {
     private final ExitCode code;
 
     CliException(ExitCode code, String message) {

@@ -2,62 +2,76 @@ package plight.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import plight.config.Config;
 import plight.control.Reply;
-import plight.daemon.PidFile;
 import plight.state.State;
 
 /** The commands that talk to the node, one method each, each returning the exit status. */
 final class Commands {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Config config;
     private final Node node;
+    /** The state files, for {@code status} when the daemon goes away while answering. */
+    private final Node files;
     private final PrintStream out;
     private final PrintStream err;
 
-    Commands(Config config, Node node, PrintStream out, PrintStream err) {
-        this.config = config;
+    Commands(Node node, Node files, PrintStream out, PrintStream err) {
         this.node = node;
+        this.files = files;
         this.out = out;
         this.err = err;
     }
 
     ExitCode stop() throws CliException {
-        OptionalLong pid = PidFile.runningPid(config.pidFile());
-        node.ask("stop", DaemonNode.TIMEOUT);
-        if (pid.isPresent() && pid.getAsLong() > 0) {
-            ProcessHandle daemon = ProcessHandle.of(pid.getAsLong()).orElse(null);
-            if (daemon != null) {
-                try {
-                    daemon.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    throw new CliException(ExitCode.FAILED, "plight (pid " + pid.getAsLong() + ") did not exit within "
-                            + STOP_TIMEOUT.toSeconds() + "s");
-                } catch (InterruptedException | ExecutionException e) {
-                    throw new CliException(ExitCode.FAILED, "interrupted while waiting for plight to exit");
-                }
+        long pid;
+        boolean alreadyStopping = false;
+        try {
+            pid = node.stop();
+        } catch (Stopping s) {
+            if (s.pid() < 0) {
+                throw new CliException(ExitCode.FAILED, s.getMessage() + "; without its pidfile, whether it has exited cannot be told");
             }
+            pid = s.pid();
+            alreadyStopping = true;
         }
+        if (pid > 0) awaitExit(pid);
+        if (alreadyStopping) err.println("plight: plight was already stopping; it has stopped");
         return ExitCode.OK;
     }
 
+    private static void awaitExit(long pid) throws CliException {
+        if (!DaemonProcess.awaitExit(pid, STOP_TIMEOUT)) {
+            throw new CliException(ExitCode.FAILED, "plight (pid " + pid + ") did not exit within " + STOP_TIMEOUT.toSeconds() + "s");
+        }
+    }
+
     ExitCode status(boolean json) throws CliException {
-        StatusView state = node.status();
+        StatusView state;
+        boolean running = node.running();
+        try {
+            state = node.status();
+        } catch (Stopping s) {
+            err.println("plight: warning: " + s.getMessage() + "; the state files are shown");
+            state = files.status();
+            running = false;
+        }
         if (json) {
-            Output.statusJson(out, state, node.running());
+            Output.statusJson(out, state, running);
         } else {
-            Output.status(out, state, node.running());
+            Output.status(out, state, running);
         }
         return ExitCode.OK;
     }
 
     ExitCode set(State target, String reason, Duration ttl) throws CliException {
-        Node.Changed changed = node.set(target, reason, ttl);
+        Node.Changed changed;
+        try {
+            changed = node.set(target, reason, ttl);
+        } catch (Stopping s) {
+            throw new CliException(ExitCode.FAILED, s.answered()
+                    ? s.getMessage() + "; the state was not changed: run the command again once it has stopped"
+                    : s.getMessage() + "; whether the state changed cannot be told: see 'plight status'");
+        }
         if (!changed.node().state().equals(target.name())) {
             // Success means the asked state is served; anything else must not exit 0.
             throw new CliException(ExitCode.FAILED, "asked for '" + target.name() + "', but '" + changed.node().state() + "' is served");

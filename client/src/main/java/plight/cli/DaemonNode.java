@@ -13,9 +13,12 @@ final class DaemonNode implements Node {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final ControlClient client;
+    private final long pid;
 
-    DaemonNode(ControlClient client) {
+    /** @param pid the daemon's pid from its pidfile, -1 when unknown */
+    DaemonNode(ControlClient client, long pid) {
         this.client = client;
+        this.pid = pid;
     }
 
     @Override
@@ -42,14 +45,34 @@ final class DaemonNode implements Node {
         Reply reply;
         try {
             reply = client.call(request, timeout);
+        } catch (ControlClient.ConnectionLost e) {
+            throw new Stopping(pid, false);
         } catch (java.io.IOException e) {
             throw new CliException(ExitCode.FAILED, e.getMessage());
+        }
+        if (Reply.STOPPING.equals(reply.errorKind())) {
+            throw new Stopping(pidOf(reply), true);
         }
         if (!reply.isOk()) {
             ExitCode code = Reply.USAGE.equals(reply.errorKind()) ? ExitCode.USAGE : ExitCode.FAILED;
             throw new CliException(code, reply.errorText());
         }
         return reply;
+    }
+
+    @Override
+    public long stop() throws CliException {
+        return pidOf(ask("stop", TIMEOUT));
+    }
+
+    /** The daemon's pid from a reply ({@code stop}, {@code ERR stopping}), else from the pidfile; -1 if neither. */
+    private long pidOf(Reply reply) {
+        try {
+            String p = reply.get("pid");
+            return p == null ? pid : Long.parseLong(p);
+        } catch (NumberFormatException e) {
+            return pid;
+        }
     }
 
     static StatusView view(Reply r) throws CliException {

@@ -23,6 +23,8 @@ import plight.state.StateStore;
 /** {@code plight [-c FILE] <command> [options]}: parse, load the config, run one command, exit. */
 public final class Main {
     static final String VERSION = Version.get();
+    /** How long {@code stop} waits for a daemon whose socket is gone to exit, before calling the socket missing. */
+    private static final Duration STOPPING_GRACE = Duration.ofSeconds(1);
 
     /** The CLI's own commands; any other word is a state's verb or name. */
     private static final java.util.Set<String> BUILT_IN =
@@ -41,7 +43,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int status = new Main(Environment.current(), System.out, System.err).run(args).status();
+        int status = new Main(Environment.current(), System.out, System.err).run(Argv.utf8(args)).status();
         System.out.flush();
         System.exit(status);
     }
@@ -143,37 +145,47 @@ public final class Main {
             Output.listStates(out, config.states());
             return ExitCode.OK;
         }
+        // Whether a daemon runs is the pidfile's lock; the socket only says whether we can talk to it.
+        PidFile.Probe daemon = prefetch.daemon();
+        long daemonPid = daemon instanceof PidFile.Probe.Held held ? held.pid() : -1;
         Optional<ControlClient> client;
         boolean runningButClosedToUs = false;
         try {
             client = prefetch.client();
         } catch (ControlClient.PermissionDenied e) {
-            if (!parsed.equals("status")) {
+            if (daemon instanceof PidFile.Probe.Free) {
+                // A socket file left by a crash, closed to us; nobody holds the pidfile, so no daemon runs.
+                client = Optional.empty();
+            } else if (!parsed.equals("status")) {
                 throw new CliException(ExitCode.FAILED, e.getMessage());
+            } else {
+                // Anyone may read the state, as with the original: from the files, since the socket is closed to us.
+                client = Optional.empty();
+                runningButClosedToUs = true;
             }
-            // Anyone may read the state, as with the original: from the files, since the socket is closed to us.
-            client = Optional.empty();
-            runningButClosedToUs = true;
         } catch (java.io.IOException e) {
             throw new CliException(ExitCode.FAILED, e.getMessage());
         }
         boolean runningWithoutSocket = false;
-        if (client.isEmpty() && !runningButClosedToUs) {
-            java.util.OptionalLong pid = PidFile.runningPid(config.pidFile());
-            if (pid.isPresent()) {
-                // A daemon holds the pidfile but nobody listens on the socket (a tmp cleaner, an operator's rm).
-                String problem = "plight (pid " + pid.getAsLong() + ") is running but its control socket "
-                        + config.control().socket() + " is missing; restart it";
-                if (!parsed.equals("status") && !verbs.containsKey(parsed)) {
-                    throw new CliException(ExitCode.FAILED, problem);
-                }
-                err.println("plight: warning: " + problem + "; the state files are used directly, and it serves them within a second");
-                runningWithoutSocket = true;
+        if (client.isEmpty() && !runningButClosedToUs && daemon instanceof PidFile.Probe.Held) {
+            if (parsed.equals("stop") && daemonPid > 0 && DaemonProcess.awaitExit(daemonPid, STOPPING_GRACE)) {
+                // A stopping daemon removes its socket a moment before it exits.
+                err.println("plight: plight was already stopping; it has stopped");
+                return ExitCode.OK;
             }
+            // A daemon holds the pidfile but nobody listens on the socket (a tmp cleaner, an operator's rm).
+            String problem = "plight (pid " + daemonPid + ") is running but its control socket "
+                    + prefetch.socket() + " is missing; restart it";
+            if (!parsed.equals("status") && !verbs.containsKey(parsed)) {
+                throw new CliException(ExitCode.FAILED, problem);
+            }
+            err.println("plight: warning: " + problem + "; the state files are used directly, and it serves them within a second");
+            runningWithoutSocket = true;
         }
-        Node node = client.isPresent() ? new DaemonNode(client.get())
+        StoreNode files = new StoreNode(new StateStore(config.states()), caller(), false);
+        Node node = client.isPresent() ? new DaemonNode(client.get(), daemonPid)
                 : new StoreNode(new StateStore(config.states()), caller(), runningButClosedToUs || runningWithoutSocket);
-        Commands run = new Commands(config, node, out, err);
+        Commands run = new Commands(node, files, out, err);
         State target = verbs.get(parsed);
         if (target != null) {
             Arguments.Verb v = (Arguments.Verb) options;

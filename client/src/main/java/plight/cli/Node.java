@@ -34,4 +34,11 @@ interface Node {
      * @throws CliException with {@link ExitCode#NOT_RUNNING} when no daemon runs
      */
     Reply ask(String request, Duration timeout) throws CliException;
+
+    /**
+     * Asks the daemon to stop; returns its pid (from the reply, else its pidfile; -1 if neither) to wait on.
+     *
+     * @throws CliException with {@link ExitCode#NOT_RUNNING} when no daemon runs
+     */
+    long stop() throws CliException;
 }

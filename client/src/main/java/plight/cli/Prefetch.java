@@ -7,6 +7,7 @@ import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
 import plight.control.ControlClient;
+import plight.daemon.PidFile;
 
 /**
  * Reads the configuration and connects to the daemon on a second thread while the main thread parses the
@@ -20,6 +21,8 @@ final class Prefetch implements Runnable {
     private final Thread thread;
     private Config config;
     private ConfigException configError;
+    private PidFile.Probe daemon = new PidFile.Probe.Free();
+    private Path socket;
     private Optional<ControlClient> client = Optional.empty();
     private IOException clientError;
 
@@ -46,9 +49,15 @@ final class Prefetch implements Runnable {
             configError = e;
             return;
         }
+        socket = config.control().socket();
         if (connect) {
+            // The running daemon's own socket, which may no longer be the configured one ([control] socket edited).
+            daemon = PidFile.probe(config.pidFile());
+            if (daemon instanceof PidFile.Probe.Held held && held.socket().isPresent()) {
+                socket = held.socket().get();
+            }
             try {
-                client = ControlClient.connect(config.control().socket(), DaemonNode.TIMEOUT);
+                client = ControlClient.connect(socket, DaemonNode.TIMEOUT);
             } catch (IOException e) {
                 clientError = e;
             }
@@ -66,6 +75,18 @@ final class Prefetch implements Runnable {
         join();
         if (clientError != null) throw clientError;
         return client;
+    }
+
+    /** What the pidfile says about a daemon (checked only for commands that talk to it). */
+    PidFile.Probe daemon() {
+        join();
+        return daemon;
+    }
+
+    /** The control socket tried: the running daemon's, else the configured one. */
+    Path socket() {
+        join();
+        return socket;
     }
 
     /** Closes a connection nobody took. */

@@ -56,4 +56,9 @@ final class StoreNode implements Node {
     public Reply ask(String request, Duration timeout) throws CliException {
         throw new CliException(ExitCode.NOT_RUNNING, "plight is not running");
     }
+
+    @Override
+    public long stop() throws CliException {
+        throw new CliException(ExitCode.NOT_RUNNING, "plight is not running");
+    }
 }

@@ -232,18 +232,152 @@ class DaemonIT {
         }
     }
 
+    /**
+     * {@code systemctl start} then {@code reload}: a SIGHUP that arrives while the daemon is still starting (its
+     * pidfile just written) neither kills it nor is lost: it is applied once the daemon runs.
+     */
+    @Test
+    void aSighupWhileStartingIsAppliedOnceRunning() throws Exception {
+        PlightNode.Daemon d = node.spawn();
+        PlightNode.await(() -> Files.exists(node.pidFile()) || !d.process.isAlive(), Duration.ofSeconds(20), "the pidfile");
+        d.signal("HUP");
+        node.awaitUp(d);
+        assertEquals(200, node.probe().code());
+        Pattern reloaded = Pattern.compile("(?m) INFO  configuration reloaded by signal SIGHUP \\(uid \\d+, pid " + d.pid() + "\\)");
+        PlightNode.await(() -> matches(node.appLog(), reloaded), Duration.ofSeconds(5),
+                "the SIGHUP's reload in " + node.appLog() + ":\n" + read(node.appLog()));
+        assertTrue(d.process.isAlive(), d::output);
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(5)), d::output);
+    }
+
     @Test
     void stopEndsTheDaemonAndItsFiles() throws Exception {
         PlightNode.Daemon d = node.start();
         PlightNode.Result stop = node.plight("stop");
         assertExit(0, stop);
         assertEquals("", stop.err());
-        assertFalse(d.process.isAlive(), "stop returns once the daemon has exited");
-        assertEquals(0, d.process.exitValue(), d::output);
+        // Exited: gone or a zombie, whatever this JVM's reaper thread has done with it yet.
+        assertTrue(exited(d.pid()), "stop returns once the daemon has exited");
+        assertEquals(0, d.exit(Duration.ofSeconds(5)), d::output);
         assertFalse(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket is removed");
         assertFalse(Files.exists(node.pidFile()), "the pidfile is removed");
         assertFalse(PlightNode.answers(node.port), "the probe port is closed");
         assertTrue(d.output().contains("plight has stopped"), d::output);
+    }
+
+    /** With its pidfile deleted, stop still returns only once the daemon has exited (its pid is in the stop reply). */
+    @Test
+    void stopWithoutThePidfileStillWaitsForTheDaemonToExit() throws Exception {
+        PlightNode.Daemon d = node.start();
+        Files.delete(node.pidFile());
+        PlightNode.Result stop = node.plight("stop");
+        assertExit(0, stop);
+        assertEquals("", stop.err());
+        assertTrue(exited(d.pid()), "stop returned while the daemon still ran");
+        assertEquals(0, d.exit(Duration.ofSeconds(5)), d::output);
+    }
+
+    /**
+     * A daemon whose parent does not reap it at once (a supervisor, a script) is a zombie once it has exited, and
+     * control clients may be connected when the stop comes — idle, halfway through a line, sending garbage: stop
+     * returns once the daemon has exited, with status 0, every connection closed.
+     */
+    @Test
+    void stopReturnsOnceTheDaemonHasExitedWithControlConnectionsOpenAndAParentThatDoesNotReap() throws Exception {
+        Path out = dir.resolve("unreaped.out");
+        Process parent = new ProcessBuilder("sh", "-c", "\"$0\" -c \"$1\" start >\"$2\" 2>&1 & echo $!; exec sleep 600",
+                PlightNode.bin().toString(), node.conf.toString(), out.toString()).redirectErrorStream(true).start();
+        try {
+            long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().strip());
+            PlightNode.await(() -> PlightNode.greets(node.socket()) && PlightNode.answers(node.port), Duration.ofSeconds(20),
+                    "the daemon to come up:\n" + read(out));
+            try (java.nio.channels.SocketChannel idle = control();
+                 java.nio.channels.SocketChannel half = control();
+                 java.nio.channels.SocketChannel noise = control()) {
+                half.write(java.nio.ByteBuffer.wrap("set disab".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                byte[] garbage = new byte[100 * 1024];
+                new java.util.Random(9).nextBytes(garbage);
+                noise.configureBlocking(false);
+                noise.write(java.nio.ByteBuffer.wrap(garbage));
+
+                PlightNode.Result stop = node.plight("stop");
+                assertExit(0, stop);
+                assertEquals("", stop.err());
+                assertTrue(exited(pid), "stop returned while the daemon ran:\n" + read(out));
+                assertEquals(-1, idle.read(java.nio.ByteBuffer.allocate(64)), "the idle connection is closed");
+            }
+            assertTrue(read(out).contains("plight has stopped"), () -> read(out));
+        } finally {
+            parent.destroy();
+            parent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** A control client waiting for the load balancers when the daemon stops gets an answer, not a closed connection. */
+    @Test
+    void aWaitInFlightIsAnsweredWhenTheDaemonStops() throws Exception {
+        PlightNode.Daemon d = node.start();
+        assertEquals(200, node.probe().code()); // a probe source, served 'enabled' once of the 1000 times waited for
+        try (java.nio.channels.SocketChannel waiting = control()) {
+            waiting.write(java.nio.ByteBuffer.wrap("wait enabled fall=1000 timeout=1m\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            PlightNode.Result stop = node.plight("stop");
+            assertExit(0, stop);
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(256);
+            for (int n; (n = waiting.read(buf.clear())) >= 0; ) {
+                answer.write(buf.array(), 0, n);
+            }
+            assertEquals("ERR stopping plight is stopping\npid: " + d.pid() + "\n\n", answer.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(0, d.exit(Duration.ofSeconds(5)));
+    }
+
+    private java.nio.channels.SocketChannel control() throws IOException {
+        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        ch.connect(java.net.UnixDomainSocketAddress.of(node.socket()));
+        java.nio.ByteBuffer greeting = java.nio.ByteBuffer.allocate(9);
+        while (greeting.hasRemaining() && ch.read(greeting) >= 0) {
+            // the greeting
+        }
+        return ch;
+    }
+
+    /** Gone, or a zombie: exited, not yet reaped by its parent. */
+    private static boolean exited(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException gone) {
+            return true;
+        }
+    }
+
+    /**
+     * {@code [control] socket} edited while the daemon runs: the CLI still finds the running daemon (through what
+     * it recorded beside its pidfile), {@code reload} says the change needs a restart, and {@code stop} stops it.
+     */
+    @Test
+    void afterTheSocketIsMovedInTheConfigTheCliStillFindsTheRunningDaemon() throws Exception {
+        PlightNode.Daemon d = node.start();
+        Path moved = dir.resolve("elsewhere/control.sock");
+        node.writeConf(PlightNode.CONF.replace("socket = @DIR@/run/control.sock", "socket = " + moved));
+
+        PlightNode.Result reload = node.plight("reload");
+        assertExit(0, reload);
+        assertEquals("plight: warning: [control] changed; it takes effect at the next restart\n", reload.err());
+        PlightNode.Result disable = node.plight("disable", "--reason", "moved socket");
+        assertExit(0, disable);
+        assertEquals("", disable.err(), "through the daemon, not the files");
+        assertEquals(404, node.probe().code());
+        PlightNode.Result status = node.plight("status");
+        assertTrue(status.out().startsWith("State: disabled\n"), status::toString);
+        assertEquals("", status.err());
+        PlightNode.Result stop = node.plight("stop");
+        assertExit(0, stop);
+        assertEquals(0, d.exit(Duration.ofSeconds(5)));
+        assertFalse(Files.exists(moved), "nothing was ever made at the new path");
     }
 
     @Test
@@ -350,6 +484,32 @@ class DaemonIT {
         assertTrue(Files.exists(node.appLog()), "the application log is still written");
         try (var files = Files.list(node.appLog().getParent())) {
             assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("access")).toList());
+        }
+    }
+
+    /**
+     * cron and ssh without {@code LANG} run the CLI in the C locale, and an ssh client's {@code LANG} may name a
+     * locale this machine lacks: a reason outside ASCII is still stored and shown exactly, daemon down or up.
+     */
+    @Test
+    void aNonAsciiReasonIsKeptAndShownInAnyLocale() throws Exception {
+        String reason = "café ☕ — Ünïcode 日本";
+        List<Map<String, String>> locales = List.of(Map.of(), Map.of("LC_ALL", "POSIX"), Map.of("LANG", "C"),
+                Map.of("LANG", "xx_NOWHERE.UTF-8"));
+        for (boolean up : List.of(false, true)) {
+            if (up) node.start();
+            for (Map<String, String> locale : locales) {
+                String where = (up ? "daemon up, " : "daemon down, ") + "locale " + locale;
+                PlightNode.Result disable = node.runInEnvironment(locale, "disable", "--reason", reason);
+                assertEquals(0, disable.exit(), () -> where + "\n" + disable);
+                assertTrue(Files.readString(node.marker("disabled"), java.nio.charset.StandardCharsets.UTF_8)
+                        .contains("reason=" + reason + "\n"), where);
+                PlightNode.Result status = node.runInEnvironment(locale, "status");
+                assertTrue(status.out().contains("\nReason: " + reason + "\n"), () -> where + "\n" + status);
+                PlightNode.Result json = node.runInEnvironment(locale, "status", "--json");
+                assertEquals(reason, ((Map<?, ?>) PlightNode.json(json.out())).get("reason"), () -> where + "\n" + json);
+                assertExit(0, node.runInEnvironment(locale, "enable"));
+            }
         }
     }
 

@@ -157,6 +157,86 @@ class PermissionIT {
         }
     }
 
+    /**
+     * After a crash the socket file stays behind, still closed to an outsider: that is no sign of a daemon. The
+     * pidfile's lock says plight is not running.
+     */
+    @Test
+    void afterACrashAnOutsiderIsToldPlightIsNotRunning() throws Exception {
+        PlightNode.Daemon d = node.start();
+        d.signal("KILL");
+        d.exit(Duration.ofSeconds(5));
+        assertTrue(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "a crash leaves the socket file");
+
+        PlightNode.Result status = asNobody(List.of(), "status");
+        assertEquals(0, status.exit(), status::toString);
+        assertEquals(DaemonIT.NOT_RUNNING + "\nState: enabled\nCode: 200\nMessage: OK\n", status.out());
+        PlightNode.Result json = asNobody(List.of(), "status", "--json");
+        assertEquals(0, json.exit(), json::toString);
+        assertEquals(false, ((Map<?, ?>) PlightNode.json(json.out())).get("running"), json::toString);
+        PlightNode.Result stats = asNobody(List.of(), "stats");
+        assertEquals(3, stats.exit(), stats::toString);
+        assertEquals("plight: plight is not running\n", stats.err());
+    }
+
+    private void openSocket(String group) throws IOException {
+        node.mode = "0666";
+        node.writeConf(group == null ? PlightNode.CONF : PlightNode.CONF.replace("mode = @MODE@", "mode = @MODE@\ngroup = " + group));
+        Files.setPosixFilePermissions(node.conf, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    /**
+     * A socket anyone may open (mode 0666): anyone may read the state through it, but only root, the daemon's user
+     * and the socket's group may change anything; the others get {@code ERR denied} (exit 1), which is logged.
+     */
+    @Test
+    void throughASocketAnyoneMayOpenAnOutsiderMayReadButNotChange() throws Exception {
+        openSocket(null);
+        PlightNode.Daemon d = node.start();
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(node.socket())));
+
+        PlightNode.Result disable = asNobody(List.of(), "disable", "--reason", "outsider");
+        assertPermissionMessage(disable, node.socket());
+        assertTrue(disable.err().contains("changing the state"), disable::toString);
+        assertEquals(200, node.probe().code(), "nothing changed");
+        assertFalse(Files.exists(node.marker("disabled")));
+        for (String cmd : List.of("offline", "enable", "reload", "stop")) {
+            assertPermissionMessage(asNobody(List.of(), cmd), node.socket());
+        }
+        assertTrue(d.process.isAlive(), "an outsider cannot stop it");
+
+        PlightNode.Result status = asNobody(List.of(), "status");
+        assertEquals(0, status.exit(), status::toString);
+        assertEquals("State: enabled\nCode: 200\nMessage: OK\n", status.out(), "through the socket: no warning");
+        assertEquals("", status.err());
+        PlightNode.Result stats = asNobody(List.of(), "stats");
+        assertEquals(0, stats.exit(), stats::toString);
+
+        String name = nameOf(NOBODY);
+        Pattern audit = Pattern.compile("(?m)^\\S+ \\S+ WARN  " + Pattern.quote("denied: set disabled reason=outsider by " + name
+                + " (uid " + NOBODY + ", pid " + disable.pid() + ")"));
+        PlightNode.await(() -> audit.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(5),
+                "the audit line of the refusal in:\n" + DaemonIT.read(node.appLog()));
+    }
+
+    /** The socket's group may change the state through a socket anyone may open; membership is the caller's own. */
+    @Test
+    void throughASocketAnyoneMayOpenTheSocketsGroupMayChange() throws Exception {
+        String group = "daemon";
+        String gid = gidOf(group);
+        Assumptions.assumeTrue(gid != null, "no group '" + group + "' on this machine");
+        openSocket(group);
+        node.start();
+
+        assertPermissionMessage(asNobody(List.of(), "disable"), node.socket());
+        PlightNode.Result disable = asNobody(List.of(gid), "disable", "--reason", "member");
+        assertEquals(0, disable.exit(), disable::toString);
+        assertEquals("", disable.err());
+        assertEquals(404, node.probe().code());
+        PlightNode.Result reload = asNobody(List.of(gid), "reload");
+        assertEquals(0, reload.exit(), reload::toString);
+    }
+
     private static String gidOf(String group) throws IOException {
         for (String line : Files.readAllLines(Path.of("/etc/group"))) {
             String[] f = line.split(":", 4);

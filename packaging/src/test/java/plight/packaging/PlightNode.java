@@ -179,21 +179,39 @@ final class PlightNode {
      * is the one that talks to the daemon and {@link Result#pid} is the pid the daemon sees.
      */
     Result run(List<String> prefix, Map<String, String> env, String... args) throws Exception {
-        return run(plight, prefix, env, args);
+        ProcessBuilder pb = command(prefix, args);
+        pb.environment().remove("PLIGHT_CONF");
+        pb.environment().putAll(env);
+        return run(pb, args);
     }
 
-    /** As {@link #run(List, Map, String...)} with another copy of {@code bin/plight}. */
-    Result run(Path bin, List<String> prefix, Map<String, String> env, String... args) throws Exception {
+    /**
+     * {@code bin/plight -c CONF ARGS...} with {@code env} as its whole environment besides {@code PATH} and
+     * {@code JAVA_HOME} (to find java): no {@code LANG} or {@code LC_*} unless given, as under cron.
+     */
+    Result runInEnvironment(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = command(List.of(), args);
+        Map<String, String> inherited = Map.copyOf(pb.environment());
+        pb.environment().clear();
+        for (String keep : List.of("PATH", "JAVA_HOME")) {
+            if (inherited.containsKey(keep)) pb.environment().put(keep, inherited.get(keep));
+        }
+        pb.environment().putAll(env);
+        return run(pb, args);
+    }
+
+    private ProcessBuilder command(List<String> prefix, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.add(bin.toString());
+        cmd.add(plight.toString());
         cmd.add("-c");
         cmd.add(conf.toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        pb.environment().remove("PLIGHT_CONF");
+        return new ProcessBuilder(cmd).directory(dir.toFile());
+    }
+
+    private Result run(ProcessBuilder pb, String... args) throws Exception {
         pb.environment().put("PLIGHT_NO_CDS", "1");
         if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
-        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
@@ -255,11 +273,20 @@ final class PlightNode {
 
     /** Starts the daemon and returns once its control socket greets and its probe port answers. */
     Daemon start() throws Exception {
-        return start(List.of(), Map.of());
+        return awaitUp(spawn(List.of(), Map.of()));
     }
 
     /** {@code PREFIX... bin/plight -c CONF start}, e.g. under {@code setpriv} as another user, as {@link #start()}. */
     Daemon start(List<String> prefix, Map<String, String> env) throws Exception {
+        return awaitUp(spawn(prefix, env));
+    }
+
+    /** Starts the daemon and returns at once. */
+    Daemon spawn() throws Exception {
+        return spawn(List.of(), Map.of());
+    }
+
+    private Daemon spawn(List<String> prefix, Map<String, String> env) throws Exception {
         int n = daemons.size();
         Path out = dir.resolve("daemon-" + n + ".out");
         Path err = dir.resolve("daemon-" + n + ".err");
@@ -272,6 +299,11 @@ final class PlightNode {
         pb.environment().putAll(env);
         Daemon d = new Daemon(pb.start(), out, err);
         daemons.add(d);
+        return d;
+    }
+
+    /** Returns once the daemon's control socket greets and its probe port answers; fails if it exits first. */
+    Daemon awaitUp(Daemon d) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!(greets(socket()) && answers(port))) {
             if (!d.process.isAlive()) {

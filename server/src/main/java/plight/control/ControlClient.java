@@ -29,6 +29,15 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The daemon closed the connection (end of input or a reset) before answering: it is stopping, or gone.
+     */
+    public static final class ConnectionLost extends IOException {
+        ConnectionLost(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private static final String GREETING = "PLIGHT 1";
 
     private final Path path;
@@ -44,7 +53,8 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Connects to the daemon; empty when none listens on {@code path}.
+     * Connects to the daemon; empty when none listens on {@code path}, or when it closes the connection before
+     * its greeting (it is stopping).
      *
      * @throws PermissionDenied when a daemon listens but we may not talk to it
      * @throws IOException      when something else on {@code path} does not answer as plight does
@@ -65,6 +75,9 @@ public final class ControlClient implements AutoCloseable {
                 throw new IOException(path + " does not speak the plight control protocol 1 (it said '" + greeting + "')");
             }
             return Optional.of(client);
+        } catch (ConnectionLost e) {
+            closeQuietly(ch);
+            return Optional.empty();
         } catch (IOException e) {
             closeQuietly(ch);
             String reason = String.valueOf(e.getMessage());
@@ -89,8 +102,12 @@ public final class ControlClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) {
-                if (channel.write(out) == 0) Thread.onSpinWait();
+            try {
+                while (out.hasRemaining()) {
+                    if (channel.write(out) == 0) Thread.onSpinWait();
+                }
+            } catch (IOException e) { // broken pipe, reset
+                throw lost(e);
             }
             List<String> lines = new ArrayList<>();
             for (String line = readLine(deadline); !line.isEmpty(); line = readLine(deadline)) {
@@ -118,13 +135,22 @@ public final class ControlClient implements AutoCloseable {
             }
             selector.select(Math.max(1, left / 1_000_000));
             selector.selectedKeys().clear();
-            int n = channel.read(in);
+            int n;
+            try {
+                n = channel.read(in);
+            } catch (IOException e) { // reset
+                throw lost(e);
+            }
             if (n < 0) {
-                throw new IOException("plight closed the connection");
+                throw lost(null);
             }
             pending.write(in.array(), 0, in.position());
             in.clear();
         }
+    }
+
+    private ConnectionLost lost(IOException cause) {
+        return new ConnectionLost("plight closed the control connection " + path + " without answering", cause);
     }
 
     @Override

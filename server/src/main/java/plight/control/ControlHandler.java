@@ -13,6 +13,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.tinylog.Logger;
@@ -20,17 +22,33 @@ import org.tinylog.Logger;
 /**
  * One control connection: greets, then answers request lines one at a time, in order. Anything malformed gets
  * an {@code ERR} line; a request that never completes times out; nothing here may throw past the pipeline.
+ * Changes (set, reload, stop) are checked against {@link ControlAccess}; once the daemon is stopping they, and
+ * waits, are answered {@code ERR stopping}.
  */
 final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     static final String GREETING = "PLIGHT 1\n";
-    /** Queued in place of a request that is not UTF-8, and of one whose newline never came; compared by identity. */
+    /**
+     * Requests a client may send ahead of the answer to a {@code wait}, in number and in bytes (16 lines of the
+     * longest length): kept and answered in order; the excess is refused after them, then the connection closes.
+     */
+    static final int MAX_QUEUED = 128;
+    static final int MAX_QUEUED_BYTES = 16 * Request.MAX_LINE_BYTES;
+    /** Queued in place of a request that is not UTF-8, of one whose newline never came, and of the excess; compared by identity. */
     private static final String NOT_UTF8 = new String("not UTF-8");
     private static final String INCOMPLETE_LINE = new String("incomplete");
-    private static final int MAX_QUEUED = 16;
+    private static final String TOO_MANY = new String("too many");
+
+    private record Queued(String line, int bytes) { }
 
     private final ControlActions actions;
-    private final Queue<String> queued = new ArrayDeque<>();
+    private final ControlAccess access;
+    private final Connections connections;
+    private final Queue<Queued> queued = new ArrayDeque<>();
+    private int queuedBytes;
+    /** Past the cap: nothing more is kept. */
+    private boolean overflowed;
     private Caller caller;
+    private long callerGid = -1;
     private boolean busy;
     /** Set once the connection is to close: nothing read after that is run. */
     private boolean closing;
@@ -38,13 +56,15 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean inputEnded;
     private CompletableFuture<Reply> pending;
 
-    ControlHandler(ControlActions actions) {
+    ControlHandler(ControlActions actions, ControlAccess access, Connections connections) {
         this.actions = actions;
+        this.access = access;
+        this.connections = connections;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        caller = callerOf(ctx);
+        readCredentials(ctx);
         ctx.writeAndFlush(ctx.alloc().buffer(16).writeBytes(GREETING.getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -61,14 +81,24 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
             line = null;
         }
         if (busy) {
-            if (queued.size() >= MAX_QUEUED) {
-                closeWith(ctx, Reply.error(Reply.USAGE, "too many requests sent ahead of their answers"));
-                return;
-            }
-            queued.add(line == null ? NOT_UTF8 : line);
+            enqueue(line == null ? NOT_UTF8 : line, frame.readableBytes() + 1);
             return;
         }
         handle(ctx, line);
+    }
+
+    /** Keeps a request for after the pending wait; past the cap, one refusal stands for it and all that follow. */
+    private void enqueue(String line, int bytes) {
+        if (overflowed) {
+            return;
+        }
+        if (queued.size() >= MAX_QUEUED || queuedBytes + bytes > MAX_QUEUED_BYTES) {
+            overflowed = true;
+            queued.add(new Queued(TOO_MANY, 0));
+            return;
+        }
+        queued.add(new Queued(line, bytes));
+        queuedBytes += bytes;
     }
 
     private void handle(ChannelHandlerContext ctx, String line) {
@@ -83,16 +113,18 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
             send(ctx, Reply.error(Reply.USAGE, e.getMessage()));
             return;
         }
+        String change = changeNamed(request);
+        if (change != null && !access.permits(caller.uid(), callerGid, caller.pid())) {
+            Logger.warn("denied: {} by {}: not root, the daemon's user or a member of the control group", line.strip(), caller.describe());
+            send(ctx, Reply.error(Reply.DENIED, access.refusal(change, caller)));
+            return;
+        }
+        if ((change != null || request instanceof Request.Wait) && connections.stopping()) {
+            send(ctx, stopping());
+            return;
+        }
         if (request instanceof Request.Wait wait) {
-            busy = true;
-            pending = actions.await(wait);
-            pending.whenComplete((reply, failure) -> ctx.executor().execute(() -> {
-                busy = false;
-                pending = null;
-                if (failure instanceof java.util.concurrent.CancellationException) return;
-                send(ctx, failure != null ? Reply.error(Reply.FAILED, String.valueOf(failure.getMessage())) : reply);
-                drain(ctx);
-            }));
+            startWait(ctx, wait);
             return;
         }
         Reply reply;
@@ -103,10 +135,38 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
             reply = Reply.error(Reply.FAILED, "internal error: " + e);
         }
         send(ctx, reply);
-        if (request instanceof Request.Stop) {
+        if (request instanceof Request.Stop && reply.isOk()) {
+            // Before anything else on this event loop: no change is made after a stop was acknowledged.
+            connections.beginStop();
             closing = true;
             ctx.close();
         }
+    }
+
+    /** What a request that changes something does, for the refusal; {@code null} for read-only requests. */
+    private static String changeNamed(Request request) {
+        if (request instanceof Request.Set) return "changing the state";
+        if (request instanceof Request.Reload) return "reloading the configuration";
+        if (request instanceof Request.Stop) return "stopping plight";
+        return null;
+    }
+
+    private static Reply stopping() {
+        return new Reply(false, Reply.STOPPING, "plight is stopping",
+                List.of(Map.entry("pid", Long.toString(ProcessHandle.current().pid()))));
+    }
+
+    private void startWait(ChannelHandlerContext ctx, Request.Wait wait) {
+        CompletableFuture<Reply> answer = actions.await(wait);
+        busy = true;
+        pending = answer;
+        answer.whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+            if (pending != answer) return; // answered already (the daemon is stopping), or the client left
+            pending = null;
+            busy = false;
+            send(ctx, failure != null ? Reply.error(Reply.FAILED, String.valueOf(failure.getMessage())) : reply);
+            drain(ctx);
+        }));
     }
 
     private Reply dispatch(Request request) {
@@ -126,12 +186,18 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     private void drain(ChannelHandlerContext ctx) {
         while (!busy && !closing && !queued.isEmpty() && ctx.channel().isActive()) {
-            String line = queued.poll();
-            if (line == INCOMPLETE_LINE) {
+            Queued next = queued.poll();
+            queuedBytes -= next.bytes();
+            if (next.line() == INCOMPLETE_LINE) {
                 closeWith(ctx, Reply.error(Reply.USAGE, "incomplete request: no newline before the end of input"));
                 return;
             }
-            handle(ctx, line);
+            if (next.line() == TOO_MANY) {
+                closeWith(ctx, Reply.error(Reply.USAGE, "too many requests sent ahead of the answer to a wait (at most "
+                        + MAX_QUEUED + " requests or " + MAX_QUEUED_BYTES + " bytes)"));
+                return;
+            }
+            handle(ctx, next.line());
         }
         if (inputEnded && !busy && !closing && queued.isEmpty()) {
             closing = true;
@@ -159,10 +225,22 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (evt instanceof IdleStateEvent && !busy) {
             closeWith(ctx, Reply.error(Reply.TIMEOUT, "no complete request within " + ControlServer.IDLE.toSeconds() + "s"));
         } else if (evt == RequestLines.INCOMPLETE) {
-            queued.add(INCOMPLETE_LINE);
+            if (busy) {
+                enqueue(INCOMPLETE_LINE, 0);
+            } else {
+                queued.add(new Queued(INCOMPLETE_LINE, 0));
+            }
             drain(ctx);
         } else if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
             inputEnded = true;
+            drain(ctx);
+        } else if (evt == Connections.STOPPING && pending != null) {
+            // A wait in flight is answered, not cut off when the connection closes.
+            CompletableFuture<Reply> answer = pending;
+            pending = null;
+            busy = false;
+            answer.cancel(false);
+            send(ctx, stopping());
             drain(ctx);
         }
     }
@@ -170,7 +248,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (pending != null) {
-            pending.cancel(false);
+            CompletableFuture<Reply> answer = pending;
+            pending = null;
+            answer.cancel(false);
         }
     }
 
@@ -186,15 +266,17 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
     }
 
-    private static Caller callerOf(ChannelHandlerContext ctx) {
+    private void readCredentials(ChannelHandlerContext ctx) {
+        caller = new Caller(-1, -1, "unknown");
         if (ctx.channel() instanceof EpollDomainSocketChannel ch) {
             try {
                 PeerCredentials cred = ch.peerCredentials();
-                return new Caller(cred.uid(), cred.pid(), Users.nameOf(cred.uid()));
+                caller = new Caller(cred.uid(), cred.pid(), Users.nameOf(cred.uid()));
+                int[] gids = cred.gids();
+                callerGid = gids.length > 0 ? gids[0] : -1;
             } catch (IOException e) {
                 Logger.warn("cannot read the peer credentials of a control connection: {}", e.getMessage());
             }
         }
-        return new Caller(-1, -1, "unknown");
     }
 }

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.tinylog.Logger;
 import plight.config.ControlSettings;
+import plight.config.Environment;
 
 /**
  * The control socket: a Unix domain socket (epoll, for SO_PEERCRED) with the configured mode and group,
@@ -39,6 +40,9 @@ public final class ControlServer implements AutoCloseable {
 
     private final ControlSettings settings;
     private final ControlActions actions;
+    private final Connections connections = new Connections();
+    /** Root and the daemon's user only until the socket's group is known. */
+    private volatile ControlAccess access;
     private EventLoopGroup group;
     private Channel channel;
     private boolean bound;
@@ -57,6 +61,8 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException("the control socket needs Netty's native epoll transport: " + Epoll.unavailabilityCause());
         }
         Path path = settings.socket();
+        long daemonUid = Environment.current().uid();
+        access = ControlAccess.of(path, daemonUid, -1, null);
         Files.createDirectories(path.toAbsolutePath().getParent());
         replaceStale(path);
         // Bound under a temporary name and renamed into place once mode and group are set, so that the socket
@@ -78,10 +84,11 @@ public final class ControlServer implements AutoCloseable {
                         @Override
                         protected void initChannel(EpollDomainSocketChannel ch) {
                             // The idle timer sees complete lines only: a client trickling bytes still times out.
+                            connections.add(ch);
                             ch.pipeline().addLast(
                                     new RequestLines(),
                                     new IdleStateHandler(IDLE.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                                    new ControlHandler(actions));
+                                    new ControlHandler(actions, access, connections));
                         }
                     })
                     .bind(new DomainSocketAddress(bindPath.toFile())).sync().channel();
@@ -94,6 +101,8 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
         }
         String group = applyPermissions(bindPath);
+        // The group the socket ended up with is the control group: its members may change the state.
+        access = ControlAccess.of(path, daemonUid, ((Number) Files.getAttribute(bindPath, "unix:gid")).longValue(), group);
         Files.move(bindPath, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         bound = true;
         Logger.info("control socket {} (mode {}, group {})", path, String.format("%04o", settings.mode()), group);
@@ -150,14 +159,25 @@ public final class ControlServer implements AutoCloseable {
         return perms;
     }
 
+    /**
+     * The daemon begins to stop: from now on changes and waits are answered {@code ERR stopping} (a wait in
+     * flight at once), read-only requests as before, until {@link #close}.
+     */
+    public void beginStop() {
+        connections.beginStop();
+    }
+
+    /** Stops listening, closes every connection (idle, half-sent or waiting) and removes the socket file. */
     @Override
     public void close() {
         boolean ours = bound;
         bound = false;
+        connections.beginStop();
         if (channel != null) {
             channel.close().syncUninterruptibly();
             channel = null;
         }
+        connections.closeAll(500);
         if (group != null) {
             group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
             group = null;

@@ -14,6 +14,8 @@ public record Reply(boolean isOk, String errorKind, String errorText, List<Map.E
     public static final String USAGE = "usage";
     public static final String FAILED = "failed";
     public static final String DENIED = "denied";
+    /** The daemon is stopping: it makes no more changes and answers no more waits. */
+    public static final String STOPPING = "stopping";
     public static final String TIMEOUT = "timeout";
     public static final String TOO_LONG = "too-long";
 

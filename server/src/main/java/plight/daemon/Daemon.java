@@ -3,8 +3,8 @@ package plight.daemon;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.tinylog.Logger;
@@ -22,7 +22,6 @@ import plight.probe.ProbeSources;
 import plight.state.NodeState;
 import plight.state.StateStore;
 import plight.state.StoreException;
-import sun.misc.Signal;
 
 /**
  * {@code plight start}: the daemon in the foreground. Takes the pidfile, serves the state on disk on the probe
@@ -34,14 +33,16 @@ public final class Daemon {
     private static final long FORGET_SOURCES_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final Config config;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final DaemonSignals signals;
 
-    private Daemon(Config config) {
+    private Daemon(Config config, DaemonSignals signals) {
         this.config = config;
+        this.signals = signals;
     }
 
     /** Runs until a stop signal or request; {@code false} when the daemon could not start (the reason is on {@code err}). */
     public static boolean runForeground(Config config, PrintStream err) {
+        DaemonSignals signals = DaemonSignals.install(); // first: a signal during start-up must not end us half-started
         PidFile pid;
         try {
             pid = PidFile.acquire(config.pidFile());
@@ -54,7 +55,7 @@ public final class Daemon {
         }
         Logging.start(config, true, err);
         try (pid) {
-            return new Daemon(config).run(err);
+            return new Daemon(config, signals).run(pid, err);
         } catch (IOException e) {
             Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), StateStore.reason(e));
             return true;
@@ -63,7 +64,7 @@ public final class Daemon {
         }
     }
 
-    private boolean run(PrintStream err) {
+    private boolean run(PidFile pid, PrintStream err) {
         Logger.info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
         config.warnings().forEach(Logger::warn);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -88,7 +89,7 @@ public final class Daemon {
         AgentServer agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
         StateKeeper keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC());
         DaemonControl actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses,
-                sources, probe::openConnections, timer, stopRequested::countDown);
+                sources, probe::openConnections, timer, signals::requestStop);
         ControlServer control = new ControlServer(config.control(), actions);
         try {
             NodeState served = keeper.start();
@@ -99,13 +100,18 @@ public final class Daemon {
                 Logger.info("agent-check port {}", agent.ports());
             }
             control.start();
+            recordSocket(pid, control.path());
             timer.scheduleWithFixedDelay(() -> sources.forgetOlderThan(FORGET_SOURCES_MILLIS), 1, 1, TimeUnit.MINUTES);
-            Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
-            Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
-            Signal.handle(new Signal("HUP"), s -> timer.execute(() -> actions.reload(self)));
+            signals.onHangup(() -> {
+                try {
+                    timer.execute(() -> actions.reload(self));
+                } catch (RejectedExecutionException stopping) {
+                    // a SIGHUP while stopping has nothing left to reload
+                }
+            });
             Logger.info("plight is running");
-            stopRequested.await();
+            signals.awaitStop();
             Logger.info("stopping");
             return true;
         } catch (IOException | StoreException e) {
@@ -116,12 +122,24 @@ public final class Daemon {
             Thread.currentThread().interrupt();
             return true;
         } finally {
-            control.close();
+            control.beginStop(); // waits in flight are answered, changes refused
             if (agent != null) agent.close();
             probe.close();
             keeper.close();
             timer.shutdownNow();
+            // Last, so that a CLI finding the socket gone finds the pidfile released a moment later.
+            control.close();
             Logger.info("plight has stopped");
+        }
+    }
+
+    /** So that the CLI finds this daemon's socket even after {@code [control] socket} is edited. */
+    private static void recordSocket(PidFile pid, java.nio.file.Path socket) {
+        try {
+            pid.recordSocket(socket);
+        } catch (IOException e) {
+            Logger.warn("cannot record the control socket beside the pidfile {}: {}; a CLI finds it from the configuration only",
+                    pid.path(), StateStore.reason(e));
         }
     }
 }

@@ -187,7 +187,8 @@ final class DaemonControl implements ControlActions {
     public Reply stop(Caller caller) {
         Logger.info("stop requested by {}", caller.describe());
         stop.run();
-        return Reply.success().field("stopping", "yes").build();
+        // The CLI waits for this process to end, whether or not it can find the pidfile.
+        return Reply.success().field("stopping", "yes").field("pid", ProcessHandle.current().pid()).build();
     }
 
     static Reply statusReply(NodeState node) {

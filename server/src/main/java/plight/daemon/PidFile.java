@@ -7,12 +7,17 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.OptionalLong;
+import plight.state.StateStore;
 
 /**
  * The daemon's pidfile, held under an exclusive lock for the daemon's life: the lock, not the file's presence,
- * says whether a daemon runs, so a pidfile left by a crash never blocks a restart.
+ * says whether a daemon runs, so a pidfile left by a crash never blocks a restart. Beside it,
+ * {@code <pidfile>.socket} names the control socket the daemon listens on, so that the CLI finds it after
+ * {@code [control] socket} was edited; the pidfile itself stays the pid alone, as scripts read it.
  */
 public final class PidFile implements AutoCloseable {
     private final Path path;
@@ -59,10 +64,73 @@ public final class PidFile implements AutoCloseable {
             ch.close();
             throw new AlreadyRunningException(path, other);
         }
+        try {
+            Files.deleteIfExists(socketRecord(path)); // a crashed daemon's: never read as ours
+        } catch (IOException e) {
+            lock.release();
+            ch.close();
+            throw e;
+        }
         ch.truncate(0);
         ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
         ch.force(false);
         return new PidFile(path, ch, lock);
+    }
+
+    /** What a pidfile says about a daemon. */
+    public sealed interface Probe {
+        /** A daemon holds the pidfile: its pid (-1 if unreadable) and the control socket it recorded, if any. */
+        record Held(long pid, Optional<Path> socket) implements Probe { }
+
+        /** Nobody holds it (or there is none): no daemon runs with this pidfile. */
+        record Free() implements Probe { }
+
+        /** We cannot open it (permissions), so we cannot tell. */
+        record Unknown(String reason) implements Probe { }
+    }
+
+    /** Whether a daemon holds {@code path}, from its lock. */
+    public static Probe probe(Path path) {
+        if (Files.notExists(path)) return new Probe.Free(); // notExists: a directory we cannot enter is not "none"
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            FileLock probe;
+            try {
+                probe = ch.tryLock(0, Long.MAX_VALUE, true);
+            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+                probe = null;
+            }
+            if (probe != null) {
+                probe.release();
+                return new Probe.Free();
+            }
+            return new Probe.Held(readPid(ch).orElse(-1), readSocketRecord(path));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return new Probe.Free();
+        } catch (IOException e) {
+            return new Probe.Unknown(StateStore.reason(e));
+        }
+    }
+
+    /** Writes which control socket this daemon listens on beside the pidfile. */
+    public void recordSocket(Path socket) throws IOException {
+        Path record = socketRecord(path);
+        Path tmp = record.resolveSibling("." + record.getFileName() + "." + ProcessHandle.current().pid());
+        Files.writeString(tmp, socket.toAbsolutePath() + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static Path socketRecord(Path pidFile) {
+        return pidFile.resolveSibling(pidFile.getFileName() + ".socket");
+    }
+
+    private static Optional<Path> readSocketRecord(Path pidFile) {
+        try {
+            String text = Files.readString(socketRecord(pidFile), StandardCharsets.UTF_8);
+            if (!text.endsWith("\n") || text.length() < 2) return Optional.empty(); // not written whole
+            return Optional.of(Path.of(text.substring(0, text.length() - 1)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The pid of the daemon holding {@code path}, or empty when none does. */
@@ -116,6 +184,7 @@ public final class PidFile implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            Files.deleteIfExists(socketRecord(path));
             Files.deleteIfExists(path);
         } finally {
             lock.release();

@@ -260,16 +260,126 @@ class ControlProtocolTest {
         }
     }
 
+    /** A wait followed by more pipelined requests than a few: the wait's answer comes, then every other, in order. */
     @Test
-    void tooManyRequestsBehindAWaitCloseTheConnection() throws Exception {
+    void seventeenRequestsBehindAWaitAreAllAnsweredInOrder() throws Exception {
         try (ControlWire w = ControlWire.open(socket)) {
-            w.send("wait disabled\n" + "status\n".repeat(17));
-            actions.nextWait();
-            Reply r = w.reply();
-            assertEquals(Reply.USAGE, r.errorKind(), r::render);
-            assertTrue(r.errorText().contains("too many requests"), r::render);
+            w.send("wait disabled\n" + "status\n".repeat(16) + "version\n");
+            RecordingActions.PendingWait pending = actions.nextWait();
+            pending.answer().complete(Reply.success().field("state", "disabled").build());
+            assertEquals("disabled", w.reply().get("state"), "the wait's answer comes first");
+            for (int i = 0; i < 16; i++) {
+                assertEquals("200", w.reply().get("code"), "status #" + (i + 1));
+            }
+            assertEquals("1", w.reply().get("protocol"));
+            assertOk(w.call("status"));
+        }
+    }
+
+    /** Beyond the per-connection cap, only the excess is refused: everything before it is answered first. */
+    @Test
+    void onlyTheExcessBehindAWaitIsRefused() throws Exception {
+        int cap = ControlHandler.MAX_QUEUED;
+        try (ControlWire w = ControlWire.open(socket)) {
+            w.send("wait disabled\n" + "status\n".repeat(cap) + "set offline reason=beyond the cap\n" + "status\n".repeat(5));
+            RecordingActions.PendingWait pending = actions.nextWait();
+            barrier();
+            pending.answer().complete(Reply.success().field("state", "disabled").build());
+            assertEquals("disabled", w.reply().get("state"), "the wait's answer is not lost");
+            for (int i = 0; i < cap; i++) {
+                assertEquals("200", w.reply().get("code"), "status #" + (i + 1));
+            }
+            Reply refused = w.reply();
+            assertEquals(Reply.USAGE, refused.errorKind(), refused::render);
+            assertTrue(refused.errorText().contains("too many requests"), refused::render);
             assertTrue(w.closedByServer());
         }
+        assertFalse(actions.names().contains("set"), "nothing beyond the cap is run");
+    }
+
+    @Test
+    void theExcessInBytesBehindAWaitIsRefusedToo() throws Exception {
+        String padded = "status" + " ".repeat(4000) + "\n";
+        int fit = ControlHandler.MAX_QUEUED_BYTES / padded.length();
+        try (ControlWire w = ControlWire.open(socket)) {
+            w.send("wait disabled\n" + padded.repeat(fit + 1));
+            actions.nextWait().answer().complete(Reply.success().field("state", "disabled").build());
+            assertEquals("disabled", w.reply().get("state"));
+            for (int i = 0; i < fit; i++) {
+                assertEquals("200", w.reply().get("code"), "status #" + (i + 1));
+            }
+            Reply refused = w.reply();
+            assertTrue(refused.errorText().contains("too many requests"), refused::render);
+            assertTrue(w.closedByServer());
+        }
+    }
+
+    // --- stopping --------------------------------------------------------------------------------------------
+
+    private static final String PID = Long.toString(ProcessHandle.current().pid());
+
+    private static void assertStopping(Reply r) {
+        assertEquals(Reply.STOPPING, r.errorKind(), r::render);
+        assertEquals("plight is stopping", r.errorText(), r::render);
+        assertEquals(PID, r.get("pid"), () -> "names the daemon's pid, for a CLI to wait on: " + r.render());
+    }
+
+    /**
+     * A stop from one client: a wait in flight on another is answered at once, every change and wait after it
+     * is refused as stopping (never made unacknowledged), and reading still works until the daemon closes.
+     */
+    @Test
+    void afterAStopChangesAndWaitsAreRefusedAsStoppingAndReadsStillWork() throws Exception {
+        try (ControlWire waiting = ControlWire.open(socket); ControlWire other = ControlWire.open(socket)) {
+            waiting.send("wait disabled timeout=1h\nstatus\n");
+            RecordingActions.PendingWait pending = actions.nextWait();
+            try (ControlWire stopper = ControlWire.open(socket)) {
+                assertOk(stopper.call("stop"));
+                assertTrue(stopper.closedByServer());
+            }
+            assertStopping(waiting.reply());
+            assertEquals("200", waiting.reply().get("code"), "what was sent behind the wait is answered after it");
+            assertTrue(pending.answer().isCancelled(), "the wait stops polling");
+            for (String change : List.of("set offline", "reload", "stop", "wait disabled")) {
+                assertStopping(other.call(change));
+            }
+            assertOk(other.call("status"));
+            try (ControlWire late = ControlWire.open(socket)) {
+                assertOk(late.call("stats"));
+                assertStopping(late.call("set disabled"));
+            }
+        }
+        assertEquals(List.of("wait", "stop", "status", "status", "stats"), actions.names());
+    }
+
+    /**
+     * The daemon stops (SIGTERM, or after a stop): closing the server ends every connection at once, whatever it
+     * is in the middle of, and a wait in flight is answered first.
+     */
+    @Test
+    void closeEndsEveryConnectionAndAnswersAWaitInFlight() throws Exception {
+        byte[] garbage = new byte[100 * 1024];
+        new Random(7).nextBytes(garbage);
+        try (ControlWire idle = ControlWire.open(socket);
+             ControlWire half = ControlWire.open(socket);
+             ControlWire noise = ControlWire.open(socket);
+             ControlWire waiting = ControlWire.open(socket)) {
+            half.send("set disab");
+            noise.send(garbage);
+            waiting.send("wait disabled timeout=1h\n");
+            actions.nextWait();
+            barrier();
+            server.beginStop();
+            assertStopping(waiting.reply());
+            server.close();
+            assertTrue(waiting.closedByServer());
+            assertTrue(idle.closedByServer());
+            assertTrue(half.closedByServer());
+            while (noise.readLine() != null) {
+                // answers to whatever lines the garbage held, then the end
+            }
+        }
+        assertFalse(actions.names().contains("set"));
     }
 
     // --- bad requests ----------------------------------------------------------------------------------------

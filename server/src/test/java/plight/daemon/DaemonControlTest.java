@@ -233,6 +233,7 @@ class DaemonControlTest {
             Reply r = w.call("stop");
             assertOk(r);
             assertEquals("yes", r.get("stopping"));
+            assertEquals(Long.toString(ProcessHandle.current().pid()), r.get("pid"), "the CLI waits for this process to end");
             assertTrue(node.stopRequested.await(1, TimeUnit.SECONDS));
             assertTrue(w.closedByServer());
         }

@@ -123,6 +123,27 @@ class PidFileTest {
         }
     }
 
+    /** The lock decides: held with the pid and the socket the daemon recorded, free after a crash whatever the files say. */
+    @Test
+    void probeSaysWhoHoldsThePidfileAndWhichSocketItServes() throws Exception {
+        Path path = dir.resolve("plight.pid");
+        assertEquals(new PidFile.Probe.Free(), PidFile.probe(path), "no file");
+        Path record = dir.resolve("plight.pid.socket");
+        Files.writeString(record, "/old/crashed.sock\n");
+        try (PidFile mine = PidFile.acquire(path)) {
+            assertFalse(Files.exists(record), "a crashed daemon's record is never read as this daemon's");
+            assertEquals(new PidFile.Probe.Held(ProcessHandle.current().pid(), java.util.Optional.empty()), PidFile.probe(path));
+            Path socket = dir.resolve("run dir/contröl.sock");
+            mine.recordSocket(socket);
+            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path), "the pidfile stays the pid alone");
+            assertEquals(new PidFile.Probe.Held(ProcessHandle.current().pid(), java.util.Optional.of(socket)), PidFile.probe(path));
+        }
+        assertFalse(Files.exists(record), "removed with the pidfile");
+        Files.writeString(path, "4242\n");
+        Files.writeString(record, "/left/by/a/crash.sock\n");
+        assertEquals(new PidFile.Probe.Free(), PidFile.probe(path), "files left by a crash, no lock");
+    }
+
     /** A second daemon started in the same JVM (as tests of the daemon do) is refused the same way. */
     @Test
     void acquireTwiceInOneProcess() throws Exception {

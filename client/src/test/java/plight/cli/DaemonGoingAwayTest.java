@@ -1,0 +1,195 @@
+package plight.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import plight.config.ConfigLoader;
+import plight.config.Environment;
+
+/**
+ * The CLI against a daemon that is stopping, as it meets one: on a real Unix socket, a daemon that answers
+ * {@code ERR stopping} with its pid, or reads the request and closes the connection without a word, or closes
+ * before its greeting. Every command ends with a clear line and its exit status, never a raw I/O error.
+ */
+@Timeout(60)
+class DaemonGoingAwayTest {
+    @TempDir
+    Path dir;
+
+    private Path conf;
+    private Environment env;
+    private Path socket;
+    private ServerSocketChannel server;
+    private Thread serving;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        conf = Files.writeString(dir.resolve("plight.conf"), MainTest.ORIGINAL.replace("@DIR@", dir.toString()), StandardCharsets.UTF_8);
+        env = new Environment(Map.of("HOME", dir.resolve("home").toString(), "XDG_RUNTIME_DIR", dir.resolve("run").toString()), 1000);
+        socket = new ConfigLoader(env).loadFile(conf).control().socket();
+        Files.createDirectories(socket.getParent());
+    }
+
+    @AfterEach
+    void stopServing() throws Exception {
+        if (server != null) server.close();
+        if (serving != null) serving.join(5000);
+    }
+
+    /**
+     * Serves the socket: greets (unless {@code greet} is false), reads one request line and writes
+     * {@code answer.apply(line)}, or closes without answering when that is {@code null}.
+     */
+    private void daemon(boolean greet, Function<String, String> answer) throws IOException {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        serving = new Thread(() -> {
+            while (true) {
+                try (SocketChannel ch = server.accept()) {
+                    if (!greet) continue;
+                    ch.write(ByteBuffer.wrap("PLIGHT 1\n".getBytes(StandardCharsets.US_ASCII)));
+                    ByteArrayOutputStream line = new ByteArrayOutputStream();
+                    ByteBuffer one = ByteBuffer.allocate(1);
+                    while (ch.read(one.clear()) > 0 && one.get(0) != '\n') {
+                        line.write(one.get(0));
+                    }
+                    String reply = answer.apply(line.toString(StandardCharsets.UTF_8));
+                    if (reply != null) ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "stopping-daemon");
+        serving.setDaemon(true);
+        serving.start();
+    }
+
+    private static String stopping(long pid) {
+        return "ERR stopping plight is stopping\npid: " + pid + "\n\n";
+    }
+
+    private MainTest.Result cli(String... args) {
+        String[] withConf = new String[args.length + 2];
+        withConf[0] = "-c";
+        withConf[1] = conf.toString();
+        System.arraycopy(args, 0, withConf, 2, args.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExitCode code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new Main(env, o, e).run(withConf);
+        }
+        return new MainTest.Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertClear(MainTest.Result r) {
+        assertFalse(r.err().contains("Connection reset") || r.err().contains("Broken pipe") || r.err().contains("Exception"), r::toString);
+        assertEquals(1, r.err().lines().count(), () -> "one line:\n" + r);
+    }
+
+    /** Gone, or a zombie: exited, not yet reaped. */
+    private static boolean exited(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException gone) {
+            return true;
+        }
+    }
+
+    @Test
+    void aSecondStopDuringAStopWaitsForTheDaemonToExitAndSucceeds() throws Exception {
+        Process stoppingDaemon = new ProcessBuilder("sleep", "0.3").start();
+        daemon(true, line -> stopping(stoppingDaemon.pid()));
+        MainTest.Result r = cli("stop");
+        assertEquals(ExitCode.OK, r.code(), r::toString);
+        assertEquals("plight: plight was already stopping; it has stopped\n", r.err());
+        assertTrue(exited(stoppingDaemon.pid()), "returned before the daemon's process ended");
+        stoppingDaemon.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aChangeDuringAStopFailsAndSaysNothingChanged() throws Exception {
+        daemon(true, line -> stopping(1));
+        MainTest.Result r = cli("disable", "--reason", "too late");
+        assertEquals(ExitCode.FAILED, r.code(), r::toString);
+        assertEquals("plight: plight is stopping; the state was not changed: run the command again once it has stopped\n", r.err());
+        assertFalse(Files.exists(dir.resolve("state/node_disabled")), "nor written behind the daemon's back");
+    }
+
+    @Test
+    void reloadAndStatsDuringAStopAreNotRunning() throws Exception {
+        daemon(true, line -> stopping(1));
+        for (String command : List.of("reload", "stats")) {
+            MainTest.Result r = cli(command);
+            assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
+            assertEquals("plight: plight is stopping\n", r.err());
+        }
+    }
+
+    /** The daemon closed the connection in the middle of a request: as it does when it closes its socket at the end. */
+    @Test
+    void statusWhenTheDaemonHangsUpShowsTheFilesAndExitsZero() throws Exception {
+        daemon(true, line -> null);
+        MainTest.Result r = cli("status");
+        assertEquals(ExitCode.OK, r.code(), r::toString);
+        assertEquals("WARNING: plight is not running\nState: enabled\nCode: 200\nMessage: OK\n", r.out());
+        assertEquals("plight: warning: plight closed the control connection without answering (it is stopping); the state files are shown\n", r.err());
+        MainTest.Result json = cli("status", "--json");
+        assertEquals(ExitCode.OK, json.code(), json::toString);
+        assertTrue(json.out().startsWith("{\"running\":false,"), json::toString);
+    }
+
+    @Test
+    void aChangeWhenTheDaemonHangsUpFailsAndSaysItMayHaveHappened() throws Exception {
+        daemon(true, line -> null);
+        MainTest.Result r = cli("offline");
+        assertEquals(ExitCode.FAILED, r.code(), r::toString);
+        assertClear(r);
+        assertTrue(r.err().contains("whether the state changed cannot be told: see 'plight status'"), r::toString);
+    }
+
+    @Test
+    void aStopWhenTheDaemonHangsUpWithoutAPidfileSaysItCannotTell() throws Exception {
+        daemon(true, line -> null);
+        MainTest.Result r = cli("stop");
+        assertEquals(ExitCode.FAILED, r.code(), r::toString);
+        assertClear(r);
+        assertTrue(r.err().contains("whether it has exited cannot be told"), r::toString);
+    }
+
+    /** Closing before the greeting: the daemon is as good as gone, and nobody holds the pidfile. */
+    @Test
+    void aDaemonThatHangsUpBeforeItsGreetingIsNotRunning() throws Exception {
+        daemon(false, line -> null);
+        MainTest.Result status = cli("status");
+        assertEquals(ExitCode.OK, status.code(), status::toString);
+        assertTrue(status.out().startsWith("WARNING: plight is not running\n"), status::toString);
+        MainTest.Result stop = cli("stop");
+        assertEquals(ExitCode.NOT_RUNNING, stop.code(), stop::toString);
+        assertEquals("plight: plight is not running\n", stop.err());
+    }
+}
