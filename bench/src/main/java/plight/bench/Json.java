@@ -68,7 +68,7 @@ final class Json {
     }
 
     private Json appendQuoted(String s) {
-        sb.append(plight.cli.Json.quote(s));
+        sb.append(plight.text.Json.quote(s));
         return this;
     }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
@@ -15,8 +16,8 @@ import plight.config.Durations;
 import plight.config.Environment;
 import plight.config.Version;
 import plight.control.ControlClient;
-import plight.daemon.Daemon;
-import plight.daemon.PidFile;
+import plight.control.DaemonLauncher;
+import plight.control.PidFile;
 import plight.state.State;
 import plight.state.StateStore;
 
@@ -139,7 +140,7 @@ public final class Main {
             return ExitCode.OK;
         }
         if (parsed.equals("start")) {
-            return Daemon.runForeground(config, err) ? ExitCode.OK : ExitCode.FAILED;
+            return start(config);
         }
         if (parsed.equals("list-states")) {
             Output.listStates(out, config.states());
@@ -284,4 +285,11 @@ public final class Main {
         return System.getProperty("user.name") + " (uid " + env.uid() + ", pid " + ProcessHandle.current().pid() + ")";
     }
 
+
+    /** The daemon comes with the server jar, which {@code bin/plight start} puts on the class path. */
+    private ExitCode start(Config config) throws CliException {
+        DaemonLauncher daemon = ServiceLoader.load(DaemonLauncher.class).findFirst().orElseThrow(() ->
+                new CliException(ExitCode.FAILED, "the daemon is not on the class path (lib/plight-server-*.jar); run bin/plight start"));
+        return daemon.runForeground(config, err) ? ExitCode.OK : ExitCode.FAILED;
+    }
 }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import plight.text.Json;
 import plight.control.Reply;
 import plight.state.Marker;
 import plight.state.State;

@@ -7,7 +7,7 @@ import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
 import plight.control.ControlClient;
-import plight.daemon.PidFile;
+import plight.control.PidFile;
 
 /**
  * Reads the configuration and connects to the daemon on a second thread while the main thread parses the

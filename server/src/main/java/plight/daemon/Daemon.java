@@ -14,7 +14,7 @@ import plight.config.ConfigLoader;
 import plight.config.Environment;
 import plight.config.Version;
 import plight.control.Caller;
-import plight.control.ControlServer;
+import plight.control.server.ControlServer;
 import plight.probe.AccessLog;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
@@ -22,6 +22,7 @@ import plight.probe.ProbeSources;
 import plight.state.NodeState;
 import plight.state.StateStore;
 import plight.state.StoreException;
+import plight.control.PidFile;
 
 /**
  * {@code plight start}: the daemon in the foreground. Takes the pidfile, serves the state on disk on the probe

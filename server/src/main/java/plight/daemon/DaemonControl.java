@@ -17,7 +17,7 @@ import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
 import plight.control.Caller;
-import plight.control.ControlActions;
+import plight.control.server.ControlActions;
 import plight.control.Reply;
 import plight.control.Request;
 import plight.probe.LiveResponses;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import plight.control.ControlWire;
+import plight.control.server.ControlWire;
 import plight.control.Reply;
 
 /** The daemon's real control actions behind the real socket: changes are durable, served, then acknowledged. */

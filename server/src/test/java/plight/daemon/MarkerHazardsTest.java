@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import plight.control.ControlWire;
+import plight.control.server.ControlWire;
 import plight.control.Reply;
 import plight.state.StoreException;
 

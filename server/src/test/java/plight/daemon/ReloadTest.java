@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import plight.control.ControlWire;
+import plight.control.server.ControlWire;
 import plight.control.Reply;
 
 /** {@code reload}: new codes, messages and headers are served at once, without a closed connection or a failed probe. */

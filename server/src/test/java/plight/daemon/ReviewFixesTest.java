@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import plight.control.ControlWire;
+import plight.control.server.ControlWire;
 import plight.control.Reply;
 
 /** A TTL and a reload must never put the node back in rotation past a state someone else set. */

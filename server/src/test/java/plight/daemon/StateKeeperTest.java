@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import plight.config.Config;
 import plight.config.ConfigLoader;
 import plight.config.Environment;
-import plight.control.ControlWire;
+import plight.control.server.ControlWire;
 import plight.control.Reply;
 import plight.state.NodeState;
 import plight.state.State;

@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import plight.control.Caller;
+import plight.control.Reply;
+import plight.control.Request;
 
 /**
  * Control actions that write down what they were asked, with the caller, and answer with what they got: the

@@ -1,10 +1,11 @@
-package plight.control;
+package plight.control.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import plight.control.Caller;
 
 /**
  * Who may change anything through the control socket (a state, a reload, a stop): root, the daemon's own user

@@ -1,9 +1,10 @@
-package plight.control;
+package plight.control.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.util.List;
+import plight.control.Request;
 
 /**
  * Splits the control stream into request lines, and at the client's end of input tells the handler about a

@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.tinylog.Logger;
+import plight.control.Caller;
+import plight.control.Reply;
+import plight.control.Request;
 
 /**
  * One control connection: greets, then answers request lines one at a time, in order. Anything malformed gets

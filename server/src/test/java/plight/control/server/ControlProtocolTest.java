@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import plight.config.ControlSettings;
+import plight.control.Caller;
+import plight.control.Reply;
+import plight.control.Request;
 
 /**
  * The control protocol on a real Unix domain socket, against actions that record what the server parsed:

@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import plight.control.Caller;
 
 /**
  * Who may change anything: root, the daemon's user, the socket's group by primary gid, by the supplementary

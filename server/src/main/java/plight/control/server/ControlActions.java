@@ -1,7 +1,10 @@
-package plight.control;
+package plight.control.server;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import plight.control.Caller;
+import plight.control.Reply;
+import plight.control.Request;
 
 /**
  * What the control socket may ask of the daemon. Each method answers with the {@link Reply} to send; the

@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.tinylog.Logger;
 import plight.config.ControlSettings;
 import plight.config.Environment;
+import plight.control.Reply;
+import plight.control.Request;
 
 /**
  * The control socket: a Unix domain socket (epoll, for SO_PEERCRED) with the configured mode and group,

@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package plight.daemon;
+package plight.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

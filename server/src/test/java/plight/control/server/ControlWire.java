@@ -1,4 +1,4 @@
-package plight.control;
+package plight.control.server;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import plight.control.ControlClient;
+import plight.control.Reply;
 
 /**
  * A raw client of the control socket for tests: bytes out, lines in, every read bounded by a deadline (a test

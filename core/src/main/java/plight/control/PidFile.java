@@ -1,4 +1,4 @@
-package plight.daemon;
+package plight.control;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package plight.cli;
+package plight.text;
 
 /** JSON string quoting for the CLI and plight-bench; a library would cost start-up time for four escapes. */
 public final class Json {
