@@ -1,6 +1,7 @@
 package plight.control;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -8,7 +9,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +38,14 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
-    private static final String GREETING = "PLIGHT 1";
+    /** Longer than any line the daemon sends; a peer that sends endless bytes without a newline is cut off. */
+    private static final int MAX_LINE = 1 << 20;
 
     private final Path path;
     private final SocketChannel channel;
     private final Selector selector;
     private final ByteBuffer in = ByteBuffer.allocate(8192);
-    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    private final LineBuffer pending = new LineBuffer(MAX_LINE);
 
     private ControlClient(Path path, SocketChannel channel, Selector selector) {
         this.path = path;
@@ -61,18 +62,32 @@ public final class ControlClient implements AutoCloseable {
      */
     public static Optional<ControlClient> connect(Path path, Duration timeout) throws IOException {
         if (Files.notExists(path)) return Optional.empty(); // not exists(): a directory we cannot enter is not "no daemon"
-        SocketChannel ch = null;
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             ch.connect(UnixDomainSocketAddress.of(path));
+        } catch (ConnectException refused) { // a socket file nobody listens on: left by a daemon that is gone
+            closeQuietly(ch);
+            return Optional.empty();
+        } catch (IOException e) {
+            closeQuietly(ch);
+            // Decided by the file, not by the words of the exception (the JDK reports EACCES as a BindException).
+            if (Files.notExists(path)) return Optional.empty(); // removed since the check above: the daemon stopped
+            if (!Files.isWritable(path)) {
+                throw new PermissionDenied("permission denied on the control socket " + path
+                        + ": changing the state needs root or membership in the socket's group");
+            }
+            throw e;
+        }
+        try {
             ch.configureBlocking(false);
             Selector selector = Selector.open();
             ch.register(selector, SelectionKey.OP_READ);
             ControlClient client = new ControlClient(path, ch, selector);
             String greeting = client.readLine(System.nanoTime() + timeout.toNanos());
-            if (!GREETING.equals(greeting)) {
+            if (!Protocol.GREETING.equals(greeting)) {
                 client.close();
-                throw new IOException(path + " does not speak the plight control protocol 1 (it said '" + greeting + "')");
+                throw new IOException(path + " does not speak the plight control protocol " + Protocol.VERSION
+                        + " (it said '" + greeting + "')");
             }
             return Optional.of(client);
         } catch (ConnectionLost e) {
@@ -80,14 +95,6 @@ public final class ControlClient implements AutoCloseable {
             return Optional.empty();
         } catch (IOException e) {
             closeQuietly(ch);
-            String reason = String.valueOf(e.getMessage());
-            if (e instanceof AccessDeniedException || reason.contains("Permission denied")) {
-                throw new PermissionDenied("permission denied on the control socket " + path
-                        + ": changing the state needs root or membership in the socket's group");
-            }
-            if (reason.contains("Connection refused") || reason.contains("No such file")) {
-                return Optional.empty();
-            }
             throw e;
         }
     }
@@ -120,15 +127,8 @@ public final class ControlClient implements AutoCloseable {
     }
 
     private String readLine(long deadline) throws IOException {
-        while (true) {
-            byte[] bytes = pending.toByteArray();
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    pending.reset();
-                    pending.write(bytes, i + 1, bytes.length - i - 1);
-                    return new String(bytes, 0, i, StandardCharsets.UTF_8);
-                }
-            }
+        String line;
+        while ((line = pending.poll()) == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new java.net.SocketTimeoutException("plight did not answer on " + path + " in time");
@@ -144,9 +144,15 @@ public final class ControlClient implements AutoCloseable {
             if (n < 0) {
                 throw lost(null);
             }
-            pending.write(in.array(), 0, in.position());
-            in.clear();
+            try {
+                pending.add(in.array(), 0, in.position());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("plight answered something unexpected on " + path + ": " + e.getMessage(), e);
+            } finally {
+                in.clear();
+            }
         }
+        return line;
     }
 
     private ConnectionLost lost(IOException cause) {

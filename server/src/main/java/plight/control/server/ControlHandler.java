@@ -29,7 +29,7 @@ import plight.control.Request;
  * waits, are answered {@code ERR stopping}.
  */
 final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
-    static final String GREETING = "PLIGHT 1\n";
+    static final String GREETING = plight.control.Protocol.GREETING + "\n";
     /**
      * Requests a client may send ahead of the answer to a {@code wait}, in number and in bytes (16 lines of the
      * longest length): kept and answered in order; the excess is refused after them, then the connection closes.

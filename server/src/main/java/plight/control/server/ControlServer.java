@@ -117,14 +117,15 @@ public final class ControlServer implements AutoCloseable {
         if ((mode & 0170000) != 0140000) {
             throw new IOException(path + " exists and is not a socket; not replacing it");
         }
+        boolean answered = false;
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            throw new IOException("another process serves the control socket " + path);
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("another process")) throw e;
-            Files.delete(path);
-            Logger.info("removed the stale control socket {}", path);
+            answered = probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException nobodyListens) {
+            // refused (or not even that): nobody serves it
         }
+        if (answered) throw new IOException("another process serves the control socket " + path);
+        Files.delete(path);
+        Logger.info("removed the stale control socket {}", path);
     }
 
     /** Sets mode and group; returns the group the socket ended up with. */
