@@ -272,12 +272,9 @@ public final class Main {
                     + "'; it applies to the other states only");
         }
         try {
-            Duration d = Durations.parse(ttl);
-            if (d.isZero()) throw new IllegalArgumentException("must be longer than 0");
-            if (d.compareTo(Durations.MAX) > 0) throw new IllegalArgumentException("must be at most " + Durations.format(Durations.MAX));
-            return d;
+            return Durations.parsePositive("--ttl", ttl);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, "--ttl: " + e.getMessage());
+            throw new CliException(ExitCode.USAGE, e.getMessage());
         }
     }
 

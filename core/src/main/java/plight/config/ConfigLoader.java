@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import plight.state.State;
 import plight.state.StateTable;
+import plight.text.IoErrors;
 
 /**
  * Finds, reads and validates plight.conf. Resolution: an explicit file, else {@code $PLIGHT_CONF}, else the
@@ -25,10 +26,6 @@ import plight.state.StateTable;
  */
 public final class ConfigLoader {
     public static final Path SYSTEM_CONFIG = Path.of("/etc/plight/plight.conf");
-
-    /** Commands of the CLI itself; a state's verb may not take one of these names. */
-    public static final Set<String> RESERVED_COMMANDS =
-            Set.of("start", "stop", "status", "list-states", "reload", "stats", "wait", "version", "help");
 
     /** Response headers plight writes itself; a state's {@code header.NAME} may not repeat them. */
     private static final Set<String> OWN_HEADERS = Set.of("server", "date", "content-type", "content-length",
@@ -79,7 +76,7 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw new ConfigException(file, 0, "not valid UTF-8 text");
         } catch (IOException e) {
-            throw new ConfigException(file, 0, "cannot read the configuration: " + ioReason(e));
+            throw new ConfigException(file, 0, "cannot read the configuration: " + IoErrors.reason(e));
         }
         return parse(file, text);
     }
@@ -94,11 +91,6 @@ public final class ConfigLoader {
 
     public Config parse(Path file, String text) throws ConfigException {
         return new Reader(file, IniFile.parse(file, text)).read();
-    }
-
-    static String ioReason(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-        return plight.state.StateStore.reason(e);
     }
 
     /** One pass over one file; holds the file for error messages. */
@@ -271,7 +263,7 @@ public final class ConfigLoader {
                             + "' is not valid (lower-case letters, digits, '_', '-', '.')");
                 }
             }
-            if (RESERVED_COMMANDS.contains(verb)) {
+            if (ReservedCommands.NAMES.contains(verb)) {
                 throw new ConfigException(file, command.isPresent() ? command.get().line() : s.line(), "state [" + name + "] would take the command '"
                         + verb + "', which is a built-in command; set 'command' to another word");
             }
@@ -370,16 +362,9 @@ public final class ConfigLoader {
             Optional<IniFile.Entry> e = s.get(key);
             if (e.isEmpty()) return dflt;
             try {
-                Duration d = Durations.parse(e.get().value());
-                if (d.isZero()) {
-                    throw new ConfigException(file, e.get().line(), "'" + key + "' must be longer than 0");
-                }
-                if (d.compareTo(Durations.MAX) > 0) {
-                    throw new ConfigException(file, e.get().line(), "'" + key + "' must be at most " + Durations.format(Durations.MAX));
-                }
-                return d;
+                return Durations.parsePositive("'" + key + "'", e.get().value());
             } catch (IllegalArgumentException ex) {
-                throw new ConfigException(file, e.get().line(), "'" + key + "': " + ex.getMessage());
+                throw new ConfigException(file, e.get().line(), ex.getMessage());
             }
         }
 

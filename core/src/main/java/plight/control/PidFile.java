@@ -11,7 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.OptionalLong;
-import plight.state.StateStore;
+import plight.text.IoErrors;
 
 /**
  * The daemon's pidfile, held under an exclusive lock for the daemon's life: the lock, not the file's presence,
@@ -107,7 +107,7 @@ public final class PidFile implements AutoCloseable {
         } catch (java.nio.file.NoSuchFileException gone) {
             return new Probe.Free();
         } catch (IOException e) {
-            return new Probe.Unknown(StateStore.reason(e));
+            return new Probe.Unknown(IoErrors.reason(e));
         }
     }
 

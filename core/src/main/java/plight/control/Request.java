@@ -11,6 +11,7 @@ import plight.config.Durations;
  */
 public sealed interface Request {
     int MAX_LINE_BYTES = 4096;
+    /** The protocol's request words: not the CLI's command names, which are {@link plight.config.ReservedCommands}. */
     List<String> COMMANDS = List.of("status", "list", "set", "reload", "stats", "wait", "stop", "version", "help");
 
     record Status() implements Request { }
@@ -121,12 +122,9 @@ public sealed interface Request {
             String v = values.get(key);
             if (v == null) return dflt;
             try {
-                Duration d = Durations.parse(v);
-                if (d.isZero()) throw new BadRequest(key + " must be longer than 0");
-                if (d.compareTo(Durations.MAX) > 0) throw new BadRequest(key + " must be at most " + Durations.format(Durations.MAX));
-                return d;
+                return Durations.parsePositive(key, v);
             } catch (IllegalArgumentException e) {
-                throw new BadRequest(key + ": " + e.getMessage());
+                throw new BadRequest(e.getMessage());
             }
         }
     }

@@ -5,15 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -23,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import plight.text.IoErrors;
 
 /**
  * The node's state on disk, as the original plight keeps it: the current state is the highest-priority state
@@ -128,7 +122,7 @@ public final class StateStore {
                     try {
                         removed = Files.deleteIfExists(other.file());
                     } catch (IOException e) {
-                        leftovers.add("cannot remove " + other.file() + ": " + reason(e));
+                        leftovers.add("cannot remove " + other.file() + ": " + IoErrors.reason(e));
                         continue;
                     }
                     if (removed) {
@@ -217,7 +211,7 @@ public final class StateStore {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new StoreException("cannot check whether " + file + " exists: " + reason(e), e);
+            throw new StoreException("cannot check whether " + file + " exists: " + IoErrors.reason(e), e);
         }
     }
 
@@ -334,30 +328,6 @@ public final class StateStore {
     }
 
     private static StoreException failure(String what, IOException e) {
-        return new StoreException(what + ": " + reason(e), e);
-    }
-
-    /**
-     * The operating system's words for an I/O failure, never the path (which Java puts in the message of the
-     * exceptions that carry no reason, such as {@link DirectoryNotEmptyException}), nor a class name.
-     */
-    public static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) return "permission denied";
-        if (e instanceof NoSuchFileException) return "no such file or directory";
-        if (e instanceof DirectoryNotEmptyException) return "directory not empty";
-        if (e instanceof FileAlreadyExistsException) return "file exists";
-        if (e instanceof NotDirectoryException) return "not a directory";
-        if (e instanceof NotLinkException) return "not a symbolic link";
-        if (e instanceof FileSystemLoopException) return "too many levels of symbolic links";
-        if (e instanceof FileSystemException fse) {
-            return fse.getReason() != null ? fse.getReason() : words(fse.getClass().getSimpleName());
-        }
-        return e.getMessage() != null ? e.getMessage() : words(e.getClass().getSimpleName());
-    }
-
-    /** {@code FileSystemException} → {@code file system error}: a last resort that still reads as words. */
-    private static String words(String className) {
-        String name = className.endsWith("Exception") ? className.substring(0, className.length() - "Exception".length()) : className;
-        return name.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT) + " error";
+        return new StoreException(what + ": " + IoErrors.reason(e), e);
     }
 }

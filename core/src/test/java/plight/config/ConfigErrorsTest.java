@@ -202,7 +202,7 @@ class ConfigErrorsTest {
         Path missing = dir.resolve("missing.conf");
         ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(missing));
         assertEquals(0, e.line());
-        assertEquals(missing + ": cannot read the configuration: no such file", e.getMessage());
+        assertEquals(missing + ": cannot read the configuration: no such file or directory", e.getMessage());
     }
 
     /** A path that cannot be read even by root: a directory. */

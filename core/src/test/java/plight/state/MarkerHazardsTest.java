@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -102,22 +96,5 @@ class MarkerHazardsTest {
         assertEquals("cannot remove " + disabled + ": directory not empty", e.getMessage());
         assertEquals("disabled", e.served().orElseThrow().state().name(), "what is served now");
         assertEquals("disabled", store.read().state().name());
-    }
-
-    @Test
-    void theOperatingSystemsReasonIsNeverThePath() {
-        String path = "/var/lib/plight/node_disabled";
-        assertEquals("directory not empty", StateStore.reason(new DirectoryNotEmptyException(path)));
-        assertEquals("not a directory", StateStore.reason(new NotDirectoryException(path)));
-        assertEquals("file exists", StateStore.reason(new FileAlreadyExistsException(path)));
-        assertEquals("permission denied", StateStore.reason(new AccessDeniedException(path)));
-        assertEquals("no such file or directory", StateStore.reason(new NoSuchFileException(path)));
-        assertEquals("Is a directory", StateStore.reason(new FileSystemException(path, null, "Is a directory")));
-        for (IOException e : List.of(new FileSystemException(path), new FileSystemException(path, "/other", null),
-                new java.nio.file.FileSystemLoopException(path), new java.nio.file.NotLinkException(path))) {
-            String reason = StateStore.reason(e);
-            assertFalse(reason.contains(path) || reason.contains("Exception"), e + " -> " + reason);
-        }
-        assertEquals("too many levels of symbolic links", StateStore.reason(new java.nio.file.FileSystemLoopException(path)));
     }
 }

@@ -51,14 +51,14 @@ public final class Daemon {
             err.println("plight: " + e.getMessage());
             return false;
         } catch (IOException e) {
-            err.println("plight: cannot take the pidfile " + config.pidFile() + ": " + StateStore.reason(e));
+            err.println("plight: cannot take the pidfile " + config.pidFile() + ": " + plight.text.IoErrors.reason(e));
             return false;
         }
         Logging.start(config, true, err);
         try (pid) {
             return new Daemon(config, signals).run(pid, err);
         } catch (IOException e) {
-            Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), StateStore.reason(e));
+            Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), plight.text.IoErrors.reason(e));
             return true;
         } finally {
             Logging.stop();
@@ -140,7 +140,7 @@ public final class Daemon {
             pid.recordSocket(socket);
         } catch (IOException e) {
             Logger.warn("cannot record the control socket beside the pidfile {}: {}; a CLI finds it from the configuration only",
-                    pid.path(), StateStore.reason(e));
+                    pid.path(), plight.text.IoErrors.reason(e));
         }
     }
 }

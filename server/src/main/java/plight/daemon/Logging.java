@@ -85,7 +85,7 @@ final class Logging {
             }
             err.println("plight: warning: cannot write " + file + " (permission denied); that log is off");
         } catch (IOException e) {
-            err.println("plight: warning: cannot create the directory of " + file + ": " + plight.state.StateStore.reason(e) + "; that log is off");
+            err.println("plight: warning: cannot create the directory of " + file + ": " + plight.text.IoErrors.reason(e) + "; that log is off");
         }
         return false;
     }
