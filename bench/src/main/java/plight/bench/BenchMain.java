@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import plight.config.Durations;
 
 /**
  * {@code plight-bench}: an HTTP load generator for plight's probe port (and, for comparison, any HTTP server).
@@ -89,7 +91,7 @@ public final class BenchMain {
                             + sf.home() + "'; not touching it (bring it to '" + sf.home() + "' first)");
                 }
                 flipper = sf;
-                err.println(PROGRAM + ": flipping through " + sf.describe() + ", every " + Durations.format(s.flipIntervalNanos()));
+                err.println(PROGRAM + ": flipping through " + sf.describe() + ", every " + Durations.format(Duration.ofNanos(s.flipIntervalNanos())));
                 restoreOnExit = new Thread(() -> restore(sf, err), "plight-bench-restore");
                 Runtime.getRuntime().addShutdownHook(restoreOnExit);
             } else {
@@ -104,7 +106,7 @@ public final class BenchMain {
                 flipper = cf;
                 err.println(PROGRAM + ": flipping with " + String.join(", then ",
                         cf.steps().stream().map(st -> "'" + st.display() + "' (" + st.state() + ")").toList())
-                        + ", every " + Durations.format(s.flipIntervalNanos()));
+                        + ", every " + Durations.format(Duration.ofNanos(s.flipIntervalNanos())));
                 restoreOnExit = new Thread(() -> restore(cf, err), "plight-bench-restore");
                 Runtime.getRuntime().addShutdownHook(restoreOnExit);
             }
@@ -112,8 +114,8 @@ public final class BenchMain {
         int status = 0;
         try {
             if (s.compare() == null) {
-                err.println(PROGRAM + ": running " + s.scenario().id() + " for " + Durations.format(s.warmupNanos())
-                        + " warmup + " + Durations.format(s.durationNanos()) + " ...");
+                err.println(PROGRAM + ": running " + s.scenario().id() + " for " + Durations.format(Duration.ofNanos(s.warmupNanos()))
+                        + " warmup + " + Durations.format(Duration.ofNanos(s.durationNanos())) + " ...");
                 Result r = LoadRunner.run(s, s.url(), flipper, err);
                 Report.printResult(out, s, r);
                 if (s.json() != null) {
@@ -261,6 +263,6 @@ public final class BenchMain {
                 """.formatted(scenarios, BenchOptions.DEFAULT_CONNECTIONS, BenchOptions.DEFAULT_DURATION,
                 BenchOptions.DEFAULT_WARMUP, BenchOptions.DEFAULT_PIPELINE, Report.fmt(BenchOptions.DEFAULT_RATE),
                 Runtime.getRuntime().availableProcessors(), BenchOptions.DEFAULT_TIMEOUT,
-                BenchOptions.DEFAULT_FLIP_INTERVAL, BenchOptions.DEFAULT_ROUNDS, Durations.VALID);
+                BenchOptions.DEFAULT_FLIP_INTERVAL, BenchOptions.DEFAULT_ROUNDS, Durations.GRAMMAR);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import plight.config.Durations;
 
 /**
  * Raw command-line options as JCommander fills them (all strings, so that every bad value gets our own message
@@ -190,11 +191,12 @@ final class BenchOptions {
     }
 
     private static long duration(String option, String value, String dflt, boolean zeroOk) throws UsageException {
-        long nanos = Durations.parseNanos(value == null ? dflt : value);
-        if (nanos < 0 || (!zeroOk && nanos == 0)) {
+        String text = value == null ? dflt : value;
+        try {
+            return (zeroOk ? Durations.parseAtMostMax(option, text) : Durations.parsePositive(option, text)).toNanos();
+        } catch (IllegalArgumentException e) {
             throw new UsageException(option + ": '" + value + "' is not valid; expected "
-                    + (zeroOk ? "" : "a positive duration, ") + Durations.VALID);
+                    + (zeroOk ? "" : "a positive duration, ") + Durations.GRAMMAR);
         }
-        return nanos;
     }
 }

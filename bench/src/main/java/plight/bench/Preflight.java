@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import plight.config.Durations;
 
 /** One plain blocking probe before any load, so that a wrong URL gives one clear error instead of a table of errors. */
 final class Preflight {
@@ -60,7 +62,7 @@ final class Preflight {
             }
         } catch (SocketTimeoutException e) {
             throw new IOException("cannot reach " + target + ": no answer within "
-                    + Durations.format(timeoutNanos) + " (--timeout)");
+                    + Durations.format(Duration.ofNanos(timeoutNanos)) + " (--timeout)");
         } catch (HttpParseException e) {
             throw new IOException(target + " does not answer with HTTP/1.x: " + e.getMessage());
         } catch (IOException e) {

@@ -1,9 +1,11 @@
 package plight.bench;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import plight.config.Durations;
 
 /** The human-readable tables. */
 final class Report {
@@ -12,8 +14,8 @@ final class Report {
 
     static String header(Settings s, Target target, String transport) {
         return s.scenario().id() + "  " + target + "  " + load(s) + ", " + s.threads() + " thread"
-                + (s.threads() == 1 ? "" : "s") + " (" + transport + "), " + Durations.format(s.durationNanos())
-                + " measured after " + Durations.format(s.warmupNanos()) + " warmup";
+                + (s.threads() == 1 ? "" : "s") + " (" + transport + "), " + Durations.format(Duration.ofNanos(s.durationNanos()))
+                + " measured after " + Durations.format(Duration.ofNanos(s.warmupNanos())) + " warmup";
     }
 
     private static String load(Settings s) {

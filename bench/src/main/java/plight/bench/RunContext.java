@@ -71,10 +71,6 @@ final class RunContext {
         return loadStart;
     }
 
-    long measureStart() {
-        return measureStart;
-    }
-
     long end() {
         return end;
     }

@@ -35,9 +35,4 @@ enum Scenario {
     static String names() {
         return Arrays.stream(values()).map(Scenario::id).collect(Collectors.joining(", "));
     }
-
-    /** Whether each request uses its own connection. */
-    boolean oneConnectionPerRequest() {
-        return this == CLOSE || this == FLEET;
-    }
 }

@@ -3,8 +3,8 @@ package plight.bench;
 /**
  * Changes the daemon's state, for the flip scenario. Called from one thread, one call at a time.
  *
- * <p>Today this is {@link CommandFlipper} (runs {@code plight disable} / {@code plight enable}); once the daemon's
- * control socket exists, an implementation talking to it directly can replace it without touching the load side.
+ * <p>{@link SocketFlipper} talks to the daemon's control socket, as the CLI does; {@link CommandFlipper} runs a
+ * command per change instead. The load side does not know which.
  */
 interface StateFlipper extends AutoCloseable {
 
@@ -18,6 +18,5 @@ interface StateFlipper extends AutoCloseable {
 
     /** Puts things back as they were before the first flip, where that is possible. */
     @Override
-    default void close() throws Exception {
-    }
+    void close() throws Exception;
 }

@@ -1,13 +1,16 @@
 package plight.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import plight.config.Durations;
 
 class OptionsTest {
 
@@ -28,21 +31,24 @@ class OptionsTest {
         assertTrue(o.err().contains(expectedInMessage), "'" + expectedInMessage + "' not in: " + o.err());
     }
 
+    /** plight-bench reads durations with the grammar of the configuration and the CLI. */
     @Test
     void durations() {
-        assertEquals(10_000_000_000L, Durations.parseNanos("10s"));
-        assertEquals(500_000_000L, Durations.parseNanos("500ms"));
-        assertEquals(120_000_000_000L, Durations.parseNanos("2m"));
-        assertEquals(1_500_000_000L, Durations.parseNanos("1.5s"));
-        assertEquals(3_600_000_000_000L, Durations.parseNanos("1h"));
-        assertEquals(7_000_000_000L, Durations.parseNanos("7"));
-        assertEquals(0, Durations.parseNanos("0s"));
+        assertEquals(Duration.ofSeconds(10), Durations.parse("10s"));
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
+        assertEquals(Duration.ofHours(1), Durations.parse("1h"));
+        assertEquals(Duration.ofSeconds(7), Durations.parse("7"));
+        assertEquals(Duration.ZERO, Durations.parse("0s"));
         for (String bad : new String[] {"", "s", "10x", "-1s", "1e3s", "ten", "1.s"}) {
-            assertEquals(-1, Durations.parseNanos(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);
         }
-        assertEquals("10s", Durations.format(10_000_000_000L));
-        assertEquals("500ms", Durations.format(500_000_000L));
-        assertEquals("2m", Durations.format(120_000_000_000L));
+        assertEquals("10s", Durations.format(Duration.ofSeconds(10)));
+        assertEquals("500ms", Durations.format(Duration.ofMillis(500)));
+        assertEquals("2m", Durations.format(Duration.ofMinutes(2)));
+        usage("--duration: '1.0001s' is not valid; expected a positive duration, " + Durations.GRAMMAR,
+                "keepalive", "--url", "http://127.0.0.1:9/", "--duration", "1.0001s");
     }
 
     @Test

@@ -184,10 +184,18 @@ class ScenarioTest {
         // a daemon that acknowledges a change but serves it only 200 ms later
         AtomicReference<String> state = new AtomicReference<>("enabled");
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-        StateFlipper lagging = () -> {
-            String next = state.get().equals("enabled") ? "disabled" : "enabled";
-            later.schedule(() -> state.set(next), 200, TimeUnit.MILLISECONDS);
-            return next;
+        StateFlipper lagging = new StateFlipper() {
+            @Override
+            public String flip() {
+                String next = state.get().equals("enabled") ? "disabled" : "enabled";
+                later.schedule(() -> state.set(next), 200, TimeUnit.MILLISECONDS);
+                return next;
+            }
+
+            @Override
+            public void close() {
+                // nothing to put back: the test's state is thrown away
+            }
         };
         try (TestServer server = new TestServer(state::get)) {
             Run r = bench(lagging, "flip", "--url", server.url(), "--connections", "2", "--duration", "1s",
