@@ -57,8 +57,12 @@ final class LiveNode implements AutoCloseable {
 
     /** Writes {@code dir/plight.conf} from {@code text}, its {@code @DIR@} and {@code @AGENT@} filled. */
     static Path writeConf(Path dir, String text) throws IOException {
-        return Confs.write(dir.resolve("plight.conf"),
-                Confs.fill(text, Map.of("DIR", dir.toString(), "AGENT", Integer.toString(agentPort(dir)))));
+        return Confs.write(dir.resolve("plight.conf"), filled(dir, text));
+    }
+
+    /** {@code text} with its {@code @DIR@} and {@code @AGENT@} filled for a node in {@code dir}. */
+    static String filled(Path dir, String text) throws IOException {
+        return Confs.fill(text, Map.of("DIR", dir.toString(), "AGENT", Integer.toString(agentPort(dir))));
     }
 
     /** One agent port per test directory, so that a rewritten config does not move it. */
