@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import plight.config.ConfigLoader;
 import plight.config.Environment;
+import plight.testkit.Confs;
+import plight.testkit.Processes;
 
 /**
  * The CLI against a daemon that is stopping, as it meets one: on a real Unix socket, a daemon that answers
@@ -45,7 +47,7 @@ class DaemonGoingAwayTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        conf = Files.writeString(dir.resolve("plight.conf"), MainTest.ORIGINAL.replace("@DIR@", dir.toString()), StandardCharsets.UTF_8);
+        conf = Files.writeString(dir.resolve("plight.conf"), Confs.original(dir), StandardCharsets.UTF_8);
         env = new Environment(Map.of("HOME", dir.resolve("home").toString(), "XDG_RUNTIME_DIR", dir.resolve("run").toString()), 1000);
         socket = new ConfigLoader(env).loadFile(conf).control().socket();
         Files.createDirectories(socket.getParent());
@@ -109,17 +111,6 @@ class DaemonGoingAwayTest {
         assertEquals(1, r.err().lines().count(), () -> "one line:\n" + r);
     }
 
-    /** Gone, or a zombie: exited, not yet reaped. */
-    private static boolean exited(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state == 'Z' || state == 'X';
-        } catch (IOException gone) {
-            return true;
-        }
-    }
-
     @Test
     void aSecondStopDuringAStopWaitsForTheDaemonToExitAndSucceeds() throws Exception {
         Process stoppingDaemon = new ProcessBuilder("sleep", "0.3").start();
@@ -127,7 +118,7 @@ class DaemonGoingAwayTest {
         MainTest.Result r = cli("stop");
         assertEquals(ExitCode.OK, r.code(), r::toString);
         assertEquals("plight: plight was already stopping; it has stopped\n", r.err());
-        assertTrue(exited(stoppingDaemon.pid()), "returned before the daemon's process ended");
+        assertTrue(Processes.exited(stoppingDaemon.pid()), "returned before the daemon's process ended");
         stoppingDaemon.waitFor(5, TimeUnit.SECONDS);
     }
 

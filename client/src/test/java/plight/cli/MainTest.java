@@ -22,46 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import plight.config.Environment;
 import plight.state.Marker;
+import plight.testkit.Confs;
+import plight.testkit.ReadOnlyDir;
 
 /** The CLI in process, on the original plight.conf with its paths in a temporary directory, no daemon running. */
 class MainTest {
-    /** The original plight's file, as SPEC quotes it; {@code @DIR@} stands for the test's directory. */
-    static final String ORIGINAL = String.join("\n",
-            "[webserver]",
-            "host = 0.0.0.0            ; comma-separated list allowed, IPv6 literals too",
-            "port = 10101",
-            "user = plight             ; used by the service files, not by the JVM",
-            "group = plight",
-            "logfile = @DIR@/log/access.log",
-            "loglevel = INFO           ; OFF turns the access log off",
-            "filesize = 1024000        ; bytes before rotation",
-            "rotationcount = 10",
-            "[logging]                 ; application log, same four keys",
-            "logfile = @DIR@/log/plight.log",
-            "loglevel = INFO",
-            "filesize = 1024000",
-            "rotationcount = 10",
-            "[priorities]",
-            "states = enabled,disabled,offline     ; lowest to highest priority",
-            "[enabled]                 ; exactly one state has no file: the default state",
-            "code = 200",
-            "message = OK",
-            "[disabled]",
-            "file = @DIR@/state/node_disabled",
-            "code = 404",
-            "message = node is unavailable",
-            "command = disable         ; optional CLI verb: enabled, disabled, offline keep the original's",
-            "                          ; enable, disable, offline; any other state defaults to its own name",
-            "[offline]",
-            "file = @DIR@/state/node_offline",
-            "code = 503",
-            "message = node is offline",
-            "");
-
-    static final String LIST_STATES = "State: enabled [default]\nCode: 200\nMessage: OK\n\n"
-            + "State: disabled\nCode: 404\nMessage: node is unavailable\n\n"
-            + "State: offline\nCode: 503\nMessage: node is offline\n\n";
-
     @TempDir
     Path dir;
 
@@ -78,7 +43,7 @@ class MainTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        conf = write("plight.conf", ORIGINAL);
+        conf = write("plight.conf", Confs.ORIGINAL_IN_DIR);
         stateDir = dir.resolve("state");
         // A plain user whose runtime directory (control socket, pidfile) is in the test's directory: no daemon there.
         env = new Environment(Map.of("HOME", dir.resolve("home").toString(), "XDG_RUNTIME_DIR", dir.resolve("run").toString()), 1000);
@@ -121,7 +86,7 @@ class MainTest {
     void listStatesByteForByte() {
         Result r = cli("list-states");
         assertExit(ExitCode.OK, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
         assertEquals("", r.err());
     }
 
@@ -350,7 +315,7 @@ class MainTest {
 
     @Test
     void badConfigNamesFileAndLine() throws Exception {
-        conf = write("bad.conf", ORIGINAL.replace("code = 503", "code = 600"));
+        conf = write("bad.conf", Confs.ORIGINAL_IN_DIR.replace("code = 503", "code = 600"));
         for (String cmd : List.of("status", "list-states", "disable", "--help")) {
             Result r = cli(cmd);
             assertExit(ExitCode.BAD_CONFIG, r);
@@ -376,14 +341,14 @@ class MainTest {
         vars.put("PLIGHT_CONF", conf.toString());
         Result r = run(new Environment(vars, env.uid()), "list-states");
         assertExit(ExitCode.OK, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
     }
 
     @Test
     void configOptionWithEquals() {
         Result r = run(env, "--config=" + conf, "list-states");
         assertExit(ExitCode.OK, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
     }
 
     // --- the daemon is not running: exit 3 for what only it can do --------------------------------------------

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Confs;
 
 /**
  * Every refused configuration names file, line and problem in one line ({@code FILE:LINE: problem}); nothing is
@@ -41,9 +42,7 @@ class ConfigErrorsTest {
     private final ConfigLoader loader = new ConfigLoader(new Environment(Map.of(), 0), Path.of("/nonexistent/plight.conf"));
 
     private Path write(String text) throws Exception {
-        Path file = dir.resolve("plight.conf");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        return file;
+        return Confs.write(dir.resolve("plight.conf"), text);
     }
 
     /** Loads {@code text}, expects a refusal at {@code line} whose message contains every one of {@code words}. */

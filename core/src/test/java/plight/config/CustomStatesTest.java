@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import plight.state.State;
 import plight.state.StateTable;
+import plight.testkit.Confs;
 
 /** States beyond the classic three: their verbs, headers and agent lines. */
 class CustomStatesTest {
@@ -22,14 +21,11 @@ class CustomStatesTest {
     private final ConfigLoader loader = new ConfigLoader(new Environment(Map.of(), 0), Path.of("/nonexistent/plight.conf"));
 
     private Config load(String text) throws Exception {
-        Path file = dir.resolve("plight.conf");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        return loader.loadFile(file);
+        return loader.loadFile(Confs.write(dir.resolve("plight.conf"), text));
     }
 
     private ConfigException refused(String text) throws Exception {
-        Path file = dir.resolve("plight.conf");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        Path file = Confs.write(dir.resolve("plight.conf"), text);
         ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
         assertTrue(e.getMessage().startsWith(file + ":" + e.line() + ": "), e.getMessage());
         return e;

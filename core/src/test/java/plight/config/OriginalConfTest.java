@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,57 +12,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import plight.state.State;
 import plight.state.StateTable;
+import plight.testkit.Confs;
 
 /** The original plight's plight.conf, as SPEC quotes it, loads unchanged and means what it meant. */
 class OriginalConfTest {
-    /**
-     * SPEC's block verbatim (inline {@code ;} comments, a comment-only continuation line, {@code states=} list
-     * without spaces), plus trailing spaces on some lines, as hand-edited files have them.
-     */
-    static final String ORIGINAL = String.join("\n",
-            "[webserver]",
-            "host = 0.0.0.0            ; comma-separated list allowed, IPv6 literals too",
-            "port = 10101   ",
-            "user = plight             ; used by the service files, not by the JVM",
-            "group = plight",
-            "logfile = /var/log/plight/access.log",
-            "loglevel = INFO           ; OFF turns the access log off",
-            "filesize = 1024000        ; bytes before rotation",
-            "rotationcount = 10",
-            "[logging]                 ; application log, same four keys",
-            "logfile = /var/log/plight/plight.log  ",
-            "loglevel = INFO",
-            "filesize = 1024000",
-            "rotationcount = 10",
-            "[priorities]",
-            "states = enabled,disabled,offline     ; lowest to highest priority",
-            "[enabled]                 ; exactly one state has no file: the default state",
-            "code = 200",
-            "message = OK",
-            "[disabled]",
-            "file = /var/lib/plight/node_disabled",
-            "code = 404",
-            "message = node is unavailable",
-            "command = disable         ; optional CLI verb: enabled, disabled, offline keep the original's",
-            "                          ; enable, disable, offline; any other state defaults to its own name",
-            "[offline]",
-            "file = /var/lib/plight/node_offline",
-            "code = 503",
-            "message = node is offline\t ",
-            "");
-
     @TempDir
     Path dir;
 
     private Config load(Environment env, String text) throws Exception {
-        Path file = dir.resolve("plight.conf");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        return new ConfigLoader(env, dir.resolve("absent.conf")).loadFile(file);
+        return new ConfigLoader(env, dir.resolve("absent.conf")).loadFile(Confs.write(dir.resolve("plight.conf"), text));
     }
 
     @Test
     void originalLoadsWithTheOriginalMeaning() throws Exception {
-        Config c = load(new Environment(Map.of(), 0), ORIGINAL);
+        Config c = load(new Environment(Map.of(), 0), Confs.ORIGINAL);
 
         assertEquals(dir.resolve("plight.conf"), c.source());
         assertEquals(List.of(), c.warnings());
@@ -107,8 +68,8 @@ class OriginalConfTest {
     @Test
     void crlfLineEndingsLoadTheSame() throws Exception {
         Environment root = new Environment(Map.of(), 0);
-        Config lf = load(root, ORIGINAL);
-        Config crlf = load(root, ORIGINAL.replace("\n", "\r\n"));
+        Config lf = load(root, Confs.ORIGINAL);
+        Config crlf = load(root, Confs.ORIGINAL.replace("\n", "\r\n"));
         assertEquals(lf.states().states(), crlf.states().states());
         assertEquals(lf.web(), crlf.web());
     }
@@ -116,7 +77,7 @@ class OriginalConfTest {
     @Test
     void asPlainUserTheFilesOfTheOriginalStayWhereItSays() throws Exception {
         Path home = dir.resolve("home");
-        Config c = load(new Environment(Map.of("HOME", home.toString()), 1000), ORIGINAL);
+        Config c = load(new Environment(Map.of("HOME", home.toString()), 1000), Confs.ORIGINAL);
         assertEquals(Path.of("/var/lib/plight/node_disabled"), c.states().byName("disabled").orElseThrow().file());
         assertEquals(Path.of("/var/log/plight/access.log"), c.web().accessLog().file());
         // What the file does not set follows the per-user defaults.

@@ -83,10 +83,7 @@ class PidFileTest {
         } finally {
             release(p);
         }
-        assertEquals(OptionalLong.empty(), PidFile.runningPid(path));
-        try (PidFile mine = PidFile.acquire(path)) {
-            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path));
-        }
+        assertFreeAndTakeable(path);
     }
 
     /** A daemon killed with SIGKILL leaves its file behind, but not its lock. */
@@ -97,10 +94,7 @@ class PidFileTest {
         p.destroyForcibly();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertTrue(Files.exists(path), "SIGKILL leaves the file");
-        assertEquals(OptionalLong.empty(), PidFile.runningPid(path));
-        try (PidFile mine = PidFile.acquire(path)) {
-            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path));
-        }
+        assertFreeAndTakeable(path);
     }
 
     @Test
@@ -117,10 +111,7 @@ class PidFileTest {
     void staleFileWithGarbageDoesNotBlock() throws Exception {
         Path path = dir.resolve("plight.pid");
         Files.writeString(path, "not a pid at all, and rather longer than any pid would be\n");
-        assertEquals(OptionalLong.empty(), PidFile.runningPid(path));
-        try (PidFile mine = PidFile.acquire(path)) {
-            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path));
-        }
+        assertFreeAndTakeable(path);
     }
 
     /** The lock decides: held with the pid and the socket the daemon recorded, free after a crash whatever the files say. */
@@ -152,6 +143,14 @@ class PidFileTest {
             PidFile.AlreadyRunningException e = assertThrows(PidFile.AlreadyRunningException.class, () -> PidFile.acquire(path));
             assertTrue(e.getMessage().contains("(pid " + ProcessHandle.current().pid() + ")"), e.getMessage());
             assertEquals(OptionalLong.of(ProcessHandle.current().pid()), PidFile.runningPid(path));
+        }
+    }
+
+    /** Nobody holds {@code path}, and we can take it: our pid is then all it says. */
+    private static void assertFreeAndTakeable(Path path) throws Exception {
+        assertEquals(OptionalLong.empty(), PidFile.runningPid(path));
+        try (PidFile mine = PidFile.acquire(path)) {
+            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path));
         }
     }
 }

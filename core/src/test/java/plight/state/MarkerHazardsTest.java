@@ -10,11 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.MarkerHazards;
 
 /**
  * What an operator, or something else, may leave at a marker path besides a marker: a FIFO, a directory with
@@ -29,27 +28,11 @@ class MarkerHazardsTest {
     @TempDir
     Path dir;
 
-    static void mkfifo(Path path) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        } catch (IOException e) {
-            Assumptions.abort("mkfifo is not available: " + e.getMessage());
-            return;
-        }
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo " + path);
-    }
-
-    /** A marker that is a link to itself: stat fails with ELOOP, for root too. */
-    static Path unresolvable(Path marker) throws IOException {
-        return Files.createSymbolicLink(marker, marker.getFileName());
-    }
-
     @Test
     void aFifoAtAMarkerPathCountsAndIsNeverOpened() throws Exception {
         StateTable table = Tables.classic(dir);
         State offline = table.byName("offline").orElseThrow();
-        mkfifo(offline.file());
+        MarkerHazards.fifo(offline.file());
         StateStore store = new StateStore(table);
         assertEquals(new NodeState(offline, Marker.EMPTY), store.read(), "it exists, so it is the state; it has no metadata");
         assertEquals(List.of(), store.markersWithTtl());
@@ -62,7 +45,7 @@ class MarkerHazardsTest {
     @Test
     void aMarkerWhoseExistenceCannotBeCheckedIsNotAbsent() throws Exception {
         StateTable table = Tables.classic(dir);
-        Path offline = unresolvable(table.byName("offline").orElseThrow().file());
+        Path offline = MarkerHazards.unresolvable(table.byName("offline").orElseThrow().file());
         StoreException e = assertThrows(StoreException.class, () -> new StateStore(table).read());
         assertTrue(e.getMessage().startsWith("cannot check whether " + offline + " exists: "), e.getMessage());
         assertFalse(e.getMessage().endsWith(offline.toString()), "the reason is not the path: " + e.getMessage());
@@ -72,7 +55,7 @@ class MarkerHazardsTest {
     @Test
     void aLowerMarkerThatCannotBeCheckedDoesNotMatterUnderAHigherOne() throws Exception {
         StateTable table = Tables.classic(dir);
-        unresolvable(table.byName("disabled").orElseThrow().file());
+        MarkerHazards.unresolvable(table.byName("disabled").orElseThrow().file());
         State offline = table.byName("offline").orElseThrow();
         Files.createFile(offline.file());
         assertEquals(offline, new StateStore(table).read().state());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.ReadOnlyDir;
 
 /** A full file system: the change fails with the OS's reason and the node stays where it was. */
 class NoSpaceTest {
@@ -23,7 +24,7 @@ class NoSpaceTest {
 
     @BeforeEach
     void mountSmallFileSystem() throws Exception {
-        assumeTrue(Tables.runningAsRoot(), "mounting a small tmpfs needs root (CI runs as root)");
+        assumeTrue(ReadOnlyDir.runningAsRoot(), "mounting a small tmpfs needs root (CI runs as root)");
         mount = tmp.resolve("full");
         Files.createDirectories(mount);
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString())
@@ -41,18 +42,15 @@ class NoSpaceTest {
 
     @Test
     void aChangeOnAFullFileSystemFailsWithTheReasonAndChangesNothing() throws Exception {
-        StateTable table = Tables.classic(mount);
-        StateStore store = new StateStore(table);
-        State disabled = table.byName("disabled").orElseThrow();
-        State offline = table.byName("offline").orElseThrow();
-        store.change(disabled, new Marker(Instant.now(), "test", "before the disk filled", null));
+        Tables.Classic node = Tables.Classic.in(mount);
+        node.store().change(node.disabled(), new Marker(Instant.now(), "test", "before the disk filled", null));
         fill(mount.resolve("filler"));
 
         StoreException e = assertThrows(StoreException.class, () ->
-                store.change(offline, new Marker(Instant.now(), "test", "x".repeat(900), null)));
+                node.store().change(node.offline(), new Marker(Instant.now(), "test", "x".repeat(900), null)));
 
         assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
-        NodeState now = new StateStore(table).read();
+        NodeState now = new StateStore(node.table()).read();
         assertEquals("disabled", now.state().name());
         assertEquals("before the disk filled", now.marker().reason());
         assertEquals(java.util.List.of(), Tables.tempFiles(mount));

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.ReadOnlyDir;
 
 /** The state on disk: transitions, markers made by hand, metadata, refusals. */
 class StateStoreTest {
@@ -80,22 +81,19 @@ class StateStoreTest {
 
     @Test
     void markersTouchedAndRemovedByHand() throws Exception {
-        StateTable table = Tables.classic(dir);
-        StateStore store = new StateStore(table);
-        State disabled = table.byName("disabled").orElseThrow();
-        State offline = table.byName("offline").orElseThrow();
+        Tables.Classic node = Tables.Classic.in(dir);
 
-        Files.createFile(disabled.file());
-        assertEquals(new NodeState(disabled, Marker.EMPTY), store.read());
+        Files.createFile(node.disabled().file());
+        assertEquals(new NodeState(node.disabled(), Marker.EMPTY), node.store().read());
 
-        Files.createFile(offline.file());
-        assertEquals("offline", store.read().state().name(), "highest priority wins");
+        Files.createFile(node.offline().file());
+        assertEquals("offline", node.store().read().state().name(), "highest priority wins");
 
-        Files.delete(offline.file());
-        assertEquals("disabled", store.read().state().name());
+        Files.delete(node.offline().file());
+        assertEquals("disabled", node.store().read().state().name());
 
-        Files.delete(disabled.file());
-        assertEquals("enabled", store.read().state().name());
+        Files.delete(node.disabled().file());
+        assertEquals("enabled", node.store().read().state().name());
     }
 
     @Test

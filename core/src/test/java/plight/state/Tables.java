@@ -20,6 +20,15 @@ final class Tables {
                 new State("offline", dir.resolve("node_offline"), 503, "node is offline", "offline", "down # node is offline", Map.of(), 2)));
     }
 
+    /** The classic table over {@code dir}, a store on it, and its two states with a marker. */
+    record Classic(StateTable table, StateStore store, State disabled, State offline) {
+        static Classic in(Path dir) {
+            StateTable table = classic(dir);
+            return new Classic(table, new StateStore(table), table.byName("disabled").orElseThrow(),
+                    table.byName("offline").orElseThrow());
+        }
+    }
+
     /** Four states, one with its own verb. */
     static StateTable custom(Path dir) {
         return new StateTable(List.of(
@@ -55,11 +64,4 @@ final class Tables {
         }
     }
 
-    static boolean runningAsRoot() {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0;
-        } catch (java.io.IOException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
-    }
 }

@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -24,6 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Confs;
+import plight.testkit.Processes.Result;
+import plight.testkit.Processes;
 
 /**
  * The CLI end to end through the laid-out distribution's {@code bin/plight}, as operators and scripts run it:
@@ -31,45 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class CliIT {
-    /** The original plight's file as SPEC quotes it; {@code @DIR@} stands for the test's directory. */
-    static final String ORIGINAL = String.join("\n",
-            "[webserver]",
-            "host = 0.0.0.0            ; comma-separated list allowed, IPv6 literals too",
-            "port = 10101",
-            "user = plight             ; used by the service files, not by the JVM",
-            "group = plight",
-            "logfile = @DIR@/log/access.log",
-            "loglevel = INFO           ; OFF turns the access log off",
-            "filesize = 1024000        ; bytes before rotation",
-            "rotationcount = 10",
-            "[logging]                 ; application log, same four keys",
-            "logfile = @DIR@/log/plight.log",
-            "loglevel = INFO",
-            "filesize = 1024000",
-            "rotationcount = 10",
-            "[priorities]",
-            "states = enabled,disabled,offline     ; lowest to highest priority",
-            "[enabled]                 ; exactly one state has no file: the default state",
-            "code = 200",
-            "message = OK",
-            "[disabled]",
-            "file = @DIR@/state/node_disabled",
-            "code = 404",
-            "message = node is unavailable",
-            "command = disable         ; optional CLI verb: enabled, disabled, offline keep the original's",
-            "                          ; enable, disable, offline; any other state defaults to its own name",
-            "[offline]",
-            "file = @DIR@/state/node_offline",
-            "code = 503",
-            "message = node is offline",
-            "");
-
     /** Keeps the control socket and pidfile in the test's directory, away from any daemon on this machine. */
     static final String RUNTIME_PATHS = "[control]\nsocket = @DIR@/run/control.sock\n[daemon]\npidfile = @DIR@/run/plight.pid\n";
-
-    static final String LIST_STATES = "State: enabled [default]\nCode: 200\nMessage: OK\n\n"
-            + "State: disabled\nCode: 404\nMessage: node is unavailable\n\n"
-            + "State: offline\nCode: 503\nMessage: node is offline\n\n";
 
     static final String NOT_RUNNING = "WARNING: plight is not running";
 
@@ -81,13 +45,6 @@ class CliIT {
     private Path conf;
     private Path stateDir;
 
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @BeforeAll
     static void distribution() {
         String path = System.getProperty("plight.bin");
@@ -98,7 +55,7 @@ class CliIT {
 
     @BeforeEach
     void config() throws IOException {
-        conf = write("plight.conf", ORIGINAL + RUNTIME_PATHS);
+        conf = write("plight.conf", Confs.ORIGINAL_IN_DIR + RUNTIME_PATHS);
         stateDir = dir.resolve("state");
     }
 
@@ -114,23 +71,7 @@ class CliIT {
         pb.environment().remove("PLIGHT_CONF");
         Jdks.configured().ifPresent(home -> pb.environment().put("JAVA_HOME", home.toString()));
         pb.environment().putAll(extraEnv);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("plight " + args + " did not finish within 60s");
-        }
-        return new Result(p.exitValue(), new String(out.get(), StandardCharsets.UTF_8), new String(err.get(), StandardCharsets.UTF_8));
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Processes.run(pb, Duration.ofSeconds(60));
     }
 
     /** bin/plight -c CONF ARGS..., from the test's directory. */
@@ -150,7 +91,7 @@ class CliIT {
     void listStatesDisableStatusWithTheOriginalConf() throws Exception {
         Result list = plight("list-states");
         assertExit(0, list);
-        assertEquals(LIST_STATES, list.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, list.out());
         assertEquals("", list.err());
 
         Result status = plight("status");
@@ -228,16 +169,16 @@ class CliIT {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/deeper"));
         Result r = exec(bin, elsewhere, Map.of(), List.of("-c", conf.toString(), "list-states"));
         assertExit(0, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
 
         r = exec(bin, Path.of("/"), Map.of(), List.of("-c", conf.toString(), "list-states"));
         assertExit(0, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
 
         // A relative -c is relative to the caller's working directory.
         r = exec(bin, dir, Map.of(), List.of("-c", "plight.conf", "list-states"));
         assertExit(0, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
     }
 
     @Test
@@ -247,7 +188,7 @@ class CliIT {
         Path link = Files.createSymbolicLink(usrBin.resolve("plight"), bin.toAbsolutePath());
         Result r = exec(link, Path.of("/"), Map.of(), List.of("-c", conf.toString(), "list-states"));
         assertExit(0, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
 
         // A relative link, and a link to a link.
         Path relative = Files.createSymbolicLink(dir.resolve("plight-rel"), dir.relativize(bin.toAbsolutePath()));
@@ -263,7 +204,7 @@ class CliIT {
     void configFromTheEnvironment() throws Exception {
         Result r = exec(bin, dir, Map.of("PLIGHT_CONF", conf.toString()), List.of("list-states"));
         assertExit(0, r);
-        assertEquals(LIST_STATES, r.out());
+        assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
     }
 
     // --- exit statuses ---------------------------------------------------------------------------------------
@@ -301,7 +242,7 @@ class CliIT {
 
     @Test
     void exit78ForABadConfigNamingFileAndLine() throws Exception {
-        conf = write("bad.conf", ORIGINAL.replace("code = 404", "code = 99") + RUNTIME_PATHS);
+        conf = write("bad.conf", Confs.ORIGINAL_IN_DIR.replace("code = 404", "code = 99") + RUNTIME_PATHS);
         for (String cmd : List.of("status", "list-states", "disable")) {
             Result r = plight(cmd);
             assertExit(78, r);
@@ -310,7 +251,7 @@ class CliIT {
             assertTrue(r.err().contains("99"), r.err());
             assertEquals(1, r.err().split("\n").length, "one line: " + r.err());
         }
-        conf = write("dup.conf", ORIGINAL.replace("port = 10101", "port = 10101\nport = 10102") + RUNTIME_PATHS);
+        conf = write("dup.conf", Confs.ORIGINAL_IN_DIR.replace("port = 10101", "port = 10101\nport = 10102") + RUNTIME_PATHS);
         Result r = plight("status");
         assertExit(78, r);
         assertTrue(r.err().startsWith("plight: " + conf + ":4: duplicate key 'port'"), r.err());
@@ -328,7 +269,7 @@ class CliIT {
         String reason;
         if (root) {
             // Root ignores permission bits: make the directory immutable instead.
-            Assumptions.assumeTrue(run("chattr", "+i", stateDir.toString()) == 0, "chattr +i not available here");
+            Assumptions.assumeTrue(Processes.status("chattr", "+i", stateDir.toString()) == 0, "chattr +i not available here");
             reason = "Operation not permitted";
         } else {
             Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("r-xr-xr-x"));
@@ -342,19 +283,10 @@ class CliIT {
             assertTrue(status.out().contains("State: disabled\n") && status.out().contains("Reason: before\n"), status.out());
         } finally {
             if (root) {
-                assertEquals(0, run("chattr", "-i", stateDir.toString()));
+                assertEquals(0, Processes.status("chattr", "-i", stateDir.toString()));
             } else {
                 Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
-        }
-    }
-
-    private static int run(String... cmd) throws Exception {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (IOException e) {
-            return -1;
         }
     }
 

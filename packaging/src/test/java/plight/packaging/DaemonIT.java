@@ -19,6 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Await;
+import plight.testkit.JsonReader;
+import plight.testkit.Ports;
+import plight.testkit.Processes;
+import plight.testkit.RawHttp;
 
 /**
  * The daemon end to end through the laid-out distribution: {@code bin/plight start} as a subprocess and
@@ -43,11 +48,11 @@ class DaemonIT {
         node.cleanUp();
     }
 
-    private static void assertExit(int expected, PlightNode.Result r) {
+    private static void assertExit(int expected, Processes.Result r) {
         assertEquals(expected, r.exit(), r::toString);
     }
 
-    private static void assertNoStackTrace(PlightNode.Result r) {
+    private static void assertNoStackTrace(Processes.Result r) {
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), () -> "a stack trace:\n" + r);
     }
 
@@ -79,17 +84,17 @@ class DaemonIT {
     @Test
     void startServesAndASecondStartIsRefused() throws Exception {
         PlightNode.Daemon d = node.start();
-        PlightNode.Response r = node.probe();
+        RawHttp.Response r = node.probe();
         assertEquals(200, r.code());
         assertEquals("OK", r.reason());
         assertEquals("enabled", r.header("X-Plight-State"));
         assertEquals(d.pid() + "\n", Files.readString(node.pidFile()), "the pidfile names the daemon");
 
-        PlightNode.Result second = node.plight("start");
+        Processes.Result second = node.plight("start");
         assertExit(1, second);
         assertEquals("plight: plight is already running (pid " + d.pid() + "): " + node.pidFile() + " is locked\n", second.err());
         assertNoStackTrace(second);
-        assertTrue(d.process.isAlive(), "the first daemon keeps running");
+        assertTrue(d.process().isAlive(), "the first daemon keeps running");
         assertEquals(200, node.probe().code(), "and serving");
         assertTrue(Files.exists(node.socket()), "its socket is left alone");
         assertEquals(d.pid() + "\n", Files.readString(node.pidFile()), "its pidfile is left alone");
@@ -98,9 +103,9 @@ class DaemonIT {
     @Test
     void aVerbWithTheDaemonUpIsServedWhenTheCliReturns() throws Exception {
         node.start();
-        try (PlightNode.Http keepAlive = new PlightNode.Http(node.port)) {
+        try (RawHttp keepAlive = new RawHttp(node.port)) {
             assertEquals(200, keepAlive.get().code());
-            PlightNode.Result disable = node.plight("disable", "--reason", "x");
+            Processes.Result disable = node.plight("disable", "--reason", "x");
             // The first requests after the acknowledgement, on a new connection and on an open one, see it.
             assertEquals(404, node.probe().code());
             assertEquals(404, keepAlive.get().code());
@@ -108,7 +113,7 @@ class DaemonIT {
             assertEquals("", disable.out());
             assertEquals("", disable.err(), "no warning while the daemon runs");
         }
-        PlightNode.Result status = node.plight("status");
+        Processes.Result status = node.plight("status");
         assertExit(0, status);
         Matcher m = Pattern.compile("State: disabled\nCode: 404\nMessage: node is unavailable\nSince: (\\S+)\nBy: (.+)\nReason: x\n")
                 .matcher(status.out());
@@ -116,10 +121,10 @@ class DaemonIT {
         assertEquals(System.getProperty("user.name") + " (uid " + ownUid() + ", pid ", m.group(2).replaceAll("\\d+\\)$", ""));
         assertTrue(Files.readString(node.marker("disabled")).contains("reason=x\n"), "durable on disk");
 
-        PlightNode.Result json = node.plight("status", "--json");
+        Processes.Result json = node.plight("status", "--json");
         assertExit(0, json);
         @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) PlightNode.json(json.out());
+        Map<String, Object> j = (Map<String, Object>) JsonReader.parse(json.out());
         assertEquals(true, j.get("running"));
         assertEquals("disabled", j.get("state"));
         assertEquals(404L, j.get("code"));
@@ -135,9 +140,9 @@ class DaemonIT {
     @Test
     void eachChangeIsAuditedWithTheCallersUidAndPid() throws Exception {
         PlightNode.Daemon d = node.start();
-        PlightNode.Result disable = node.plight("disable", "--reason", "kernel upgrade", "--ttl", "2h");
+        Processes.Result disable = node.plight("disable", "--reason", "kernel upgrade", "--ttl", "2h");
         assertExit(0, disable);
-        PlightNode.Result enable = node.plight("enable");
+        Processes.Result enable = node.plight("enable");
         assertExit(0, enable);
         String user = System.getProperty("user.name");
         long uid = ownUid();
@@ -145,7 +150,7 @@ class DaemonIT {
                 + Pattern.quote("state enabled -> disabled by " + user + " (uid " + uid + ", pid " + disable.pid() + ") for 2h, reason: kernel upgrade") + "$");
         Pattern back = Pattern.compile("(?m)^\\S+ \\S+ INFO  "
                 + Pattern.quote("state disabled -> enabled by " + user + " (uid " + uid + ", pid " + enable.pid() + ")") + "$");
-        PlightNode.await(() -> matches(node.appLog(), line) && matches(node.appLog(), back), Duration.ofSeconds(5),
+        Await.until(() -> matches(node.appLog(), line) && matches(node.appLog(), back), Duration.ofSeconds(5),
                 "the audit lines in " + node.appLog() + ":\n" + read(node.appLog()));
         assertExit(0, node.plight("stop"));
         assertEquals(0, d.exit(Duration.ofSeconds(5)));
@@ -169,15 +174,15 @@ class DaemonIT {
         for (int i = 0; i < 3; i++) {
             assertEquals(200, node.probe().code());
         }
-        PlightNode.Result stats = node.plight("stats");
+        Processes.Result stats = node.plight("stats");
         assertExit(0, stats);
         assertTrue(Pattern.compile("Open connections: \\d+\nProbes served:\n  enabled: 3\nProbe sources: 1\n"
                 + "  127\\.0\\.0\\.1  last seen \\S+  every \\d+ ms  served enabled x3\n").matcher(stats.out()).matches(), stats::toString);
 
-        PlightNode.Result json = node.plight("stats", "--json");
+        Processes.Result json = node.plight("stats", "--json");
         assertExit(0, json);
         @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) PlightNode.json(json.out());
+        Map<String, Object> j = (Map<String, Object>) JsonReader.parse(json.out());
         assertTrue(j.get("connections") instanceof Long, json::toString);
         assertEquals(Map.of("enabled", 3L), j.get("probes"));
         @SuppressWarnings("unchecked")
@@ -195,17 +200,17 @@ class DaemonIT {
     @Test
     void reloadAndSighup() throws Exception {
         PlightNode.Daemon d = node.start();
-        try (PlightNode.Http keepAlive = new PlightNode.Http(node.port)) {
+        try (RawHttp keepAlive = new RawHttp(node.port)) {
             assertEquals("OK", keepAlive.get().reason());
             node.writeConf(PlightNode.CONF.replace("message = OK", "message = reloaded OK"));
-            PlightNode.Result reload = node.plight("reload");
+            Processes.Result reload = node.plight("reload");
             assertExit(0, reload);
             assertEquals("Reloaded: " + node.conf + "\n", reload.out());
             assertEquals("", reload.err());
             assertEquals("reloaded OK", keepAlive.get().reason(), "served at once, on the open connection too");
 
             // A setting only a restart applies: a warning, and the reload still happens.
-            node.writeConf(PlightNode.CONF.replace("message = OK", "message = moved OK").replace("@PORT@", Integer.toString(PlightNode.freePort())));
+            node.writeConf(PlightNode.CONF.replace("message = OK", "message = moved OK").replace("@PORT@", Integer.toString(Ports.free())));
             reload = node.plight("reload");
             assertExit(0, reload);
             assertEquals("plight: warning: [webserver] port changed; it takes effect at the next restart\n", reload.err());
@@ -221,14 +226,14 @@ class DaemonIT {
             // SIGHUP, as systemd's ExecReload sends it.
             node.writeConf(PlightNode.CONF.replace("message = OK", "message = hup OK"));
             d.signal("HUP");
-            PlightNode.await(() -> {
+            Await.until(() -> {
                 try {
                     return keepAlive.get().reason().equals("hup OK");
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, Duration.ofSeconds(5), "SIGHUP to reload");
-            assertTrue(d.process.isAlive());
+            assertTrue(d.process().isAlive());
         }
     }
 
@@ -239,14 +244,14 @@ class DaemonIT {
     @Test
     void aSighupWhileStartingIsAppliedOnceRunning() throws Exception {
         PlightNode.Daemon d = node.spawn();
-        PlightNode.await(() -> Files.exists(node.pidFile()) || !d.process.isAlive(), Duration.ofSeconds(20), "the pidfile");
+        Await.until(() -> Files.exists(node.pidFile()) || !d.process().isAlive(), Duration.ofSeconds(20), "the pidfile");
         d.signal("HUP");
         node.awaitUp(d);
         assertEquals(200, node.probe().code());
         Pattern reloaded = Pattern.compile("(?m) INFO  configuration reloaded by signal SIGHUP \\(uid \\d+, pid " + d.pid() + "\\)");
-        PlightNode.await(() -> matches(node.appLog(), reloaded), Duration.ofSeconds(5),
+        Await.until(() -> matches(node.appLog(), reloaded), Duration.ofSeconds(5),
                 "the SIGHUP's reload in " + node.appLog() + ":\n" + read(node.appLog()));
-        assertTrue(d.process.isAlive(), d::output);
+        assertTrue(d.process().isAlive(), d::output);
         assertExit(0, node.plight("stop"));
         assertEquals(0, d.exit(Duration.ofSeconds(5)), d::output);
     }
@@ -254,11 +259,11 @@ class DaemonIT {
     @Test
     void stopEndsTheDaemonAndItsFiles() throws Exception {
         PlightNode.Daemon d = node.start();
-        PlightNode.Result stop = node.plight("stop");
+        Processes.Result stop = node.plight("stop");
         assertExit(0, stop);
         assertEquals("", stop.err());
         // Exited: gone or a zombie, whatever this JVM's reaper thread has done with it yet.
-        assertTrue(exited(d.pid()), "stop returns once the daemon has exited");
+        assertTrue(Processes.exited(d.pid()), "stop returns once the daemon has exited");
         assertEquals(0, d.exit(Duration.ofSeconds(5)), d::output);
         assertFalse(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket is removed");
         assertFalse(Files.exists(node.pidFile()), "the pidfile is removed");
@@ -271,10 +276,10 @@ class DaemonIT {
     void stopWithoutThePidfileStillWaitsForTheDaemonToExit() throws Exception {
         PlightNode.Daemon d = node.start();
         Files.delete(node.pidFile());
-        PlightNode.Result stop = node.plight("stop");
+        Processes.Result stop = node.plight("stop");
         assertExit(0, stop);
         assertEquals("", stop.err());
-        assertTrue(exited(d.pid()), "stop returned while the daemon still ran");
+        assertTrue(Processes.exited(d.pid()), "stop returned while the daemon still ran");
         assertEquals(0, d.exit(Duration.ofSeconds(5)), d::output);
     }
 
@@ -290,7 +295,7 @@ class DaemonIT {
                 PlightNode.bin().toString(), node.conf.toString(), out.toString()).redirectErrorStream(true).start();
         try {
             long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().strip());
-            PlightNode.await(() -> PlightNode.greets(node.socket()) && PlightNode.answers(node.port), Duration.ofSeconds(20),
+            Await.until(() -> PlightNode.greets(node.socket()) && PlightNode.answers(node.port), Duration.ofSeconds(20),
                     "the daemon to come up:\n" + read(out));
             try (java.nio.channels.SocketChannel idle = control();
                  java.nio.channels.SocketChannel half = control();
@@ -301,10 +306,10 @@ class DaemonIT {
                 noise.configureBlocking(false);
                 noise.write(java.nio.ByteBuffer.wrap(garbage));
 
-                PlightNode.Result stop = node.plight("stop");
+                Processes.Result stop = node.plight("stop");
                 assertExit(0, stop);
                 assertEquals("", stop.err());
-                assertTrue(exited(pid), "stop returned while the daemon ran:\n" + read(out));
+                assertTrue(Processes.exited(pid), "stop returned while the daemon ran:\n" + read(out));
                 assertEquals(-1, idle.read(java.nio.ByteBuffer.allocate(64)), "the idle connection is closed");
             }
             assertTrue(read(out).contains("plight has stopped"), () -> read(out));
@@ -321,7 +326,7 @@ class DaemonIT {
         assertEquals(200, node.probe().code()); // a probe source, served 'enabled' once of the 1000 times waited for
         try (java.nio.channels.SocketChannel waiting = control()) {
             waiting.write(java.nio.ByteBuffer.wrap("wait enabled fall=1000 timeout=1m\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            PlightNode.Result stop = node.plight("stop");
+            Processes.Result stop = node.plight("stop");
             assertExit(0, stop);
             java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(256);
@@ -343,17 +348,6 @@ class DaemonIT {
         return ch;
     }
 
-    /** Gone, or a zombie: exited, not yet reaped by its parent. */
-    private static boolean exited(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state == 'Z' || state == 'X';
-        } catch (IOException gone) {
-            return true;
-        }
-    }
-
     /**
      * {@code [control] socket} edited while the daemon runs: the CLI still finds the running daemon (through what
      * it recorded beside its pidfile), {@code reload} says the change needs a restart, and {@code stop} stops it.
@@ -364,17 +358,17 @@ class DaemonIT {
         Path moved = dir.resolve("elsewhere/control.sock");
         node.writeConf(PlightNode.CONF.replace("socket = @DIR@/run/control.sock", "socket = " + moved));
 
-        PlightNode.Result reload = node.plight("reload");
+        Processes.Result reload = node.plight("reload");
         assertExit(0, reload);
         assertEquals("plight: warning: [control] changed; it takes effect at the next restart\n", reload.err());
-        PlightNode.Result disable = node.plight("disable", "--reason", "moved socket");
+        Processes.Result disable = node.plight("disable", "--reason", "moved socket");
         assertExit(0, disable);
         assertEquals("", disable.err(), "through the daemon, not the files");
         assertEquals(404, node.probe().code());
-        PlightNode.Result status = node.plight("status");
+        Processes.Result status = node.plight("status");
         assertTrue(status.out().startsWith("State: disabled\n"), status::toString);
         assertEquals("", status.err());
-        PlightNode.Result stop = node.plight("stop");
+        Processes.Result stop = node.plight("stop");
         assertExit(0, stop);
         assertEquals(0, d.exit(Duration.ofSeconds(5)));
         assertFalse(Files.exists(moved), "nothing was ever made at the new path");
@@ -383,7 +377,7 @@ class DaemonIT {
     @Test
     void sigtermExitsZeroPromptlyWithAKeepAliveClientConnected() throws Exception {
         PlightNode.Daemon d = node.start();
-        try (PlightNode.Http keepAlive = new PlightNode.Http(node.port)) {
+        try (RawHttp keepAlive = new RawHttp(node.port)) {
             assertEquals(200, keepAlive.get().code());
             long t0 = System.nanoTime();
             d.signal("TERM");
@@ -401,20 +395,20 @@ class DaemonIT {
     @Test
     void withTheDaemonDownAVerbIsSavedAndServedAtStart() throws Exception {
         for (String cmd : List.of("stop", "reload", "stats")) {
-            PlightNode.Result r = node.plight(cmd);
+            Processes.Result r = node.plight(cmd);
             assertExit(3, r);
             assertEquals("plight: plight is not running\n", r.err());
         }
-        PlightNode.Result offline = node.plight("offline", "--reason", "while down");
+        Processes.Result offline = node.plight("offline", "--reason", "while down");
         assertExit(0, offline);
         assertEquals(NOT_RUNNING + "; the state 'offline' is saved and will be served when it starts\n", offline.err());
         assertTrue(Files.readString(node.marker("offline")).contains("reason=while down\n"));
 
         node.start();
-        PlightNode.Response r = node.probe();
+        RawHttp.Response r = node.probe();
         assertEquals(503, r.code());
         assertEquals("node is offline", r.reason());
-        PlightNode.Result status = node.plight("status");
+        Processes.Result status = node.plight("status");
         assertFalse(status.out().contains("WARNING"), status::toString);
         assertTrue(status.out().startsWith("State: offline\n") && status.out().contains("Reason: while down\n"), status::toString);
     }
@@ -427,9 +421,9 @@ class DaemonIT {
         crashed.exit(Duration.ofSeconds(5));
         assertTrue(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "a crash leaves the socket file");
 
-        PlightNode.Result stats = node.plight("stats");
+        Processes.Result stats = node.plight("stats");
         assertExit(3, stats);
-        PlightNode.Result disable = node.plight("disable", "--reason", "after crash");
+        Processes.Result disable = node.plight("disable", "--reason", "after crash");
         assertExit(0, disable);
         assertTrue(disable.err().startsWith(NOT_RUNNING), disable::toString);
 
@@ -456,14 +450,14 @@ class DaemonIT {
     @Test
     void theAccessLogHasTheOriginalsLine() throws Exception {
         PlightNode.Daemon d = node.start();
-        PlightNode.Response r = node.probe();
+        RawHttp.Response r = node.probe();
         Pattern line = Pattern.compile("(?m)^127\\.0\\.0\\.1 - - \\[\\d\\d/[A-Z][a-z]{2}/\\d{4} \\d\\d:\\d\\d:\\d\\d\\] "
                 + "\"GET / HTTP/1\\.1\" 200 (\\d+)$");
-        PlightNode.await(() -> matches(node.accessLog(), line), Duration.ofSeconds(5), "the access log line in " + node.accessLog()
+        Await.until(() -> matches(node.accessLog(), line), Duration.ofSeconds(5), "the access log line in " + node.accessLog()
                 + ":\n" + read(node.accessLog()));
         Matcher m = line.matcher(read(node.accessLog()));
         assertTrue(m.find());
-        assertEquals(r.size(), Integer.parseInt(m.group(1)), "the size is the response's");
+        assertEquals(r.raw().length, Integer.parseInt(m.group(1)), "the size is the response's");
         assertFalse(read(node.appLog()).contains("GET /"), "access lines stay out of the application log");
         assertExit(0, node.plight("stop"));
         assertEquals(0, d.exit(Duration.ofSeconds(5)));
@@ -500,14 +494,14 @@ class DaemonIT {
             if (up) node.start();
             for (Map<String, String> locale : locales) {
                 String where = (up ? "daemon up, " : "daemon down, ") + "locale " + locale;
-                PlightNode.Result disable = node.runInEnvironment(locale, "disable", "--reason", reason);
+                Processes.Result disable = node.runInEnvironment(locale, "disable", "--reason", reason);
                 assertEquals(0, disable.exit(), () -> where + "\n" + disable);
                 assertTrue(Files.readString(node.marker("disabled"), java.nio.charset.StandardCharsets.UTF_8)
                         .contains("reason=" + reason + "\n"), where);
-                PlightNode.Result status = node.runInEnvironment(locale, "status");
+                Processes.Result status = node.runInEnvironment(locale, "status");
                 assertTrue(status.out().contains("\nReason: " + reason + "\n"), () -> where + "\n" + status);
-                PlightNode.Result json = node.runInEnvironment(locale, "status", "--json");
-                assertEquals(reason, ((Map<?, ?>) PlightNode.json(json.out())).get("reason"), () -> where + "\n" + json);
+                Processes.Result json = node.runInEnvironment(locale, "status", "--json");
+                assertEquals(reason, ((Map<?, ?>) JsonReader.parse(json.out())).get("reason"), () -> where + "\n" + json);
                 assertExit(0, node.runInEnvironment(locale, "enable"));
             }
         }
@@ -516,13 +510,13 @@ class DaemonIT {
     /** A ttl too long for a date is a usage error (exit 2) with the daemon up or down, never a stack trace. */
     @Test
     void anAbsurdTtlIsAUsageErrorUpOrDown() throws Exception {
-        PlightNode.Result down = node.plight("disable", "--ttl", "999999999999d");
+        Processes.Result down = node.plight("disable", "--ttl", "999999999999d");
         assertNoStackTrace(down);
         assertExit(2, down);
         assertFalse(Files.exists(node.marker("disabled")));
 
         node.start();
-        PlightNode.Result up = node.plight("disable", "--ttl", "999999999999d");
+        Processes.Result up = node.plight("disable", "--ttl", "999999999999d");
         assertNoStackTrace(up);
         assertExit(2, up);
         assertEquals(200, node.probe().code());

@@ -1,12 +1,7 @@
 package plight.packaging;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import plight.testkit.UnixText;
 
 /**
  * A real HAProxy for the end-to-end tests: {@code haproxy -f CFG -db} as a subprocess with its output in a file,
@@ -127,18 +123,9 @@ final class Haproxy implements AutoCloseable {
 
     /** One command on the stats socket (non-interactive: haproxy answers and closes), bounded to 5 s. */
     String command(String command) throws IOException, InterruptedException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
             try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-                ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                ByteBuffer buf = ByteBuffer.allocate(8192);
-                while (ch.read(buf) >= 0) {
-                    out.write(buf.array(), 0, buf.position());
-                    buf.clear();
-                }
-                return out.toString(StandardCharsets.UTF_8);
+                return UnixText.exchange(socket, command + "\n");
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -149,8 +136,6 @@ final class Haproxy implements AutoCloseable {
             throw new IOException("no answer to '" + command + "' on " + socket + " within 5 s");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
-        } finally {
-            ch.close();
         }
     }
 

@@ -26,6 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Ports;
+import plight.testkit.Processes;
+import plight.testkit.RawHttp;
 
 /**
  * plight behind a real HAProxy: the daemon ({@code bin/plight start}), a small app server, and {@code haproxy -db}
@@ -111,8 +114,8 @@ class HaproxyIT {
         });
         app.start();
 
-        feHttp = PlightNode.freePort();
-        feAgent = PlightNode.freePort();
+        feHttp = Ports.free();
+        feAgent = Ports.free();
         haproxy = new Haproxy(haproxyExe, dir, CONFIG
                 .replace("@FE_HTTP@", Integer.toString(feHttp)).replace("@FE_AGENT@", Integer.toString(feAgent))
                 .replace("@APP@", Integer.toString(app.getAddress().getPort()))
@@ -242,7 +245,7 @@ class HaproxyIT {
 
     private String probeOrError() {
         try {
-            PlightNode.Response r = node.probe();
+            RawHttp.Response r = node.probe();
             return r.code() + " " + r.reason();
         } catch (IOException e) {
             return e.toString();
@@ -298,7 +301,7 @@ class HaproxyIT {
         assertTrue(!r.head().toLowerCase(Locale.ROOT).contains("x-app"), () -> when + ", not from the app: " + r);
     }
 
-    private static void assertExit(int expected, PlightNode.Result r) {
+    private static void assertExit(int expected, Processes.Result r) {
         assertEquals(expected, r.exit(), r::toString);
     }
 }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Await;
+import plight.testkit.JsonReader;
+import plight.testkit.Processes;
 
 /**
  * Who may change the state: only the socket's owner and group. The daemon runs as root with its socket at mode
@@ -38,17 +41,13 @@ class PermissionIT {
     void rootAndSetpriv() throws Exception {
         long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
         Assumptions.assumeTrue(uid == 0, "needs root: root bypasses socket modes, and only root can run the CLI as another user");
-        Assumptions.assumeTrue(run("setpriv", "--version") == 0, "needs setpriv (util-linux) to run the CLI as another user");
+        Assumptions.assumeTrue(Processes.status("setpriv", "--version") == 0, "needs setpriv (util-linux) to run the CLI as another user");
         // The other user must reach the config, the socket's directory and bin/plight.
         for (Path p = dir.getParent(); p != null; p = p.getParent()) {
             Assumptions.assumeTrue(Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE),
                     "the test directory's parent " + p + " is closed to other users (no o+x), so the CLI cannot run as one there");
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        node = new PlightNode(dir).useOpenCopy();
-        node.mode = "0600";
-        node.writeConf(PlightNode.CONF);
-        Files.setPosixFilePermissions(node.conf, PosixFilePermissions.fromString("rw-r--r--"));
+        node = PlightNode.openToOthers(dir);
         for (String sub : List.of("run", "state", "log")) {
             Files.setPosixFilePermissions(Files.createDirectories(dir.resolve(sub)), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -59,23 +58,14 @@ class PermissionIT {
         if (node != null) node.cleanUp();
     }
 
-    private static int run(String... cmd) throws Exception {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
     /** bin/plight as uid/gid 65534 without supplementary groups, or with the given ones. */
-    private PlightNode.Result asNobody(List<String> groups, String... args) throws Exception {
+    private Processes.Result asNobody(List<String> groups, String... args) throws Exception {
         List<String> prefix = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
                 groups.isEmpty() ? "--clear-groups" : "--groups=" + String.join(",", groups));
         return node.run(prefix, Map.of("HOME", "/"), args);
     }
 
-    private static void assertPermissionMessage(PlightNode.Result r, Path socket) {
+    private static void assertPermissionMessage(Processes.Result r, Path socket) {
         assertEquals(1, r.exit(), r::toString);
         assertEquals("", r.out(), r::toString);
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), () -> "a stack trace:\n" + r);
@@ -91,7 +81,7 @@ class PermissionIT {
         node.start();
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(node.socket())));
 
-        PlightNode.Result disable = asNobody(List.of(), "disable", "--reason", "not allowed");
+        Processes.Result disable = asNobody(List.of(), "disable", "--reason", "not allowed");
         assertPermissionMessage(disable, node.socket());
         assertEquals(200, node.probe().code(), "nothing changed");
         assertFalse(Files.exists(node.marker("disabled")));
@@ -102,7 +92,7 @@ class PermissionIT {
 
         // Reading the state is open to anyone, as with the original: from the files, and without the warning,
         // since a daemon does run.
-        PlightNode.Result status = asNobody(List.of(), "status");
+        Processes.Result status = asNobody(List.of(), "status");
         assertEquals(0, status.exit(), status::toString);
         assertEquals("State: enabled\nCode: 200\nMessage: OK\n", status.out());
     }
@@ -119,9 +109,9 @@ class PermissionIT {
         Files.setPosixFilePermissions(node.conf, PosixFilePermissions.fromString("rw-r--r--"));
         node.start();
 
-        PlightNode.Result stats = asNobody(List.of(), "stats");
+        Processes.Result stats = asNobody(List.of(), "stats");
         assertPermissionMessage(stats, socket);
-        PlightNode.Result disable = asNobody(List.of(), "disable");
+        Processes.Result disable = asNobody(List.of(), "disable");
         assertPermissionMessage(disable, socket);
         assertEquals(200, node.probe().code());
     }
@@ -142,7 +132,7 @@ class PermissionIT {
 
             assertPermissionMessage(asNobody(List.of(), "disable"), node.socket());
 
-            PlightNode.Result disable = asNobody(List.of(gid), "disable", "--reason", "group member");
+            Processes.Result disable = asNobody(List.of(gid), "disable", "--reason", "group member");
             assertEquals(0, disable.exit(), disable::toString);
             assertEquals("", disable.err());
             assertEquals(404, node.probe().code());
@@ -150,9 +140,9 @@ class PermissionIT {
             String name = nameOf(NOBODY);
             Pattern audit = Pattern.compile("(?m)^\\S+ \\S+ INFO  " + Pattern.quote("state enabled -> disabled by " + name
                     + " (uid " + NOBODY + ", pid " + disable.pid() + "), reason: group member") + "$");
-            PlightNode.await(() -> audit.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(5),
+            Await.until(() -> audit.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(5),
                     "the audit line naming uid " + NOBODY + " in:\n" + DaemonIT.read(node.appLog()));
-            PlightNode.Result status = node.plight("status");
+            Processes.Result status = node.plight("status");
             assertTrue(status.out().contains("By: " + name + " (uid " + NOBODY + ", pid " + disable.pid() + ")\n"), status::toString);
         }
     }
@@ -168,13 +158,13 @@ class PermissionIT {
         d.exit(Duration.ofSeconds(5));
         assertTrue(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "a crash leaves the socket file");
 
-        PlightNode.Result status = asNobody(List.of(), "status");
+        Processes.Result status = asNobody(List.of(), "status");
         assertEquals(0, status.exit(), status::toString);
         assertEquals(DaemonIT.NOT_RUNNING + "\nState: enabled\nCode: 200\nMessage: OK\n", status.out());
-        PlightNode.Result json = asNobody(List.of(), "status", "--json");
+        Processes.Result json = asNobody(List.of(), "status", "--json");
         assertEquals(0, json.exit(), json::toString);
-        assertEquals(false, ((Map<?, ?>) PlightNode.json(json.out())).get("running"), json::toString);
-        PlightNode.Result stats = asNobody(List.of(), "stats");
+        assertEquals(false, ((Map<?, ?>) JsonReader.parse(json.out())).get("running"), json::toString);
+        Processes.Result stats = asNobody(List.of(), "stats");
         assertEquals(3, stats.exit(), stats::toString);
         assertEquals("plight: plight is not running\n", stats.err());
     }
@@ -195,7 +185,7 @@ class PermissionIT {
         PlightNode.Daemon d = node.start();
         assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(node.socket())));
 
-        PlightNode.Result disable = asNobody(List.of(), "disable", "--reason", "outsider");
+        Processes.Result disable = asNobody(List.of(), "disable", "--reason", "outsider");
         assertPermissionMessage(disable, node.socket());
         assertTrue(disable.err().contains("changing the state"), disable::toString);
         assertEquals(200, node.probe().code(), "nothing changed");
@@ -203,19 +193,19 @@ class PermissionIT {
         for (String cmd : List.of("offline", "enable", "reload", "stop")) {
             assertPermissionMessage(asNobody(List.of(), cmd), node.socket());
         }
-        assertTrue(d.process.isAlive(), "an outsider cannot stop it");
+        assertTrue(d.process().isAlive(), "an outsider cannot stop it");
 
-        PlightNode.Result status = asNobody(List.of(), "status");
+        Processes.Result status = asNobody(List.of(), "status");
         assertEquals(0, status.exit(), status::toString);
         assertEquals("State: enabled\nCode: 200\nMessage: OK\n", status.out(), "through the socket: no warning");
         assertEquals("", status.err());
-        PlightNode.Result stats = asNobody(List.of(), "stats");
+        Processes.Result stats = asNobody(List.of(), "stats");
         assertEquals(0, stats.exit(), stats::toString);
 
         String name = nameOf(NOBODY);
         Pattern audit = Pattern.compile("(?m)^\\S+ \\S+ WARN  " + Pattern.quote("denied: set disabled reason=outsider by " + name
                 + " (uid " + NOBODY + ", pid " + disable.pid() + ")"));
-        PlightNode.await(() -> audit.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(5),
+        Await.until(() -> audit.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(5),
                 "the audit line of the refusal in:\n" + DaemonIT.read(node.appLog()));
     }
 
@@ -229,11 +219,11 @@ class PermissionIT {
         node.start();
 
         assertPermissionMessage(asNobody(List.of(), "disable"), node.socket());
-        PlightNode.Result disable = asNobody(List.of(gid), "disable", "--reason", "member");
+        Processes.Result disable = asNobody(List.of(gid), "disable", "--reason", "member");
         assertEquals(0, disable.exit(), disable::toString);
         assertEquals("", disable.err());
         assertEquals(404, node.probe().code());
-        PlightNode.Result reload = asNobody(List.of(gid), "reload");
+        Processes.Result reload = asNobody(List.of(gid), "reload");
         assertEquals(0, reload.exit(), reload::toString);
     }
 

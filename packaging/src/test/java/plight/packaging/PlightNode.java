@@ -2,14 +2,8 @@ package plight.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -18,15 +12,17 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import plight.testkit.Confs;
+import plight.testkit.Ports;
+import plight.testkit.Processes.Result;
+import plight.testkit.Processes;
+import plight.testkit.RawHttp;
 
 /**
  * One plight node for the end-to-end tests: a config in a test directory (127.0.0.1, free ports, socket, pidfile,
@@ -35,37 +31,7 @@ import java.util.function.BooleanSupplier;
  */
 final class PlightNode {
     /** The original plight.conf's states with every path in the test directory and the probe port free. */
-    static final String CONF = String.join("\n",
-            "[webserver]",
-            "host = 127.0.0.1",
-            "port = @PORT@",
-            "logfile = @DIR@/log/access.log",
-            "loglevel = @ACCESS@",
-            "[logging]",
-            "logfile = @DIR@/log/plight.log",
-            "loglevel = INFO",
-            "[control]",
-            "socket = @DIR@/run/control.sock",
-            "mode = @MODE@",
-            "[daemon]",
-            "pidfile = @DIR@/run/plight.pid",
-            "[agent]",
-            "host = 127.0.0.1",
-            "port = @AGENT@",
-            "[priorities]",
-            "states = enabled,disabled,offline",
-            "[enabled]",
-            "code = 200",
-            "message = OK",
-            "[disabled]",
-            "file = @DIR@/state/node_disabled",
-            "code = 404",
-            "message = node is unavailable",
-            "[offline]",
-            "file = @DIR@/state/node_offline",
-            "code = 503",
-            "message = node is offline",
-            "");
+    static final String CONF = Confs.NODE;
 
     final Path dir;
     final Path conf;
@@ -81,18 +47,11 @@ final class PlightNode {
     private Path plight;
     private final List<Daemon> daemons = new ArrayList<>();
 
-    record Result(int exit, String out, String err, long pid) {
-        @Override
-        public String toString() {
-            return "exit " + exit + " (pid " + pid + ")\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     PlightNode(Path dir) throws IOException {
         this.dir = dir;
         this.conf = dir.resolve("plight.conf");
-        this.port = freePort();
-        this.agentPort = freePort();
+        this.port = Ports.free();
+        this.agentPort = Ports.free();
         this.socket = dir.resolve("run/control.sock");
         this.plight = bin();
         writeConf(CONF);
@@ -132,17 +91,24 @@ final class PlightNode {
         return this;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+
+    /**
+     * A node other users may run against: its directory and config readable by all, an {@link #useOpenCopy() open
+     * copy} of the distribution, a 0600 socket.
+     */
+    static PlightNode openToOthers(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PlightNode node = new PlightNode(dir).useOpenCopy();
+        node.mode = "0600";
+        node.writeConf(CONF);
+        Files.setPosixFilePermissions(node.conf, PosixFilePermissions.fromString("rw-r--r--"));
+        return node;
     }
 
     /** Writes the config from a template with {@code @DIR@}, {@code @PORT@}, {@code @AGENT@}, {@code @ACCESS@}, {@code @MODE@}. */
     PlightNode writeConf(String template) throws IOException {
-        Files.writeString(conf, template.replace("@DIR@", dir.toString()).replace("@PORT@", Integer.toString(port))
-                .replace("@AGENT@", Integer.toString(agentPort)).replace("@ACCESS@", access).replace("@MODE@", mode),
-                StandardCharsets.UTF_8);
+        Confs.write(conf, Confs.fill(template, Map.of("DIR", dir.toString(), "PORT", Integer.toString(port),
+                "AGENT", Integer.toString(agentPort), "ACCESS", access, "MODE", mode)));
         return this;
     }
 
@@ -212,39 +178,13 @@ final class PlightNode {
     private Result run(ProcessBuilder pb, String... args) throws Exception {
         pb.environment().put("PLIGHT_NO_CDS", "1");
         if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("plight " + List.of(args) + " did not finish within 60s");
-        }
-        return new Result(p.exitValue(), new String(out.get(), StandardCharsets.UTF_8), new String(err.get(), StandardCharsets.UTF_8), p.pid());
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Processes.run(pb, Duration.ofSeconds(60));
     }
 
     // --- the daemon ------------------------------------------------------------------------------------------
 
     /** A {@code bin/plight start} subprocess, its output in files of the test directory. */
-    final class Daemon {
-        final Process process;
-        final Path out;
-        final Path err;
-
-        Daemon(Process process, Path out, Path err) {
-            this.process = process;
-            this.out = out;
-            this.err = err;
-        }
-
+    record Daemon(Process process, Path out, Path err) {
         long pid() {
             return process.pid();
         }
@@ -306,8 +246,8 @@ final class PlightNode {
     Daemon awaitUp(Daemon d) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!(greets(socket()) && answers(port))) {
-            if (!d.process.isAlive()) {
-                throw new AssertionError("the daemon exited with " + d.process.exitValue() + " while starting\n" + d.output());
+            if (!d.process().isAlive()) {
+                throw new AssertionError("the daemon exited with " + d.process().exitValue() + " while starting\n" + d.output());
             }
             if (System.nanoTime() - deadline > 0) throw new AssertionError("the daemon did not come up within 20s\n" + d.output());
             Thread.sleep(20);
@@ -318,9 +258,9 @@ final class PlightNode {
     /** Kills whatever daemon a test left running. */
     void cleanUp() throws InterruptedException {
         for (Daemon d : daemons) {
-            if (d.process.isAlive()) {
-                d.process.destroyForcibly();
-                d.process.waitFor(10, TimeUnit.SECONDS);
+            if (d.process().isAlive()) {
+                d.process().destroyForcibly();
+                d.process().waitFor(10, TimeUnit.SECONDS);
             }
         }
     }
@@ -349,92 +289,10 @@ final class PlightNode {
         }
     }
 
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-            Thread.sleep(10);
-        }
-    }
-
     // --- probes ----------------------------------------------------------------------------------------------
 
-    /** One response as received. */
-    record Response(int code, String reason, Map<String, String> headers, String body, int size) {
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-    }
-
-    /** A keep-alive connection to the probe port. */
-    static final class Http implements AutoCloseable {
-        final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-
-        Http(int port) throws IOException {
-            socket = new Socket();
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(5000);
-            in = socket.getInputStream();
-            out = socket.getOutputStream();
-        }
-
-        Response get() throws IOException {
-            out.write("GET / HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return read();
-        }
-
-        Response read() throws IOException {
-            ByteArrayOutputStream raw = new ByteArrayOutputStream();
-            String status = line(raw);
-            String[] parts = status.split(" ", 3);
-            if (parts.length < 3 || !parts[0].startsWith("HTTP/1.")) throw new IOException("malformed status line: " + status);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String l; !(l = line(raw)).isEmpty(); ) {
-                int colon = l.indexOf(':');
-                if (colon <= 0) throw new IOException("malformed header: " + l);
-                headers.put(l.substring(0, colon).toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
-            }
-            byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-            raw.writeBytes(body);
-            return new Response(Integer.parseInt(parts[1]), parts[2], headers, new String(body, StandardCharsets.UTF_8), raw.size());
-        }
-
-        /** True when the server closes the connection (end of input or reset) before sending anything more. */
-        boolean closedByServer() throws IOException {
-            try {
-                return in.read() < 0;
-            } catch (java.net.SocketException reset) {
-                return true;
-            }
-        }
-
-        private String line(ByteArrayOutputStream raw) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b; ; ) {
-                b = in.read();
-                if (b < 0) throw new EOFException("closed after " + raw.size() + " bytes of a response");
-                raw.write(b);
-                if (b == '\n') {
-                    byte[] bytes = line.toByteArray();
-                    return new String(bytes, 0, Math.max(0, bytes.length - 1), StandardCharsets.ISO_8859_1);
-                }
-                line.write(b);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
-    Response probe() throws IOException {
-        try (Http h = new Http(port)) {
-            return h.get();
-        }
+    RawHttp.Response probe() throws IOException {
+        return RawHttp.once(port);
     }
 
     /** What the agent-check port says before it closes. */
@@ -443,120 +301,6 @@ final class PlightNode {
             s.connect(new InetSocketAddress("127.0.0.1", agentPort), 5000);
             s.setSoTimeout(5000);
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    // --- JSON, strictly enough to tell valid from invalid ----------------------------------------------------
-
-    /** Parses one JSON value (objects as ordered maps, numbers as Long or Double); throws on anything invalid. */
-    static Object json(String text) {
-        Json p = new Json(text.strip());
-        Object v = p.value();
-        if (p.at != p.s.length()) throw new IllegalArgumentException("trailing text at " + p.at + ": " + text);
-        return v;
-    }
-
-    private static final class Json {
-        final String s;
-        int at;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skip();
-            if (at >= s.length()) throw bad("end of input");
-            char c = s.charAt(at);
-            if (c == '{') {
-                Map<String, Object> m = new LinkedHashMap<>();
-                at++;
-                skip();
-                if (peek('}')) return m;
-                do {
-                    skip();
-                    String k = string();
-                    skip();
-                    expect(':');
-                    if (m.put(k, value()) != null) throw bad("duplicate key " + k);
-                    skip();
-                } while (peek(','));
-                expect('}');
-                return m;
-            }
-            if (c == '[') {
-                List<Object> l = new ArrayList<>();
-                at++;
-                skip();
-                if (peek(']')) return l;
-                do {
-                    l.add(value());
-                    skip();
-                } while (peek(','));
-                expect(']');
-                return l;
-            }
-            if (c == '"') return string();
-            for (String lit : List.of("true", "false", "null")) {
-                if (s.startsWith(lit, at)) {
-                    at += lit.length();
-                    return lit.equals("null") ? null : Boolean.valueOf(lit);
-                }
-            }
-            int start = at;
-            while (at < s.length() && "+-0123456789.eE".indexOf(s.charAt(at)) >= 0) at++;
-            String num = s.substring(start, at);
-            if (!num.matches("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?")) throw bad("not a value: '" + num + "'");
-            return num.matches("-?\\d+") ? (Object) Long.parseLong(num) : (Object) Double.parseDouble(num);
-        }
-
-        String string() {
-            expect('"');
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (at >= s.length()) throw bad("unterminated string");
-                char c = s.charAt(at++);
-                if (c == '"') return sb.toString();
-                if (c < 0x20) throw bad("control character in a string");
-                if (c == '\\') {
-                    char e = s.charAt(at++);
-                    switch (e) {
-                        case '"', '\\', '/' -> sb.append(e);
-                        case 'n' -> sb.append('\n');
-                        case 't' -> sb.append('\t');
-                        case 'r' -> sb.append('\r');
-                        case 'b' -> sb.append('\b');
-                        case 'f' -> sb.append('\f');
-                        case 'u' -> {
-                            sb.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
-                            at += 4;
-                        }
-                        default -> throw bad("bad escape \\" + e);
-                    }
-                } else {
-                    sb.append(c);
-                }
-            }
-        }
-
-        boolean peek(char c) {
-            if (at < s.length() && s.charAt(at) == c) {
-                at++;
-                return true;
-            }
-            return false;
-        }
-
-        void expect(char c) {
-            if (!peek(c)) throw bad("expected '" + c + "'");
-        }
-
-        void skip() {
-            while (at < s.length() && Character.isWhitespace(s.charAt(at))) at++;
-        }
-
-        IllegalArgumentException bad(String what) {
-            return new IllegalArgumentException("invalid JSON at " + at + ": " + what + " in " + s);
         }
     }
 }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Await;
+import plight.testkit.Processes;
 
 /**
  * The state directory becomes unsearchable for the user plight runs as (the issue's {@code root:root 0700}):
@@ -42,13 +44,9 @@ class UnsearchableStateDirIT {
     void setUp() throws Exception {
         root = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0;
         if (root) {
-            Assumptions.assumeTrue(run("setpriv", "--version") == 0, "needs setpriv (util-linux) to run plight as another user");
+            Assumptions.assumeTrue(Processes.status("setpriv", "--version") == 0, "needs setpriv (util-linux) to run plight as another user");
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        node = new PlightNode(dir).useOpenCopy();
-        node.mode = "0600";
-        node.writeConf(PlightNode.CONF);
-        Files.setPosixFilePermissions(node.conf, PosixFilePermissions.fromString("rw-r--r--"));
+        node = PlightNode.openToOthers(dir);
         for (String sub : List.of("run", "state", "log")) {
             letIn(Files.createDirectories(dir.resolve(sub)));
         }
@@ -60,15 +58,6 @@ class UnsearchableStateDirIT {
         if (node != null) {
             letIn(stateDir); // so that the temporary directory can be removed
             node.cleanUp();
-        }
-    }
-
-    private static int run(String... cmd) throws Exception {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (IOException e) {
-            return -1;
         }
     }
 
@@ -107,7 +96,7 @@ class UnsearchableStateDirIT {
     @Test
     void theDaemonKeepsTheStateItCannotCheckAndLogsAnError() throws Exception {
         PlightNode.Daemon daemon = node.start(asUser(), Map.of("HOME", "/"));
-        PlightNode.Result disable = node.run(asUser(), Map.of("HOME", "/"), "disable", "--reason", "locked out");
+        Processes.Result disable = node.run(asUser(), Map.of("HOME", "/"), "disable", "--reason", "locked out");
         assertEquals(0, disable.exit(), disable::toString);
         assertEquals(404, node.probe().code());
 
@@ -115,16 +104,16 @@ class UnsearchableStateDirIT {
                 + "cannot check whether " + node.marker("offline") + " exists: permission denied"));
         lockOut(stateDir);
         try {
-            PlightNode.await(() -> error.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(10),
+            Await.until(() -> error.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(10),
                     "the error in the log:\n" + DaemonIT.read(node.appLog()) + daemon.output());
             assertEquals(404, node.probe().code(), "cannot look is not no marker");
-            PlightNode.Result status = node.run(asUser(), Map.of("HOME", "/"), "status");
+            Processes.Result status = node.run(asUser(), Map.of("HOME", "/"), "status");
             assertTrue(status.out().startsWith("State: disabled\n"), status::toString);
         } finally {
             letIn(stateDir);
         }
         Pattern recovered = Pattern.compile("(?m)^\\S+ \\S+ INFO  " + Pattern.quote("the marker files can be checked again; serving 'disabled'"));
-        PlightNode.await(() -> recovered.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(10),
+        Await.until(() -> recovered.matcher(DaemonIT.read(node.appLog())).find(), Duration.ofSeconds(10),
                 "the recovery in the log:\n" + DaemonIT.read(node.appLog()));
         assertEquals(404, node.probe().code());
         String log = DaemonIT.read(node.appLog());
@@ -137,7 +126,7 @@ class UnsearchableStateDirIT {
     @Test
     void theDaemonDoesNotStartWhileItCannotTellTheState() throws Exception {
         lockOut(stateDir);
-        PlightNode.Result start = node.run(asUser(), Map.of("HOME", "/"), "start");
+        Processes.Result start = node.run(asUser(), Map.of("HOME", "/"), "start");
         assertEquals(1, start.exit(), start::toString);
         assertTrue(start.err().contains("plight: cannot start: cannot check whether " + node.marker("offline")
                 + " exists: permission denied"), start::toString);
@@ -147,10 +136,10 @@ class UnsearchableStateDirIT {
 
     @Test
     void statusReadingFilesItCannotReachSaysSoAndNeverEnabled() throws Exception {
-        PlightNode.Result disable = node.run(asUser(), Map.of("HOME", "/"), "disable");
+        Processes.Result disable = node.run(asUser(), Map.of("HOME", "/"), "disable");
         assertEquals(0, disable.exit(), disable::toString);
         lockOut(stateDir);
-        PlightNode.Result status = node.run(asUser(), Map.of("HOME", "/"), "status");
+        Processes.Result status = node.run(asUser(), Map.of("HOME", "/"), "status");
         assertEquals(1, status.exit(), status::toString);
         assertFalse(status.out().contains("enabled"), status::toString);
         assertTrue(status.err().contains("cannot check whether " + node.marker("offline") + " exists: permission denied"), status::toString);

@@ -75,13 +75,11 @@ public final class AgentServer implements AutoCloseable {
                         ch.pipeline().addLast(new Answer(current, drainTimeout));
                     }
                 });
-        for (String host : settings.hosts()) {
-            try {
-                channels.add(Transport.bind(bootstrap, host, settings.port(), "agent port"));
-            } catch (BindException e) {
-                close();
-                throw e;
-            }
+        try {
+            channels.addAll(Transport.bindAll(bootstrap, settings.hosts(), settings.port(), "agent port"));
+        } catch (BindException e) {
+            close();
+            throw e;
         }
     }
 

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import org.tinylog.Logger;
 import org.tinylog.TaggedLogger;
 import plight.probe.AccessLog;
@@ -15,6 +17,9 @@ import plight.probe.AccessLog;
  * second per event loop.
  */
 final class AccessLogWriter implements AccessLog {
+    /** Python's {@code BaseHTTPRequestHandler.log_date_time_string}, which the original used. */
+    static final DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy HH:mm:ss", Locale.US);
+
     private final TaggedLogger log = Logger.tag(Logging.ACCESS_TAG);
     private final ZoneId zone = ZoneId.systemDefault();
     private final ThreadLocal<Stamp> stamp = ThreadLocal.withInitial(Stamp::new);
@@ -22,16 +27,19 @@ final class AccessLogWriter implements AccessLog {
     @Override
     public void log(InetSocketAddress remote, ByteBuf buf, int lineIndex, int lineLength, int status, int bytes) {
         String requestLine = lineLength == 0 ? "" : buf.toString(lineIndex, lineLength, StandardCharsets.ISO_8859_1);
+        log.info(line(remote, stamp.get().now(zone), requestLine, status, bytes));
+    }
+
+    /** The original's line, {@code %s - - [%s] "%s" %s %s}: address, local time, request line, code, size. */
+    static String line(InetSocketAddress remote, String time, String requestLine, int status, int bytes) {
         StringBuilder sb = new StringBuilder(96 + requestLine.length());
-        sb.append(remote == null ? "-" : remote.getAddress().getHostAddress()).append(" - - [")
-                .append(stamp.get().now(zone)).append("] \"");
+        sb.append(remote == null ? "-" : remote.getAddress().getHostAddress()).append(" - - [").append(time).append("] \"");
         for (int i = 0; i < requestLine.length(); i++) {
             char c = requestLine.charAt(i);
             // A request line is the client's text: keep it on one line and inside its quotes.
             sb.append(c < 0x20 || c == 0x7f || c == '"' ? '?' : c);
         }
-        sb.append("\" ").append(status).append(' ').append(bytes);
-        log.info(sb);
+        return sb.append("\" ").append(status).append(' ').append(bytes).toString();
     }
 
     /** One formatted second, reused until the clock moves on. */
@@ -43,7 +51,7 @@ final class AccessLogWriter implements AccessLog {
             long s = System.currentTimeMillis() / 1000;
             if (s != second) {
                 second = s;
-                text = AccessLog.CLF_TIME.format(Instant.ofEpochSecond(s).atZone(zone));
+                text = CLF_TIME.format(Instant.ofEpochSecond(s).atZone(zone));
             }
             return text;
         }

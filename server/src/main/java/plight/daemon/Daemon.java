@@ -2,7 +2,9 @@ package plight.daemon;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +16,7 @@ import plight.config.ConfigLoader;
 import plight.config.Environment;
 import plight.config.Version;
 import plight.control.Caller;
+import plight.control.PidFile;
 import plight.control.server.ControlServer;
 import plight.probe.AccessLog;
 import plight.probe.LiveResponses;
@@ -22,23 +25,139 @@ import plight.probe.ProbeSources;
 import plight.state.NodeState;
 import plight.state.StateStore;
 import plight.state.StoreException;
-import plight.control.PidFile;
 
 /**
- * {@code plight start}: the daemon in the foreground. Takes the pidfile, serves the state on disk on the probe
- * port, takes changes on the control socket, and on SIGTERM or SIGINT stops accepting, answers what is in
- * flight and returns. SIGHUP reloads the configuration.
+ * The daemon's parts wired together: state keeper, probe port, agent-check port, control socket and the timer
+ * they share. Built in that order, started by {@link #start()}, closed in the reverse order by {@link #close()}.
+ * {@link #runForeground} is {@code plight start}: the pidfile, logging and signals around one of these.
  */
-public final class Daemon {
-    /** Probe sources silent for this long are dropped from {@code stats}. */
-    private static final long FORGET_SOURCES_MILLIS = TimeUnit.MINUTES.toMillis(10);
-
+public final class Daemon implements AutoCloseable {
     private final Config config;
-    private final DaemonSignals signals;
+    private final Timings timings;
+    private final ScheduledExecutorService timer;
+    private final LiveResponses responses;
+    private final ProbeSources sources;
+    private final ProbeServer probe;
+    /** {@code null} when {@code [agent]} is off. */
+    private final AgentServer agent;
+    private final StateKeeper keeper;
+    private final DaemonControl actions;
+    private final ControlServer control;
+    private boolean closed;
 
-    private Daemon(Config config, DaemonSignals signals) {
+    /**
+     * Builds the parts; nothing listens yet.
+     *
+     * @param stopRequested what a {@code stop} on the control socket runs
+     * @throws StoreException when the files cannot tell the state: without one they vouch for, nothing is safe to serve
+     */
+    public Daemon(Config config, Timings timings, AccessLog accessLog, Runnable stopRequested) throws StoreException {
         this.config = config;
-        this.signals = signals;
+        this.timings = timings;
+        StateStore store = new StateStore(config.states());
+        NodeState initial = store.read();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "plight-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        responses = new LiveResponses(initial.state());
+        sources = new ProbeSources();
+        probe = new ProbeServer(config.web(), responses, sources, accessLog);
+        agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
+        keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll());
+        actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
+                probe::openConnections, timer, stopRequested, timings.waitPoll());
+        control = new ControlServer(config.control(), actions, timings.controlIdle());
+    }
+
+    /** Builds and starts a daemon; on any failure, closes what was started and rethrows. */
+    public static Daemon start(Config config, Timings timings, AccessLog accessLog, Runnable stopRequested)
+            throws IOException, StoreException {
+        Daemon daemon = new Daemon(config, timings, accessLog, stopRequested);
+        try {
+            daemon.start();
+        } catch (IOException | StoreException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    /** Serves the state on disk, then opens the probe port, the agent port and the control socket, in that order. */
+    public void start() throws IOException, StoreException {
+        NodeState served = keeper.start();
+        probe.start();
+        Logger.info("probe port {} ({}), state '{}'", probe.boundAddresses(), probe.transportName(), served.state().name());
+        if (agent != null) {
+            agent.start();
+            Logger.info("agent-check port {}", agent.ports());
+        }
+        control.start();
+        // Checked as often as sources are forgotten, at most once a minute.
+        long every = Math.min(timings.forgetSources().toMillis(), TimeUnit.MINUTES.toMillis(1));
+        timer.scheduleWithFixedDelay(() -> sources.forgetOlderThan(timings.forgetSources().toMillis()), every, every,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A reload as SIGHUP asks for it: on the timer's thread, not the caller's. */
+    public void reloadLater(Caller caller) {
+        try {
+            timer.execute(() -> actions.reload(caller));
+        } catch (RejectedExecutionException stopping) {
+            // a SIGHUP while stopping has nothing left to reload
+        }
+    }
+
+    /** Closes in the reverse order of start; the control socket goes last. Safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        control.beginStop(); // waits in flight are answered, changes refused
+        if (agent != null) agent.close();
+        probe.close();
+        keeper.close();
+        timer.shutdownNow();
+        // Last, so that a CLI finding the socket gone finds the pidfile released a moment later.
+        control.close();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Path socket() {
+        return control.path();
+    }
+
+    public ProbeServer probe() {
+        return probe;
+    }
+
+    /** The agent-check ports bound, in {@code [agent] host} order; empty when the agent port is off. */
+    public List<Integer> agentPorts() {
+        return agent == null ? List.of() : agent.ports();
+    }
+
+    public ProbeSources sources() {
+        return sources;
+    }
+
+    LiveResponses responses() {
+        return responses;
+    }
+
+    StateKeeper keeper() {
+        return keeper;
+    }
+
+    DaemonControl actions() {
+        return actions;
+    }
+
+    ControlServer control() {
+        return control;
     }
 
     /** Runs until a stop signal or request; {@code false} when the daemon could not start (the reason is on {@code err}). */
@@ -56,7 +175,7 @@ public final class Daemon {
         }
         Logging.start(config, true, err);
         try (pid) {
-            return new Daemon(config, signals).run(pid, err);
+            return run(config, signals, pid, err);
         } catch (IOException e) {
             Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), plight.text.IoErrors.reason(e));
             return true;
@@ -65,52 +184,23 @@ public final class Daemon {
         }
     }
 
-    private boolean run(PidFile pid, PrintStream err) {
+    private static boolean run(Config config, DaemonSignals signals, PidFile pid, PrintStream err) {
         Logger.info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
         config.warnings().forEach(Logger::warn);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "plight-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        StateStore store = new StateStore(config.states());
-        NodeState initial;
+        AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter() : AccessLog.OFF;
+        Daemon daemon;
         try {
-            initial = store.read();
+            daemon = new Daemon(config, Timings.DEFAULT, accessLog, signals::requestStop);
         } catch (StoreException e) {
-            // Without a state the files vouch for, nothing is safe to serve.
             Logger.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
             return false;
         }
-        LiveResponses responses = new LiveResponses(initial.state());
-        ProbeSources sources = new ProbeSources();
-        AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter() : AccessLog.OFF;
-        ProbeServer probe = new ProbeServer(config.web(), responses, sources, accessLog);
-        AgentServer agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
-        StateKeeper keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC());
-        DaemonControl actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses,
-                sources, probe::openConnections, timer, signals::requestStop);
-        ControlServer control = new ControlServer(config.control(), actions);
         try {
-            NodeState served = keeper.start();
-            probe.start();
-            Logger.info("probe port {} ({}), state '{}'", probe.boundAddresses(), probe.transportName(), served.state().name());
-            if (agent != null) {
-                agent.start();
-                Logger.info("agent-check port {}", agent.ports());
-            }
-            control.start();
-            recordSocket(pid, control.path());
-            timer.scheduleWithFixedDelay(() -> sources.forgetOlderThan(FORGET_SOURCES_MILLIS), 1, 1, TimeUnit.MINUTES);
+            daemon.start();
+            recordSocket(pid, daemon.socket());
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
-            signals.onHangup(() -> {
-                try {
-                    timer.execute(() -> actions.reload(self));
-                } catch (RejectedExecutionException stopping) {
-                    // a SIGHUP while stopping has nothing left to reload
-                }
-            });
+            signals.onHangup(() -> daemon.reloadLater(self));
             Logger.info("plight is running");
             signals.awaitStop();
             Logger.info("stopping");
@@ -123,19 +213,13 @@ public final class Daemon {
             Thread.currentThread().interrupt();
             return true;
         } finally {
-            control.beginStop(); // waits in flight are answered, changes refused
-            if (agent != null) agent.close();
-            probe.close();
-            keeper.close();
-            timer.shutdownNow();
-            // Last, so that a CLI finding the socket gone finds the pidfile released a moment later.
-            control.close();
+            daemon.close();
             Logger.info("plight has stopped");
         }
     }
 
     /** So that the CLI finds this daemon's socket even after {@code [control] socket} is edited. */
-    private static void recordSocket(PidFile pid, java.nio.file.Path socket) {
+    private static void recordSocket(PidFile pid, Path socket) {
         try {
             pid.recordSocket(socket);
         } catch (IOException e) {

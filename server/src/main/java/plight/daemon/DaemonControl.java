@@ -27,8 +27,6 @@ import plight.state.State;
 
 /** The daemon's answers to the control socket. */
 final class DaemonControl implements ControlActions {
-    private static final Duration WAIT_POLL = Duration.ofMillis(50);
-
     private final StateKeeper keeper;
     private final ConfigLoader loader;
     private final LiveResponses responses;
@@ -36,10 +34,11 @@ final class DaemonControl implements ControlActions {
     private final IntSupplier openConnections;
     private final ScheduledExecutorService timer;
     private final Runnable stop;
+    private final Duration waitPoll;
     private volatile Config config;
 
     DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
-                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop) {
+                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll) {
         this.config = config;
         this.loader = loader;
         this.keeper = keeper;
@@ -48,6 +47,7 @@ final class DaemonControl implements ControlActions {
         this.openConnections = openConnections;
         this.timer = timer;
         this.stop = stop;
+        this.waitPoll = waitPoll;
     }
 
     @Override
@@ -179,7 +179,7 @@ final class DaemonControl implements ControlActions {
                 answer.complete(reply);
                 poll[0].cancel(false);
             }
-        }, WAIT_POLL.toMillis(), WAIT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }, waitPoll.toMillis(), waitPoll.toMillis(), TimeUnit.MILLISECONDS);
         return answer;
     }
 

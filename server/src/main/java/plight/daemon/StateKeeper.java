@@ -64,6 +64,7 @@ final class StateKeeper implements AutoCloseable {
     private final Consumer<State> serve;
     private final Clock clock;
     private final Reports reports;
+    private final Duration poll;
     private volatile Published published;
     private volatile boolean closed;
     private volatile ScheduledFuture<?> expiry;
@@ -73,8 +74,10 @@ final class StateKeeper implements AutoCloseable {
     /** Whether the last look at the files could not tell the state. */
     private boolean blind;
 
-    StateKeeper(StateStore store, Consumer<State> serve, ScheduledExecutorService timer, Clock clock) {
+    /** @param poll how often the marker files are looked at for changes made by hand */
+    StateKeeper(StateStore store, Consumer<State> serve, ScheduledExecutorService timer, Clock clock, Duration poll) {
         this.store = store;
+        this.poll = poll;
         this.serve = serve;
         this.timer = timer;
         this.clock = clock;
@@ -91,7 +94,7 @@ final class StateKeeper implements AutoCloseable {
             publish(store.table(), store.read());
             expireIfDue();
             scheduleExpiry();
-            polling = timer.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.SECONDS);
+            polling = timer.scheduleWithFixedDelay(this::refresh, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
             return published.node();
         }
     }

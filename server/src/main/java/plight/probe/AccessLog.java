@@ -2,9 +2,6 @@ package plight.probe;
 
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * Receives one call per answered request (probes and errors alike), on the event loop that answered it.
@@ -24,13 +21,5 @@ public interface AccessLog {
      */
     void log(InetSocketAddress remote, ByteBuf buf, int lineIndex, int lineLength, int status, int bytes);
 
-    /** The original's line, {@code %s - - [%s] "%s" %s %s}: address, local time, request line, code, size. */
-    static String commonLogLine(InetSocketAddress remote, String requestLine, int status, int bytes,
-                                ZonedDateTime time) {
-        String address = remote == null ? "-" : remote.getAddress().getHostAddress();
-        return address + " - - [" + CLF_TIME.format(time) + "] \"" + requestLine + "\" " + status + " " + bytes;
-    }
 
-    /** Python's {@code BaseHTTPRequestHandler.log_date_time_string}, which the original used. */
-    DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy HH:mm:ss", Locale.US);
 }

@@ -70,13 +70,11 @@ public final class ProbeServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(gate);
         transport.clientSpeaksFirst(bootstrap, web.requestTimeout());
-        for (String host : web.hosts()) {
-            try {
-                listening.add(Transport.bind(bootstrap, host, web.port(), "port"));
-            } catch (BindException e) {
-                close();
-                throw e;
-            }
+        try {
+            listening.addAll(Transport.bindAll(bootstrap, web.hosts(), web.port(), "port"));
+        } catch (BindException e) {
+            close();
+            throw e;
         }
         scheduleTick();
     }

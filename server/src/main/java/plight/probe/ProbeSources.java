@@ -13,7 +13,7 @@ import plight.state.State;
 /**
  * Who probes this node: one entry per source address (load balancers open a new connection per check, so the
  * port means nothing), with when it was last seen, how often it probes, and which state it was last served and
- * how many times in a row. {@code stats} shows the table and {@code --wait} waits on it. Bounded: at most
+ * how many times in a row. {@code stats} shows the table and the protocol's {@code wait} waits on it. Bounded: at most
  * {@link #MAX_SOURCES} addresses; {@link #forgetOlderThan} drops the silent ones.
  */
 public final class ProbeSources implements ProbeListener {

@@ -14,6 +14,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The I/O implementation: native epoll where Linux and the native library allow, NIO elsewhere. */
 public enum Transport {
@@ -78,6 +80,26 @@ public enum Transport {
             throw e;
         }
         return bound.channel();
+    }
+
+    /**
+     * Binds {@code bootstrap} to every host in turn.
+     *
+     * @throws BindException as {@link #bind} does; what was bound before the failure is closed again
+     */
+    public static List<Channel> bindAll(ServerBootstrap bootstrap, List<String> hosts, int port, String what) throws BindException {
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (String host : hosts) {
+                bound.add(bind(bootstrap, host, port, what));
+            }
+        } catch (BindException e) {
+            for (Channel c : bound) {
+                c.close().awaitUninterruptibly();
+            }
+            throw e;
+        }
+        return bound;
     }
 
     public static Transport best() {

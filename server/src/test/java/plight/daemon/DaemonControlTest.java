@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,8 +27,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import plight.control.server.ControlWire;
 import plight.control.Reply;
+import plight.control.server.ControlWire;
+import plight.testkit.Await;
+import plight.testkit.Processes;
+import plight.testkit.RawHttp;
 
 /** The daemon's real control actions behind the real socket: changes are durable, served, then acknowledged. */
 @Timeout(60)
@@ -60,12 +66,12 @@ class DaemonControlTest {
     @Test
     void aChangeIsDurableAndServedWhenItIsAcknowledged() throws Exception {
         assertEquals(200, node.probeOnce().code());
-        try (Http keepAlive = new Http(node.port()); ControlWire w = node.connect()) {
+        try (RawHttp keepAlive = new RawHttp(node.port()); ControlWire w = node.connect()) {
             assertEquals(200, keepAlive.get().code());
             Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             Reply r = w.call("set disabled ttl=2h reason=kernel upgrade");
             // The acknowledgement is out: the very next probe, on an open connection or a new one, sees the change.
-            Http.Response next = keepAlive.get();
+            RawHttp.Response next = keepAlive.get();
             assertEquals(404, next.code());
             assertEquals("node is unavailable", next.reason());
             assertEquals("disabled", next.state());
@@ -158,12 +164,12 @@ class DaemonControlTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(200, node.probeOnce().code());
         }
-        try (ControlWire w = node.connect(); Http open = new Http(node.port())) {
+        try (ControlWire w = node.connect(); RawHttp open = new RawHttp(node.port())) {
             assertEquals(200, open.get().code());
             Reply stats = w.call("stats");
             assertOk(stats);
             assertEquals("4", stats.get("probes.enabled"), stats::render);
-            LiveNode.await(() -> {
+            Await.until(() -> {
                 try {
                     return "1".equals(w.call("stats").get("connections"));
                 } catch (IOException e) {
@@ -276,7 +282,7 @@ class DaemonControlTest {
         try (ControlWire w = node.connect()) {
             Reply status = w.call("status");
             String state = status.get("state");
-            Http.Response probe = node.probeOnce();
+            RawHttp.Response probe = node.probeOnce();
             assertEquals(state, probe.state());
             assertTrue(Files.exists(node.marker(state)));
             try (var files = Files.list(node.marker(state).getParent())) {
@@ -296,7 +302,7 @@ class DaemonControlTest {
             boolean root = ownUid() == 0;
             String reason;
             if (root) {
-                Assumptions.assumeTrue(run("chattr", "+i", stateDir.toString()) == 0, "chattr +i is not available on " + stateDir);
+                Assumptions.assumeTrue(Processes.status("chattr", "+i", stateDir.toString()) == 0, "chattr +i is not available on " + stateDir);
                 reason = "Operation not permitted";
             } else {
                 Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("r-xr-xr-x"));
@@ -313,7 +319,7 @@ class DaemonControlTest {
                 assertEquals(Reply.FAILED, back.errorKind(), back::render);
                 assertTrue(back.errorText().contains(reason) && back.errorText().endsWith("still serving 'disabled'"), back::render);
 
-                Http.Response probe = node.probeOnce();
+                RawHttp.Response probe = node.probeOnce();
                 assertEquals(404, probe.code());
                 Reply status = w.call("status");
                 assertEquals("disabled", status.get("state"));
@@ -321,7 +327,7 @@ class DaemonControlTest {
                 assertFalse(Files.exists(node.marker("offline")));
             } finally {
                 if (root) {
-                    assertEquals(0, run("chattr", "-i", stateDir.toString()));
+                    assertEquals(0, Processes.status("chattr", "-i", stateDir.toString()));
                 } else {
                     Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
                 }
@@ -358,12 +364,58 @@ class DaemonControlTest {
         }
     }
 
-    static int run(String... cmd) throws Exception {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (IOException e) {
-            return -1;
+    /** A TTL must never put the node back in rotation past a state someone else set. */
+    @Test
+    void anExpiringTtlLeavesAMarkerWrittenMeanwhileInPlace() throws Exception {
+        try (ControlWire w = node.connect()) {
+            assertTrue(w.call("set disabled ttl=1s reason=short").isOk());
+            // Written behind the daemon's back, within the second before the TTL ends and before the file
+            // watcher could see it.
+            Path offline = dir.resolve("state/node_offline");
+            Files.createFile(offline);
+            Await.until(() -> !Files.exists(dir.resolve("state/node_disabled")), Duration.ofSeconds(10),
+                    "the expired marker to be removed");
+            assertTrue(Files.exists(offline), "the operator's marker is gone");
+            Await.until(() -> node.keeper.current().state().name().equals("offline"), Duration.ofSeconds(5),
+                    "offline to be served");
+            try (RawHttp http = new RawHttp(node.port())) {
+                assertEquals(503, http.get().code());
+            }
+        }
+    }
+
+    @Test
+    void theAgentPortAnswersWithTheStateServed() throws Exception {
+        assertEquals(node.config.states().byName("enabled").orElseThrow().agentLine() + "\n", agentLine());
+        try (ControlWire w = node.connect()) {
+            assertOk(w.call("set disabled"));
+        }
+        assertEquals(node.config.states().byName("disabled").orElseThrow().agentLine() + "\n", agentLine());
+    }
+
+    private String agentLine() throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", node.daemon.agentPorts().get(0)), 5000);
+            s.setSoTimeout(5000);
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aSilentProbeSourceIsForgottenFromStats() throws Exception {
+        Path other = Files.createDirectory(dir.resolve("forgetful"));
+        Timings forgetful = new Timings(LiveNode.FAST.controlIdle(), LiveNode.FAST.markerPoll(), LiveNode.FAST.waitPoll(),
+                Duration.ofMillis(200));
+        try (LiveNode quick = LiveNode.start(other, LiveNode.CONF, forgetful); ControlWire w = quick.connect()) {
+            assertEquals(200, quick.probeOnce().code());
+            assertEquals(1, w.call("stats").all("source").size());
+            Await.until(() -> {
+                try {
+                    return w.call("stats").all("source").isEmpty();
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, Duration.ofSeconds(10), "the silent source to leave stats");
         }
     }
 }

@@ -1,95 +1,78 @@
 package plight.daemon;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
 import plight.config.Environment;
-import plight.control.server.ControlServer;
+import plight.control.Caller;
+import plight.control.Reply;
 import plight.control.server.ControlWire;
 import plight.probe.AccessLog;
-import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
-import plight.probe.ProbeSources;
-import plight.state.StateStore;
 import plight.state.StoreException;
+import plight.testkit.Confs;
+import plight.testkit.Ports;
+import plight.testkit.RawHttp;
 
 /**
- * The daemon's parts wired as {@code Daemon.run} wires them — state keeper, control actions, probe server and
- * control socket — in this JVM, on a config file in a test directory, the probe port on 127.0.0.1 and an
- * ephemeral port. (Not {@code Daemon.runForeground} itself: it configures tinylog, which can be done once per JVM.)
+ * The daemon's real assembly ({@link Daemon}) in this JVM, on a config file in a test directory: the probe port
+ * on 127.0.0.1 and an ephemeral port, the agent-check port on a free one, the timers fast. (Not
+ * {@code Daemon.runForeground} itself: it takes signals and configures tinylog, which can be done once per JVM.)
  */
 final class LiveNode implements AutoCloseable {
-    /** Three classic states; {@code @DIR@} is the test directory, {@code @ENABLED@} the default state's message. */
-    static final String CONF = String.join("\n",
-            "[webserver]",
-            "host = 127.0.0.1",
-            "port = 0",
-            "logfile = @DIR@/log/access.log",
-            "loglevel = OFF",
-            "[logging]",
-            "logfile = @DIR@/log/plight.log",
-            "[control]",
-            "socket = @DIR@/run/control.sock",
-            "mode = 0600",
-            "[daemon]",
-            "pidfile = @DIR@/run/plight.pid",
-            "[priorities]",
-            "states = enabled,disabled,offline",
-            "[enabled]",
-            "code = 200",
-            "message = OK",
-            "[disabled]",
-            "file = @DIR@/state/node_disabled",
-            "code = 404",
-            "message = node is unavailable",
-            "[offline]",
-            "file = @DIR@/state/node_offline",
-            "code = 503",
-            "message = node is offline",
-            "");
+    /** Fast enough for tests; control connections keep the daemon's idle time, as tests hold them open. */
+    static final Timings FAST = new Timings(Timings.DEFAULT.controlIdle(), Duration.ofMillis(50), Duration.ofMillis(10),
+            Timings.DEFAULT.forgetSources());
+
+    /** {@link Confs#NODE} with no access log and a 0600 socket; {@code @DIR@} and {@code @AGENT@} are filled by {@link #writeConf}. */
+    static final String CONF = Confs.fill(Confs.NODE, Map.of("PORT", "0", "ACCESS", "OFF", "MODE", "0600"));
+
+    private static final Map<Path, Integer> AGENT_PORTS = new HashMap<>();
 
     final Path dir;
     final Path conf;
     final Config config;
-    final LiveResponses responses;
-    final ProbeSources sources = new ProbeSources();
-    final ProbeServer probe;
+    final Daemon daemon;
     final StateKeeper keeper;
     final DaemonControl actions;
-    final ControlServer control;
+    final ProbeServer probe;
     final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final ScheduledExecutorService timer;
 
-    private LiveNode(Path dir, Path conf, Config config) throws StoreException {
+    private LiveNode(Path dir, Path conf, Config config, Timings timings) throws IOException, StoreException {
         this.dir = dir;
         this.conf = conf;
         this.config = config;
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "plight-timer-test");
-            t.setDaemon(true);
-            return t;
-        });
-        StateStore store = new StateStore(config.states());
-        responses = new LiveResponses(store.read().state());
-        probe = new ProbeServer(config.web(), responses, sources, AccessLog.OFF);
-        keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC());
-        actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
-                probe::openConnections, timer, stopRequested::countDown);
-        control = new ControlServer(config.control(), actions);
+        daemon = Daemon.start(config, timings, AccessLog.OFF, stopRequested::countDown);
+        keeper = daemon.keeper();
+        actions = daemon.actions();
+        probe = daemon.probe();
     }
 
+    /** Writes {@code dir/plight.conf} from {@code text}, its {@code @DIR@} and {@code @AGENT@} filled. */
     static Path writeConf(Path dir, String text) throws IOException {
-        return Files.writeString(dir.resolve("plight.conf"), text.replace("@DIR@", dir.toString()), StandardCharsets.UTF_8);
+        return Confs.write(dir.resolve("plight.conf"), filled(dir, text));
+    }
+
+    /** {@code text} with its {@code @DIR@} and {@code @AGENT@} filled for a node in {@code dir}. */
+    static String filled(Path dir, String text) throws IOException {
+        return Confs.fill(text, Map.of("DIR", dir.toString(), "AGENT", Integer.toString(agentPort(dir))));
+    }
+
+    /** One agent port per test directory, so that a rewritten config does not move it. */
+    private static synchronized int agentPort(Path dir) throws IOException {
+        Integer port = AGENT_PORTS.get(dir);
+        if (port == null) {
+            port = Ports.free();
+            AGENT_PORTS.put(dir, port);
+        }
+        return port;
     }
 
     static LiveNode start(Path dir) throws IOException, ConfigException, StoreException {
@@ -97,17 +80,12 @@ final class LiveNode implements AutoCloseable {
     }
 
     static LiveNode start(Path dir, String confText) throws IOException, ConfigException, StoreException {
+        return start(dir, confText, FAST);
+    }
+
+    static LiveNode start(Path dir, String confText, Timings timings) throws IOException, ConfigException, StoreException {
         Path conf = writeConf(dir, confText);
-        LiveNode node = new LiveNode(dir, conf, new ConfigLoader(Environment.current()).loadFile(conf));
-        try {
-            node.keeper.start();
-            node.probe.start();
-            node.control.start();
-        } catch (IOException | StoreException | RuntimeException e) {
-            node.close();
-            throw e;
-        }
-        return node;
+        return new LiveNode(dir, conf, new ConfigLoader(Environment.current()).loadFile(conf), timings);
     }
 
     int port() {
@@ -115,7 +93,7 @@ final class LiveNode implements AutoCloseable {
     }
 
     Path socket() {
-        return config.control().socket();
+        return daemon.socket();
     }
 
     Path marker(String state) {
@@ -127,34 +105,18 @@ final class LiveNode implements AutoCloseable {
     }
 
     /** A reload as SIGHUP asks for it: not through the control socket, but from a thread of its own. */
-    plight.control.Reply reloadBySignal() {
-        return actions.reload(new plight.control.Caller(0, ProcessHandle.current().pid(), "signal SIGHUP"));
+    Reply reloadBySignal() {
+        return actions.reload(new Caller(0, ProcessHandle.current().pid(), "signal SIGHUP"));
     }
 
     /** The state a new probe connection is answered with. */
-    Http.Response probeOnce() throws IOException {
-        return Http.once(port());
+    RawHttp.Response probeOnce() throws IOException {
+        return RawHttp.once(port());
     }
 
     @Override
     public void close() {
-        control.close();
-        probe.close();
-        keeper.close();
-        timer.shutdownNow();
-    }
-
-    static void await(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        daemon.close();
     }
 
     /** A condition on a probe; probe failures count as "not yet". */

@@ -6,18 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import plight.control.server.ControlWire;
 import plight.control.Reply;
+import plight.control.server.ControlWire;
 import plight.state.StoreException;
+import plight.testkit.Await;
+import plight.testkit.MarkerHazards;
 
 /**
  * Things at a marker path that are not a marker file: the daemon keeps answering, keeps the right state and
@@ -31,25 +30,13 @@ class MarkerHazardsTest {
     @TempDir
     Path dir;
 
-    static void mkfifo(Path path) throws Exception {
-        Files.createDirectories(path.getParent());
-        Process p;
-        try {
-            p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        } catch (IOException e) {
-            Assumptions.abort("mkfifo is not available: " + e.getMessage());
-            return;
-        }
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo " + path);
-    }
-
     @Test
     void aFifoAtAMarkerPathIsServedAndNeverWedgesTheDaemon() throws Exception {
         try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
             Path disabled = node.marker("disabled");
-            mkfifo(disabled);
+            MarkerHazards.fifo(disabled);
             // It exists, so it is the state, as an operator's touch would be; the one-second look must not block on it.
-            LiveNode.await(LiveNode.probes(node, 404), DEADLINE, "the FIFO at node_disabled to be served");
+            Await.until(LiveNode.probes(node, 404), DEADLINE, "the FIFO at node_disabled to be served");
             Reply status = w.call("status");
             assertEquals("disabled", status.get("state"));
             assertNull(status.get("since"), "a FIFO has no metadata");
@@ -66,7 +53,7 @@ class MarkerHazardsTest {
 
     @Test
     void aFifoAtAMarkerPathAtStartIsServed() throws Exception {
-        mkfifo(dir.resolve("state/node_offline"));
+        MarkerHazards.fifo(dir.resolve("state/node_offline"));
         try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
             assertEquals(503, node.probeOnce().code());
             assertEquals("offline", w.call("status").get("state"));
@@ -84,7 +71,7 @@ class MarkerHazardsTest {
             assertEquals("disabled", w.call("set disabled reason=keep me").get("state"));
             Path disabled = node.marker("disabled");
             Files.delete(disabled);
-            Files.createSymbolicLink(disabled, disabled.getFileName());
+            MarkerHazards.unresolvable(disabled);
 
             node.keeper.refresh();
             assertEquals(404, node.probeOnce().code(), "cannot tell is not absent");
@@ -105,7 +92,7 @@ class MarkerHazardsTest {
     @Test
     void aMarkerThatCannotBeCheckedAtStartStopsTheStart() throws Exception {
         Path offline = Files.createDirectories(dir.resolve("state")).resolve("node_offline");
-        Files.createSymbolicLink(offline, offline.getFileName());
+        MarkerHazards.unresolvable(offline);
         StoreException e = assertThrows(StoreException.class, () -> LiveNode.start(dir).close());
         assertTrue(e.getMessage().startsWith("cannot check whether " + offline + " exists: "), e.getMessage());
     }

@@ -93,7 +93,7 @@ class ReloadRaceTest {
     /** Replaces the config in one step, so that a reload never reads half a file. */
     private void replaceConf(String text) throws Exception {
         Path tmp = dir.resolve("plight.conf.tmp");
-        Files.writeString(tmp, text.replace("@DIR@", dir.toString()), StandardCharsets.UTF_8);
+        Files.writeString(tmp, LiveNode.filled(dir, text), StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve("plight.conf"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

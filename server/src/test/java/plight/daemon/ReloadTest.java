@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import plight.control.server.ControlWire;
 import plight.control.Reply;
+import plight.control.server.ControlWire;
+import plight.testkit.Await;
+import plight.testkit.RawHttp;
 
 /** {@code reload}: new codes, messages and headers are served at once, without a closed connection or a failed probe. */
 @Timeout(60)
@@ -43,14 +45,14 @@ class ReloadTest {
             for (int i = 0; i < n; i++) {
                 int id = i;
                 Thread t = new Thread(() -> {
-                    try (Http conn = new Http(node.port())) {
+                    try (RawHttp conn = new RawHttp(node.port())) {
                         while (!stop.get()) {
                             int generation = acknowledged.get();
-                            Http.Response r = conn.get();
+                            RawHttp.Response r = conn.get();
                             boolean old = r.code() == 404 && r.reason().equals("node is unavailable")
-                                    && r.body().equals("node is unavailable\n") && r.header("x-reloaded") == null;
+                                    && r.bodyText().equals("node is unavailable\n") && r.header("x-reloaded") == null;
                             boolean reloaded = r.code() == 410 && r.reason().equals("node is gone for maintenance")
-                                    && r.body().equals("node is gone for maintenance\n") && "yes".equals(r.header("x-reloaded"));
+                                    && r.bodyText().equals("node is gone for maintenance\n") && "yes".equals(r.header("x-reloaded"));
                             if (!"disabled".equals(r.state()) || !(old || reloaded)) {
                                 problems.add(id + ": unexpected response " + r);
                                 return;
@@ -70,7 +72,7 @@ class ReloadTest {
                 probers.add(t);
             }
             try {
-                LiveNode.await(() -> min(before, n) >= 50, Duration.ofSeconds(10), "every connection to be probing");
+                Await.until(() -> min(before, n) >= 50, Duration.ofSeconds(10), "every connection to be probing");
                 LiveNode.writeConf(dir, RELOADED);
                 Reply r = w.call("reload");
                 acknowledged.set(1);
@@ -78,7 +80,7 @@ class ReloadTest {
                 assertEquals(node.conf.toString(), r.get("config"));
                 assertEquals("disabled", r.get("state"));
                 assertEquals(List.of(), r.all("restart-needed"), r::render);
-                LiveNode.await(() -> min(after, n) >= 50 || !problems.isEmpty(), Duration.ofSeconds(10),
+                Await.until(() -> min(after, n) >= 50 || !problems.isEmpty(), Duration.ofSeconds(10),
                         "every connection to probe the new configuration");
                 assertEquals(n, node.probe.openConnections(), "no probe connection was closed by the reload");
             } finally {
@@ -99,27 +101,27 @@ class ReloadTest {
 
     @Test
     void aBadConfigIsRefusedWithFileAndLineAndTheOldOneStays() throws Exception {
-        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect(); Http keepAlive = new Http(node.port())) {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect(); RawHttp keepAlive = new RawHttp(node.port())) {
             assertTrue(w.call("set disabled").isOk());
             assertEquals(404, keepAlive.get().code());
 
             LiveNode.writeConf(dir, LiveNode.CONF.replace("code = 404", "code = 99"));
             Reply r = w.call("reload");
             assertEquals(Reply.FAILED, r.errorKind(), r::render);
-            assertTrue(r.errorText().startsWith("reload refused, the running configuration stays: " + node.conf + ":20: "), r::render);
+            assertTrue(r.errorText().startsWith("reload refused, the running configuration stays: " + node.conf + ":24: "), r::render);
             assertTrue(r.errorText().contains("99"), r::render);
 
             LiveNode.writeConf(dir, LiveNode.CONF.replace("states = enabled,disabled,offline", "states = enabled,disabled,offline,gone"));
             r = w.call("reload");
             assertEquals(Reply.FAILED, r.errorKind(), r::render);
-            assertTrue(r.errorText().contains(node.conf + ":14: ") && r.errorText().contains("'gone'"), r::render);
+            assertTrue(r.errorText().contains(node.conf + ":18: ") && r.errorText().contains("'gone'"), r::render);
 
             LiveNode.writeConf(dir, "[webserver\nport = 1\n");
             r = w.call("reload");
             assertEquals(Reply.FAILED, r.errorKind(), r::render);
             assertTrue(r.errorText().contains(node.conf + ":1: "), r::render);
 
-            Http.Response still = keepAlive.get();
+            RawHttp.Response still = keepAlive.get();
             assertEquals(404, still.code());
             assertEquals("node is unavailable", still.reason());
             assertEquals("404", w.call("status").get("code"));
@@ -142,7 +144,7 @@ class ReloadTest {
             assertTrue(r.isOk(), r::render);
             assertEquals(List.of("[webserver] port", "[control]"), r.all("restart-needed"), r::render);
             // What can change did; the probe port stays where it is until the restart.
-            Http.Response probe = Http.once(port);
+            RawHttp.Response probe = RawHttp.once(port);
             assertEquals(200, probe.code());
             assertEquals("still OK", probe.reason());
             assertEquals(port, node.port());
@@ -159,7 +161,7 @@ class ReloadTest {
             assertEquals(List.of("enabled", "disabled", "maintenance", "offline"), w.call("list").all("state"));
             Reply set = w.call("set maint reason=window");
             assertTrue(set.isOk(), set::render);
-            Http.Response probe = node.probeOnce();
+            RawHttp.Response probe = node.probeOnce();
             assertEquals(503, probe.code());
             assertEquals("planned maintenance", probe.reason());
             assertEquals("maintenance", probe.state());
@@ -172,7 +174,7 @@ class ReloadTest {
      */
     @Test
     void aReloadThatMovesTheCurrentStatesFileIsRefusedNamingTheMarker() throws Exception {
-        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect(); Http keepAlive = new Http(node.port())) {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect(); RawHttp keepAlive = new RawHttp(node.port())) {
             assertTrue(w.call("set disabled reason=moved").isOk());
             Path old = node.marker("disabled");
             LiveNode.writeConf(dir, LiveNode.CONF.replace("file = @DIR@/state/node_disabled", "file = @DIR@/elsewhere/node_disabled"));
@@ -222,5 +224,22 @@ class ReloadTest {
         int m = Integer.MAX_VALUE;
         for (int i = 0; i < n; i++) m = Math.min(m, a.get(i));
         return m;
+    }
+
+    /** A reload must never put the node back in rotation past a state someone set. */
+    @Test
+    void aReloadThatDropsTheCurrentStateIsRefused() throws Exception {
+        try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
+            assertTrue(w.call("set disabled").isOk());
+            LiveNode.writeConf(dir, LiveNode.CONF
+                    .replace("states = enabled,disabled,offline", "states = enabled,offline")
+                    .replace("[disabled]\nfile = @DIR@/state/node_disabled\ncode = 404\nmessage = node is unavailable\n", ""));
+            Reply r = w.call("reload");
+            assertFalse(r.isOk(), r::render);
+            assertTrue(r.errorText().contains("the node is in 'disabled'"), r::render);
+            try (RawHttp http = new RawHttp(node.port())) {
+                assertEquals(404, http.get().code());
+            }
+        }
     }
 }

@@ -21,11 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 import plight.config.Config;
 import plight.config.ConfigLoader;
 import plight.config.Environment;
-import plight.control.server.ControlWire;
 import plight.control.Reply;
+import plight.control.server.ControlWire;
 import plight.state.NodeState;
 import plight.state.State;
 import plight.state.StateStore;
+import plight.testkit.Await;
+import plight.testkit.RawHttp;
 
 /**
  * The daemon follows its state over time: a {@code --ttl} runs out (also one that ran out while it was down),
@@ -47,7 +49,7 @@ class StateKeeperTest {
             assertTrue(Files.readString(node.marker("offline")).contains("expires=" + set.get("expires")));
 
             long t0 = System.nanoTime();
-            LiveNode.await(LiveNode.probes(node, 200), Duration.ofSeconds(1).plus(DEADLINE), "the probe port to serve 'enabled' again");
+            Await.until(LiveNode.probes(node, 200), Duration.ofSeconds(1).plus(DEADLINE), "the probe port to serve 'enabled' again");
             assertFalse(Files.exists(node.marker("offline")), "the expired marker is removed from disk");
             Reply status = w.call("status");
             assertEquals("enabled", status.get("state"));
@@ -62,7 +64,7 @@ class StateKeeperTest {
         Instant past = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
         Files.writeString(marker, "since=" + past.minus(Duration.ofHours(1)) + "\nby=ops\nreason=old\nexpires=" + past + "\n");
         try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
-            Http.Response first = node.probeOnce();
+            RawHttp.Response first = node.probeOnce();
             assertEquals(200, first.code(), "the first probe after start sees the default state");
             assertFalse(Files.exists(marker), "the expired marker is removed at start");
             assertEquals("enabled", w.call("status").get("state"));
@@ -77,7 +79,7 @@ class StateKeeperTest {
         try (LiveNode node = LiveNode.start(dir)) {
             assertEquals(404, node.probeOnce().code(), "a ttl that has not run out is served");
             assertEquals(expires.toString(), node.actions.status().get("expires"));
-            LiveNode.await(LiveNode.probes(node, 200), Duration.ofSeconds(3).plus(DEADLINE), "the ttl to run out");
+            Await.until(LiveNode.probes(node, 200), Duration.ofSeconds(3).plus(DEADLINE), "the ttl to run out");
             assertFalse(Files.exists(marker));
             assertFalse(Instant.now().isBefore(expires), "served the default state before the ttl ran out");
         }
@@ -85,25 +87,25 @@ class StateKeeperTest {
 
     @Test
     void anOperatorsTouchAndRmAreServedWithinASecond() throws Exception {
-        try (LiveNode node = LiveNode.start(dir); Http keepAlive = new Http(node.port())) {
+        try (LiveNode node = LiveNode.start(dir); RawHttp keepAlive = new RawHttp(node.port())) {
             assertEquals(200, keepAlive.get().code());
             Path disabled = node.marker("disabled");
             Path offline = node.marker("offline");
             Files.createDirectories(disabled.getParent());
 
             Files.createFile(disabled);
-            LiveNode.await(LiveNode.probes(node, 404), DEADLINE, "touch node_disabled to be served");
+            Await.until(LiveNode.probes(node, 404), DEADLINE, "touch node_disabled to be served");
             assertEquals(404, keepAlive.get().code(), "open connections see it too");
             assertEquals("disabled", node.actions.status().get("state"));
             assertNull(node.actions.status().get("since"), "an empty marker has no metadata");
 
             Files.createFile(offline);
-            LiveNode.await(LiveNode.probes(node, 503), DEADLINE, "touch node_offline (higher priority) to be served");
+            Await.until(LiveNode.probes(node, 503), DEADLINE, "touch node_offline (higher priority) to be served");
 
             Files.delete(offline);
-            LiveNode.await(LiveNode.probes(node, 404), DEADLINE, "rm node_offline to fall back to 'disabled'");
+            Await.until(LiveNode.probes(node, 404), DEADLINE, "rm node_offline to fall back to 'disabled'");
             Files.delete(disabled);
-            LiveNode.await(LiveNode.probes(node, 200), DEADLINE, "rm node_disabled to be served");
+            Await.until(LiveNode.probes(node, 200), DEADLINE, "rm node_disabled to be served");
             assertEquals(200, keepAlive.get().code());
         }
     }
@@ -115,8 +117,8 @@ class StateKeeperTest {
             Files.createDirectories(offline.getParent());
             // Expiring after the next one-second look at the files, so that it is served before it runs out.
             Files.writeString(offline, "reason=hand-made\nexpires=" + Instant.now().plusMillis(2500) + "\n");
-            LiveNode.await(LiveNode.probes(node, 503), DEADLINE, "the hand-made marker to be served");
-            LiveNode.await(LiveNode.probes(node, 200), DEADLINE.plusMillis(2500), "its ttl to run out");
+            Await.until(LiveNode.probes(node, 503), DEADLINE, "the hand-made marker to be served");
+            Await.until(LiveNode.probes(node, 200), DEADLINE.plusMillis(2500), "its ttl to run out");
             assertFalse(Files.exists(offline));
         }
     }
@@ -147,7 +149,7 @@ class StateKeeperTest {
             // A short ttl above it still runs out, back to the far-future one.
             Files.writeString(node.marker("offline"), "expires=" + Instant.now().plusMillis(1500) + "\n");
             // The marker goes first, then the state is served: wait for both.
-            LiveNode.await(() -> !Files.exists(node.marker("offline")) && LiveNode.probes(node, 404).getAsBoolean(), DEADLINE,
+            Await.until(() -> !Files.exists(node.marker("offline")) && LiveNode.probes(node, 404).getAsBoolean(), DEADLINE,
                     "its ttl to run out and 'disabled' to be served again");
             assertTrue(Files.exists(marker));
             assertEquals("disabled", w.call("status").get("state"));
@@ -160,7 +162,7 @@ class StateKeeperTest {
             Path offline = node.marker("offline");
             Files.createDirectories(offline.getParent());
             Files.writeString(offline, "expires=" + FAR_FUTURE + "\n");
-            LiveNode.await(LiveNode.probes(node, 503), DEADLINE, "the marker to be served");
+            Await.until(LiveNode.probes(node, 503), DEADLINE, "the marker to be served");
             Reply reload = w.call("reload");
             assertTrue(reload.isOk(), reload::render);
             assertEquals("offline", reload.get("state"));
@@ -179,7 +181,8 @@ class StateKeeperTest {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         Instant now = Instant.parse("2026-11-25T08:45:00.900Z");
         AtomicReference<State> served = new AtomicReference<>();
-        StateKeeper keeper = new StateKeeper(new StateStore(config.states()), served::set, timer, Clock.fixed(now, ZoneOffset.UTC));
+        StateKeeper keeper = new StateKeeper(new StateStore(config.states()), served::set, timer, Clock.fixed(now, ZoneOffset.UTC),
+                Timings.DEFAULT.markerPoll());
         try {
             keeper.start();
             NodeState after = keeper.change("offline", "test", null, Duration.ofSeconds(1)).node();

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import plight.testkit.Await;
+import plight.testkit.RawHttp.Response;
+import plight.testkit.RawHttp;
 
 /**
  * Random input never throws out of the pipeline, never leaves a connection hanging past the time limits,
@@ -108,7 +111,7 @@ class GarbageTest {
             for (long seed = 0; seed < 40; seed++) {
                 Random random = new Random(seed);
                 byte[] input = garbage(random);
-                try (Client c = server.connect()) {
+                try (RawHttp c = server.connect()) {
                     try {
                         c.send(input);
                         if (random.nextBoolean()) {
@@ -123,14 +126,14 @@ class GarbageTest {
                     assertTrue(millis < 3000, "seed " + seed + ": connection lasted " + millis + " ms");
                 }
             }
-            try (Client c = server.connect()) {
+            try (RawHttp c = server.connect()) {
                 assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
             }
             Await.until(() -> server.server.openConnections() == 0, Duration.ofSeconds(5), "every connection closed");
         }
     }
 
-    private static void drain(Client c) throws IOException {
+    private static void drain(RawHttp c) throws IOException {
         byte[] buf = new byte[8192];
         try {
             while (c.input().read(buf) >= 0) {

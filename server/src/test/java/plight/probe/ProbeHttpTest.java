@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import plight.testkit.Await;
+import plight.testkit.RawHttp.Response;
+import plight.testkit.RawHttp;
 
 /** SPEC "Probe port (HTTP)", line by line, over real sockets. Limits and timeouts are in {@link ProbeLimitsTest}. */
 class ProbeHttpTest {
@@ -36,7 +39,7 @@ class ProbeHttpTest {
     }
 
     private static Response probe(String request, boolean head) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             return c.send(request).read(head);
         }
     }
@@ -59,7 +62,7 @@ class ProbeHttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"/", "/health?check=1", "*", "/über/ünïcödé?ä=ö"})
     void headAnswersWithoutBodyButWithTheGetLength(String target) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             // A following GET on the same connection shows that no body bytes were sent for HEAD.
             c.send(("HEAD " + target + " HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n")
                     .getBytes(StandardCharsets.UTF_8));
@@ -129,7 +132,7 @@ class ProbeHttpTest {
     // "Persistence per RFC 9112 (1.1 keep-alive unless Connection: close; 1.0 only with Connection: keep-alive)"
     @Test
     void http11KeepsTheConnectionOpenWithoutConnectionHeader() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             for (int i = 0; i < 3; i++) {
                 Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
                 assertEquals(200, r.code());
@@ -141,7 +144,7 @@ class ProbeHttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"close", "Close", "CLOSE", "Upgrade, close", "close,keep-alive", " keep-alive , CLOSE "})
     void http11WithConnectionCloseIsAnsweredWithCloseAndClosed(String connection) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send("GET / HTTP/1.1\r\nConnection: " + connection + "\r\n\r\n").read();
             assertEquals("close", r.header("Connection"));
             assertTrue(c.closedByServer());
@@ -150,7 +153,7 @@ class ProbeHttpTest {
 
     @Test
     void http10WithoutKeepAliveIsClosedAfterTheAnswer() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send("GET / HTTP/1.0\r\n\r\n").read();
             assertEquals("HTTP/1.0", r.version());
             assertNull(r.header("Connection"));
@@ -161,7 +164,7 @@ class ProbeHttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"keep-alive", "Keep-Alive", "KEEP-ALIVE", "keep-alive, Upgrade", "TE,keep-alive"})
     void http10WithKeepAliveStaysOpen(String connection) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             for (int i = 0; i < 3; i++) {
                 Response r = c.send("HEAD / HTTP/1.0\r\nConnection: " + connection + "\r\n\r\n").read(true);
                 assertEquals("keep-alive", r.header("Connection"));
@@ -174,7 +177,7 @@ class ProbeHttpTest {
 
     @Test
     void connectionHeaderNameIsCaseInsensitiveAndOtherHeadersAreIgnored() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send("GET / HTTP/1.1\r\nX-Connection: close\r\nConnection-X: close\r\n"
                     + "Keep-Alive: close\r\ncOnNeCtIoN:close\r\n\r\n").read();
             assertEquals("close", r.header("Connection"));
@@ -198,7 +201,7 @@ class ProbeHttpTest {
                     .append(http10 ? "Connection: keep-alive\r\n" : "").append("Host: x\r\n\r\n");
         }
         requests.append("GET /last HTTP/1.1\r\nConnection: close\r\n\r\n");
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             c.send(requests.toString());
             for (int i = 0; i < methods.size(); i++) {
                 boolean head = methods.get(i).equals("HEAD");
@@ -213,7 +216,7 @@ class ProbeHttpTest {
 
     @Test
     void requestsAfterAClosingOneAreNotAnswered() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             c.send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\n\r\n");
             c.read();
             c.read();
@@ -227,7 +230,7 @@ class ProbeHttpTest {
     @ValueSource(strings = {"GET / HTTP/1.0\r\n", "GET / HTTP/1.0", "GET / HTTP/1.1\r\n", "HEAD / HTTP/1.0\n",
         "GET / HTTP/1.0\r\nHost: x\r\n", "GET / HTTP/1.1\r\n\r\nGET /second HTTP/1.1\r\n"})
     void requestLineThenEndOfInputIsAnswered(String request) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             c.send(request).shutdownOutput();
             boolean head = request.startsWith("HEAD");
             assertEquals(200, c.read(head).code());
@@ -240,7 +243,7 @@ class ProbeHttpTest {
 
     @Test
     void endOfInputAfterCompleteRequestsClosesAfterAnsweringThem() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             c.send("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n\r\n").shutdownOutput();
             assertEquals(200, c.read().code());
             assertEquals(200, c.read(true).code());
@@ -250,7 +253,7 @@ class ProbeHttpTest {
 
     @Test
     void bareLfLineEndingsAreTolerated() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             assertEquals(200, c.send("GET / HTTP/1.1\nHost: x\n\n").read().code());
             assertEquals("close", c.send("GET / HTTP/1.1\nConnection: close\n\n").read().header("Connection"));
         }
@@ -258,7 +261,7 @@ class ProbeHttpTest {
 
     @Test
     void emptyLinesBeforeARequestAreIgnored() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             assertEquals(200, c.send("\r\n\r\nGET / HTTP/1.1\r\n\r\n").read().code());
         }
     }
@@ -267,7 +270,7 @@ class ProbeHttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "get", "Head", "PROPFIND", "X"})
     void otherMethodsAre405WithAllowAndClose(String method) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send(method + " / HTTP/1.1\r\nHost: x\r\n\r\n").read();
             assertEquals(405, r.code());
             assertEquals("Method Not Allowed", r.reason());
@@ -308,7 +311,7 @@ class ProbeHttpTest {
         "\u0000\u0001\u0002\r\n\r\n",
     })
     void malformedRequestsAre400AndClose(String request) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send(request).read();
             assertEquals(400, r.code(), request);
             assertEquals("close", r.header("Connection"));
@@ -325,7 +328,7 @@ class ProbeHttpTest {
         "HEAD / HTTP/1.0\r\nTRANSFER-ENCODING: identity\r\n\r\n",
     })
     void requestsWithABodyAre400AndClose(String request) throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send(request).read();
             assertEquals(400, r.code());
             assertTrue(c.closedByServer());
@@ -334,7 +337,7 @@ class ProbeHttpTest {
 
     @Test
     void zeroContentLengthIsNoBody() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             assertEquals(200, c.send("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").read().code());
             assertEquals(200, c.send("GET / HTTP/1.1\r\nContent-Length: 000\r\n\r\n").read().code());
         }
@@ -344,7 +347,7 @@ class ProbeHttpTest {
     @Test
     void requestLineOver8KiBIs414AndClose() throws IOException {
         String target = "/" + "a".repeat(8192);
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send("GET " + target + " HTTP/1.1\r\n\r\n").read();
             assertEquals(414, r.code());
             assertTrue(c.closedByServer());
@@ -353,7 +356,7 @@ class ProbeHttpTest {
 
     @Test
     void requestLineOver8KiBWithoutLineEndIs414WithoutWaitingForTheRest() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             c.send("GET /" + "a".repeat(9000));
             assertEquals(414, c.read().code());
         }
@@ -373,7 +376,7 @@ class ProbeHttpTest {
         for (int i = 0; headers.length() <= 16 * 1024; i++) {
             headers.append("X-Filler-").append(i).append(": ").append("v".repeat(100)).append("\r\n");
         }
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             Response r = c.send("GET / HTTP/1.1\r\n" + headers + "\r\n").read();
             assertEquals(431, r.code());
             assertEquals("Request Header Fields Too Large", r.reason());
@@ -383,7 +386,7 @@ class ProbeHttpTest {
 
     @Test
     void oneHugeHeaderLineWithoutEndIs431() throws IOException {
-        try (Client c = server.connect()) {
+        try (RawHttp c = server.connect()) {
             c.send("GET / HTTP/1.1\r\nX-Big: " + "b".repeat(17 * 1024));
             assertEquals(431, c.read().code());
         }

@@ -14,9 +14,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import plight.testkit.Await;
+import plight.testkit.RawHttp.Response;
+import plight.testkit.RawHttp;
 
 /** SPEC "Probe port (HTTP)": time limits, connection limit, back-pressure and stopping. */
 class ProbeLimitsTest {
@@ -30,7 +35,7 @@ class ProbeLimitsTest {
     @Test
     void partialHeadIsAnswered408AfterTheRequestTimeoutAndClosed() throws IOException {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             long start = System.nanoTime();
             Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n").read();
             long elapsed = millisSince(start);
@@ -45,22 +50,12 @@ class ProbeLimitsTest {
     @Test
     void blankLinesAloneDoNotHoldAConnectionPastTheRequestTimeout() throws Exception {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             long start = System.nanoTime();
             c.send("\r\n");
             // An empty line every 100 ms: the decoder skips each, but they are no request.
             AtomicBoolean stop = new AtomicBoolean();
-            Thread dribbler = new Thread(() -> {
-                try {
-                    while (!stop.get() && millisSince(start) < SHORT.toMillis() * 10) {
-                        Thread.sleep(100);
-                        c.send("\r\n");
-                    }
-                } catch (Exception closed) {
-                    // the server closed the connection: what the test waits for
-                }
-            });
-            dribbler.start();
+            Thread dribbler = dribble(c, Collections.nCopies((int) (SHORT.toMillis() * 10 / 100), "\r\n"), stop);
             try {
                 assertEquals(408, c.read().code());
                 // Restarted by each blank line, the timeout would end only after the dribbling: past 4 s.
@@ -75,7 +70,7 @@ class ProbeLimitsTest {
     @Test
     void partialRequestLineIsAnswered408() throws IOException {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             assertEquals(408, c.send("GET /hea").read().code());
         }
     }
@@ -83,25 +78,12 @@ class ProbeLimitsTest {
     @Test
     void requestTimeoutCountsFromTheHeadsFirstByteNotItsLast() throws Exception {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             long start = System.nanoTime();
             c.send("G");
             // Dribble one byte every 100 ms: a slow-loris head must not stretch the limit.
             AtomicBoolean stop = new AtomicBoolean();
-            Thread dribbler = new Thread(() -> {
-                try {
-                    for (char ch : "ET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa".toCharArray()) {
-                        if (stop.get()) {
-                            return;
-                        }
-                        Thread.sleep(100);
-                        c.send(String.valueOf(ch));
-                    }
-                } catch (Exception closed) {
-                    // the server closed on us, as it should
-                }
-            });
-            dribbler.start();
+            Thread dribbler = dribble(c, List.of("ET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaa".split("")), stop);
             Response r = c.read();
             long elapsed = millisSince(start);
             stop.set(true);
@@ -115,7 +97,7 @@ class ProbeLimitsTest {
     @Test
     void connectionThatSendsNothingIsClosedSilentlyAfterTheRequestTimeout() throws IOException {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             long start = System.nanoTime();
             assertArrayEquals(new byte[0], c.readToEnd());
             assertTrue(millisSince(start) >= SHORT.toMillis() - 50);
@@ -125,7 +107,7 @@ class ProbeLimitsTest {
     @Test
     void eachRequestOnAConnectionGetsItsOwnRequestTimeout() throws IOException {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             c.send("GET / HTTP/1.1\r\n");
             c.send("\r\nGET / HTTP/1.1\r\n");
             assertEquals(200, c.read().code());
@@ -140,7 +122,7 @@ class ProbeLimitsTest {
     void idleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws IOException {
         Duration idle = Duration.ofMillis(800);
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).idleTimeout(idle).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
             long start = System.nanoTime();
             assertArrayEquals(new byte[0], c.readToEnd());
@@ -155,7 +137,7 @@ class ProbeLimitsTest {
         // A request every 100 ms: only a stall of 900 ms on a loaded machine would look idle.
         Duration idle = Duration.ofSeconds(1);
         try (TestServer server = TestServer.builder().idleTimeout(idle).start();
-             Client c = server.connect()) {
+             RawHttp c = server.connect()) {
             long start = System.nanoTime();
             while (millisSince(start) < 2 * idle.toMillis()) {
                 assertEquals(200, c.send("HEAD / HTTP/1.1\r\n\r\n").read(true).code());
@@ -168,12 +150,12 @@ class ProbeLimitsTest {
     @Test
     void connectionsBeyondMaxConnectionsAreClosedAtOnce() throws IOException {
         try (TestServer server = TestServer.builder().maxConnections(2).start();
-             Client first = server.connect();
-             Client second = server.connect()) {
+             RawHttp first = server.connect();
+             RawHttp second = server.connect()) {
             assertEquals(200, first.send("GET / HTTP/1.1\r\n\r\n").read().code());
             assertEquals(200, second.send("GET / HTTP/1.1\r\n\r\n").read().code());
             assertEquals(2, server.server.openConnections());
-            try (Client third = server.connect()) {
+            try (RawHttp third = server.connect()) {
                 long start = System.nanoTime();
                 try {
                     third.send("GET / HTTP/1.1\r\n\r\n");
@@ -185,7 +167,7 @@ class ProbeLimitsTest {
             }
             first.close();
             Await.until(() -> server.server.openConnections() == 1, Duration.ofSeconds(5), "a slot to free up");
-            try (Client fourth = server.connect()) {
+            try (RawHttp fourth = server.connect()) {
                 assertEquals(200, fourth.send("GET / HTTP/1.1\r\n\r\n").read().code());
             }
             assertEquals(200, second.send("GET / HTTP/1.1\r\n\r\n").read().code());
@@ -201,7 +183,7 @@ class ProbeLimitsTest {
              Socket socket = new Socket()) {
             socket.setReceiveBufferSize(8 * 1024);
             socket.setSendBufferSize(8 * 1024);
-            Client c = new Client(Client.connected(socket, new InetSocketAddress("127.0.0.1", server.port())));
+            RawHttp c = new RawHttp(RawHttp.connected(socket, new InetSocketAddress("127.0.0.1", server.port())));
             AtomicLong written = new AtomicLong();
             Thread writer = new Thread(() -> {
                 try {
@@ -253,7 +235,7 @@ class ProbeLimitsTest {
     void closeAnswersWhatIsInFlightThenStopsAcceptingAndReturnsQuickly() throws Exception {
         TestServer server = TestServer.start();
         int port = server.port();
-        try (Client idle = server.connect(); Client busy = server.connect()) {
+        try (RawHttp idle = server.connect(); RawHttp busy = server.connect()) {
             assertEquals(200, idle.send("GET / HTTP/1.1\r\n\r\n").read().code());
             busy.send("GET / HTTP/1.1\r\n\r\n".repeat(100));
             // The first answer shows the batch was read; the others are queued or on their way.
@@ -277,7 +259,7 @@ class ProbeLimitsTest {
                 continue;
             }
             try (TestServer server = TestServer.builder().transport(transport).start();
-                 Client c = server.connect()) {
+                 RawHttp c = server.connect()) {
                 assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
                 Channel accepted = server.server.connections().iterator().next();
                 assertTrue(accepted.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), transport.name());
@@ -290,7 +272,7 @@ class ProbeLimitsTest {
         try (TestServer server = TestServer.builder().hosts("127.0.0.1", "[::1]").start()) {
             assertEquals(2, server.server.boundAddresses().size());
             for (InetSocketAddress bound : server.server.boundAddresses()) {
-                try (Client c = new Client(bound)) {
+                try (RawHttp c = new RawHttp(bound)) {
                     assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code(), bound.toString());
                 }
             }
@@ -314,7 +296,7 @@ class ProbeLimitsTest {
     void nioTransportServesTheSameContract() throws IOException {
         try (TestServer server = TestServer.builder().transport(Transport.NIO).requestTimeout(SHORT).start()) {
             assertEquals("nio", server.server.transportName());
-            try (Client c = server.connect()) {
+            try (RawHttp c = server.connect()) {
                 c.send("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n")
                         .shutdownOutput();
                 assertEquals("OK\n", c.read().bodyText());
@@ -322,7 +304,7 @@ class ProbeLimitsTest {
                 assertEquals(200, c.read().code());
                 assertArrayEquals(new byte[0], c.readToEnd());
             }
-            try (Client c = server.connect()) {
+            try (RawHttp c = server.connect()) {
                 assertEquals(408, c.send("GET / HTTP/1.1\r\n").read().code());
             }
         }
@@ -331,21 +313,40 @@ class ProbeLimitsTest {
     @Test
     void severalEventLoopsServeManyConnections() throws Exception {
         try (TestServer server = TestServer.builder().threads(2).start()) {
-            Client[] clients = new Client[8];
+            RawHttp[] clients = new RawHttp[8];
             for (int i = 0; i < clients.length; i++) {
                 clients[i] = server.connect();
             }
             for (int round = 0; round < 10; round++) {
-                for (Client c : clients) {
+                for (RawHttp c : clients) {
                     c.send("GET / HTTP/1.1\r\n\r\n");
                 }
-                for (Client c : clients) {
+                for (RawHttp c : clients) {
                     assertEquals(200, c.read().code());
                 }
             }
-            for (Client c : clients) {
+            for (RawHttp c : clients) {
                 c.close();
             }
         }
+    }
+
+    /** Sends one chunk every 100 ms from a thread of its own, until the chunks run out, {@code stop} or the server closes. */
+    private static Thread dribble(RawHttp c, List<String> chunks, AtomicBoolean stop) {
+        Thread dribbler = new Thread(() -> {
+            try {
+                for (String chunk : chunks) {
+                    if (stop.get()) {
+                        return;
+                    }
+                    Thread.sleep(100);
+                    c.send(chunk);
+                }
+            } catch (Exception closed) {
+                // the server closed the connection: what the tests wait for
+            }
+        });
+        dribbler.start();
+        return dribbler;
     }
 }

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import plight.testkit.RawHttp.Response;
+import plight.testkit.RawHttp;
 
 /**
  * Valid requests split across reads at any byte are answered exactly as if they came in one piece, in order.
@@ -71,7 +73,7 @@ class RequestSplitTest {
                 List<RequestGenerator.Request> requests = new RequestGenerator(random).sequence(5);
                 byte[] all = RequestGenerator.concat(requests);
                 int[] cuts = RequestGenerator.cuts(random, all.length);
-                try (Client c = server.connect()) {
+                try (RawHttp c = server.connect()) {
                     for (int i = 1; i < cuts.length; i++) {
                         c.send(java.util.Arrays.copyOfRange(all, cuts[i - 1], cuts[i]));
                     }

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import plight.state.State;
+import plight.testkit.RawHttp.Response;
+import plight.testkit.RawHttp;
 
 /** "The first request parsed after a state change is acknowledged sees the new state", under load. */
 class StateFlipTest {
@@ -54,7 +56,7 @@ class StateFlipTest {
             CountDownLatch done = new CountDownLatch(8 + 2);
             for (int i = 0; i < 8; i++) {
                 new Thread(() -> {
-                    try (Client c = server.connect()) {
+                    try (RawHttp c = server.connect()) {
                         while (System.nanoTime() < end) {
                             long before = acknowledged.get();
                             Response r = c.send("GET / HTTP/1.1\r\n\r\n").read();

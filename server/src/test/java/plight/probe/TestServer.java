@@ -8,6 +8,7 @@ import java.util.List;
 import plight.config.LogSettings;
 import plight.config.WebSettings;
 import plight.state.State;
+import plight.testkit.RawHttp;
 
 /** A probe server on 127.0.0.1 and an ephemeral port, with limits chosen per test. */
 final class TestServer implements AutoCloseable {
@@ -31,8 +32,8 @@ final class TestServer implements AutoCloseable {
         return server.boundAddresses().get(0).getPort();
     }
 
-    Client connect() throws IOException {
-        return new Client(new InetSocketAddress("127.0.0.1", port()));
+    RawHttp connect() throws IOException {
+        return new RawHttp(new InetSocketAddress("127.0.0.1", port()));
     }
 
     @Override

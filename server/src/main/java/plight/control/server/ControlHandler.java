@@ -12,12 +12,14 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.tinylog.Logger;
+import plight.config.Durations;
 import plight.control.Caller;
 import plight.control.Reply;
 import plight.control.Request;
@@ -58,11 +60,13 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     /** The client has ended its input: close once everything asked is answered. */
     private boolean inputEnded;
     private CompletableFuture<Reply> pending;
+    private final Duration idle;
 
-    ControlHandler(ControlActions actions, ControlAccess access, Connections connections) {
+    ControlHandler(ControlActions actions, ControlAccess access, Connections connections, Duration idle) {
         this.actions = actions;
         this.access = access;
         this.connections = connections;
+        this.idle = idle;
     }
 
     @Override
@@ -226,7 +230,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && !busy) {
-            closeWith(ctx, Reply.error(Reply.TIMEOUT, "no complete request within " + ControlServer.IDLE.toSeconds() + "s"));
+            closeWith(ctx, Reply.error(Reply.TIMEOUT, "no complete request within " + Durations.format(idle)));
         } else if (evt == RequestLines.INCOMPLETE) {
             if (busy) {
                 enqueue(INCOMPLETE_LINE, 0);

@@ -37,11 +37,12 @@ import plight.control.Request;
  * the file is removed when the server closes.
  */
 public final class ControlServer implements AutoCloseable {
-    /** A connection that sends no complete request for this long is answered with a timeout and closed. */
-    static final Duration IDLE = Duration.ofSeconds(10);
+    /** By default, a connection that sends no complete request for this long is answered with a timeout and closed. */
+    public static final Duration DEFAULT_IDLE = Duration.ofSeconds(10);
 
     private final ControlSettings settings;
     private final ControlActions actions;
+    private final Duration idle;
     private final Connections connections = new Connections();
     /** Root and the daemon's user only until the socket's group is known. */
     private volatile ControlAccess access;
@@ -50,8 +51,14 @@ public final class ControlServer implements AutoCloseable {
     private boolean bound;
 
     public ControlServer(ControlSettings settings, ControlActions actions) {
+        this(settings, actions, DEFAULT_IDLE);
+    }
+
+    /** @param idle how long a connection may go without a complete request before it is answered with a timeout */
+    public ControlServer(ControlSettings settings, ControlActions actions, Duration idle) {
         this.settings = settings;
         this.actions = actions;
+        this.idle = idle;
     }
 
     public Path path() {
@@ -89,8 +96,8 @@ public final class ControlServer implements AutoCloseable {
                             connections.add(ch);
                             ch.pipeline().addLast(
                                     new RequestLines(),
-                                    new IdleStateHandler(IDLE.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                                    new ControlHandler(actions, access, connections));
+                                    new IdleStateHandler(idle.toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                                    new ControlHandler(actions, access, connections, idle));
                         }
                     })
                     .bind(new DomainSocketAddress(bindPath.toFile())).sync().channel();

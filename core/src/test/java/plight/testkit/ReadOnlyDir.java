@@ -1,4 +1,4 @@
-package plight.state;
+package plight.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
  * so as root the directory is made immutable ({@code chattr +i}, undone on close); as a plain user it is
  * made {@code r-xr-xr-x}. Aborts the test (skipped, not failed) when neither can be done here.
  */
-final class ReadOnlyDir implements AutoCloseable {
+public final class ReadOnlyDir implements AutoCloseable {
     private final Path dir;
     private final boolean immutable;
 
@@ -21,8 +21,16 @@ final class ReadOnlyDir implements AutoCloseable {
         this.immutable = immutable;
     }
 
-    static ReadOnlyDir of(Path dir) throws IOException, InterruptedException {
-        if (Tables.runningAsRoot()) {
+    public static boolean runningAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    public static ReadOnlyDir of(Path dir) throws IOException, InterruptedException {
+        if (runningAsRoot()) {
             int rc = chattr("+i", dir);
             Assumptions.assumeTrue(rc == 0, "chattr +i is not available on this file system (as root, chmod does not stop writes)");
             return new ReadOnlyDir(dir, true);
@@ -32,7 +40,7 @@ final class ReadOnlyDir implements AutoCloseable {
     }
 
     /** The operating system's words for the refusal: EPERM for an immutable directory, EACCES otherwise. */
-    String expectedReason() {
+    public String expectedReason() {
         return immutable ? "Operation not permitted" : "permission denied";
     }
 
@@ -45,7 +53,7 @@ final class ReadOnlyDir implements AutoCloseable {
         }
     }
 
-    private static int chattr(String flag, Path dir) throws IOException, InterruptedException {
+    private static int chattr(String flag, Path dir) throws InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)

@@ -1,18 +1,18 @@
-package plight.probe;
+package plight.testkit;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition instead of sleeping a guessed time. */
-final class Await {
+public final class Await {
     private Await() {
     }
 
-    static void until(BooleanSupplier condition, Duration timeout, String what) {
+    public static void until(BooleanSupplier condition, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
             }
             try {
                 Thread.sleep(5);
