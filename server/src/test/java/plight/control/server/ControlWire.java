@@ -1,6 +1,5 @@
 package plight.control.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import plight.control.ControlClient;
+import plight.control.LineBuffer;
 import plight.control.Reply;
 
 /**
@@ -27,7 +27,7 @@ public final class ControlWire implements AutoCloseable {
     private final SocketChannel channel;
     private final Selector selector;
     private final ByteBuffer in = ByteBuffer.allocate(16384);
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final LineBuffer pending = new LineBuffer(Integer.MAX_VALUE);
     private boolean eof;
 
     private ControlWire(SocketChannel channel) throws IOException {
@@ -104,43 +104,36 @@ public final class ControlWire implements AutoCloseable {
     public String readLine(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            byte[] bytes = pending.toByteArray();
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    pending.reset();
-                    pending.write(bytes, i + 1, bytes.length - i - 1);
-                    return new String(bytes, 0, i, StandardCharsets.UTF_8);
-                }
-            }
+            String line = pending.poll();
+            if (line != null) return line;
             if (eof) {
-                if (bytes.length > 0) throw new AssertionError("connection closed after a partial line: " + new String(bytes, StandardCharsets.UTF_8));
+                if (!pending.isEmpty()) throw new AssertionError("connection closed after a partial line: " + held());
                 return null;
             }
             if (!fill(deadline)) {
-                throw new AssertionError("no complete line within " + timeout.toMillis() + " ms; have '"
-                        + new String(bytes, StandardCharsets.UTF_8) + "'");
+                throw new AssertionError("no complete line within " + timeout.toMillis() + " ms; have '" + held() + "'");
             }
         }
     }
 
     /** True when nothing at all arrives (and the connection stays open) for {@code d}. */
     public boolean silentFor(Duration d) throws IOException {
-        if (pending.size() > 0 || eof) return false;
+        if (!pending.isEmpty() || eof) return false;
         long deadline = System.nanoTime() + d.toNanos();
         fill(deadline);
-        return pending.size() == 0 && !eof;
+        return pending.isEmpty() && !eof;
     }
 
     /** True when the server closes (end of input or a reset) within {@link #TIMEOUT}, with nothing more said. */
     public boolean closedByServer() throws IOException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!eof) {
-            if (pending.size() > 0) {
-                throw new AssertionError("expected the connection to close, got more: " + pending.toString(StandardCharsets.UTF_8));
+            if (!pending.isEmpty()) {
+                throw new AssertionError("expected the connection to close, got more: " + held());
             }
             if (!fill(deadline)) return false;
         }
-        return pending.size() == 0;
+        return pending.isEmpty();
     }
 
     /** Reads what is there or arrives before {@code deadline}; false when the deadline passed with nothing new. */
@@ -158,7 +151,7 @@ public final class ControlWire implements AutoCloseable {
                 return true;
             }
             if (n > 0) {
-                pending.write(in.array(), 0, in.position());
+                pending.add(in.array(), 0, in.position());
                 in.clear();
                 return true;
             }
@@ -180,5 +173,9 @@ public final class ControlWire implements AutoCloseable {
         } finally {
             selector.close();
         }
+    }
+
+    private String held() {
+        return new String(pending.rest(), StandardCharsets.UTF_8);
     }
 }
