@@ -78,8 +78,9 @@ public final class Daemon {
         ProbeServer probe = new ProbeServer(config.web(), responses, sources, accessLog);
         AgentServer agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
         StateKeeper keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC());
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(Environment.current());
         DaemonControl actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses,
-                sources, probe::openConnections, timer, stopRequested::countDown);
+                sources, probe::openConnections, timer, stopRequested::countDown, systemd);
         ControlServer control = new ControlServer(config.control(), actions);
         try {
             NodeState served = keeper.start();
@@ -96,8 +97,10 @@ public final class Daemon {
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
             Signal.handle(new Signal("HUP"), s -> timer.execute(() -> actions.reload(self)));
             Logger.info("plight is running");
+            systemd.ready();
             stopRequested.await();
             Logger.info("stopping");
+            systemd.stopping();
             return true;
         } catch (IOException e) {
             Logger.error("cannot start: {}", e.getMessage());
@@ -112,6 +115,7 @@ public final class Daemon {
             probe.close();
             keeper.close();
             timer.shutdownNow();
+            systemd.close();
             Logger.info("plight has stopped");
         }
     }

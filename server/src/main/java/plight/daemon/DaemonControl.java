@@ -37,10 +37,11 @@ final class DaemonControl implements ControlActions {
     private final IntSupplier openConnections;
     private final ScheduledExecutorService timer;
     private final Runnable stop;
+    private final SystemdNotifier systemd;
     private volatile Config config;
 
     DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
-                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop) {
+                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, SystemdNotifier systemd) {
         this.config = config;
         this.loader = loader;
         this.keeper = keeper;
@@ -49,6 +50,7 @@ final class DaemonControl implements ControlActions {
         this.openConnections = openConnections;
         this.timer = timer;
         this.stop = stop;
+        this.systemd = systemd;
     }
 
     @Override
@@ -87,6 +89,15 @@ final class DaemonControl implements ControlActions {
 
     @Override
     public synchronized Reply reload(Caller caller) {
+        systemd.reloading();
+        try {
+            return reloadNow(caller);
+        } finally {
+            systemd.ready();
+        }
+    }
+
+    private Reply reloadNow(Caller caller) {
         Config next;
         try {
             next = config.source() == null ? loader.defaults() : loader.loadFile(config.source());

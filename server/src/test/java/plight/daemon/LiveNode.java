@@ -83,7 +83,7 @@ final class LiveNode implements AutoCloseable {
         probe = new ProbeServer(config.web(), responses, sources, AccessLog.OFF);
         keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC());
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
-                probe::openConnections, timer, stopRequested::countDown);
+                probe::openConnections, timer, stopRequested::countDown, SystemdNotifier.NONE);
         control = new ControlServer(config.control(), actions);
     }
 
