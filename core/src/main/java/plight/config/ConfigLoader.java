@@ -105,9 +105,10 @@ public final class ConfigLoader {
         }
 
         Config read() throws ConfigException {
-            Path stateDir = env.isRoot() ? Path.of("/var/lib/plight") : env.userStateDir();
-            Path logDir = env.isRoot() ? Path.of("/var/log/plight") : env.userStateDir();
-            Path runDir = env.isRoot() ? Path.of("/run/plight") : env.userRuntimeDir();
+            // A plain user's defaults, unless a service manager handed the daemon its directories.
+            Path stateDir = env.isRoot() ? Path.of("/var/lib/plight") : env.serviceDirectory("STATE_DIRECTORY").orElseGet(env::userStateDir);
+            Path logDir = env.isRoot() ? Path.of("/var/log/plight") : env.serviceDirectory("LOGS_DIRECTORY").orElseGet(env::userStateDir);
+            Path runDir = env.isRoot() ? Path.of("/run/plight") : env.serviceDirectory("RUNTIME_DIRECTORY").orElseGet(env::userRuntimeDir);
 
             IniFile.Section web = section("webserver", WEB_KEYS);
             String group = string(web, "group", "plight");

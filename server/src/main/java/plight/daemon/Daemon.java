@@ -43,6 +43,7 @@ public final class Daemon implements AutoCloseable {
     private final StateKeeper keeper;
     private final DaemonControl actions;
     private final ControlServer control;
+    private final SystemdNotifier systemd;
     private boolean closed;
 
     /**
@@ -52,7 +53,14 @@ public final class Daemon implements AutoCloseable {
      * @throws StoreException when the files cannot tell the state: without one they vouch for, nothing is safe to serve
      */
     public Daemon(Config config, Timings timings, AccessLog accessLog, Runnable stopRequested) throws StoreException {
+        this(config, timings, accessLog, SystemdNotifier.NONE, stopRequested);
+    }
+
+    /** As {@link #Daemon(Config, Timings, AccessLog, Runnable)}, telling {@code systemd} about reloads. */
+    Daemon(Config config, Timings timings, AccessLog accessLog, SystemdNotifier systemd, Runnable stopRequested)
+            throws StoreException {
         this.config = config;
+        this.systemd = systemd;
         this.timings = timings;
         StateStore store = new StateStore(config.states());
         NodeState initial = store.read();
@@ -67,7 +75,7 @@ public final class Daemon implements AutoCloseable {
         agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
         keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll());
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
-                probe::openConnections, timer, stopRequested, timings.waitPoll());
+                probe::openConnections, timer, stopRequested, timings.waitPoll(), systemd);
         control = new ControlServer(config.control(), actions, timings.controlIdle());
     }
 
@@ -121,6 +129,7 @@ public final class Daemon implements AutoCloseable {
         timer.shutdownNow();
         // Last, so that a CLI finding the socket gone finds the pidfile released a moment later.
         control.close();
+        systemd.close();
     }
 
     public Config config() {
@@ -190,7 +199,8 @@ public final class Daemon implements AutoCloseable {
         AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter() : AccessLog.OFF;
         Daemon daemon;
         try {
-            daemon = new Daemon(config, Timings.DEFAULT, accessLog, signals::requestStop);
+            daemon = new Daemon(config, Timings.DEFAULT, accessLog, SystemdNotifier.fromEnvironment(Environment.current()),
+                    signals::requestStop);
         } catch (StoreException e) {
             Logger.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
@@ -202,8 +212,10 @@ public final class Daemon implements AutoCloseable {
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
             signals.onHangup(() -> daemon.reloadLater(self));
             Logger.info("plight is running");
+            daemon.systemd.ready();
             signals.awaitStop();
             Logger.info("stopping");
+            daemon.systemd.stopping();
             return true;
         } catch (IOException | StoreException e) {
             Logger.error("cannot start: {}", e.getMessage());

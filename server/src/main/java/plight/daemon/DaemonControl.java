@@ -35,10 +35,12 @@ final class DaemonControl implements ControlActions {
     private final ScheduledExecutorService timer;
     private final Runnable stop;
     private final Duration waitPoll;
+    private final SystemdNotifier systemd;
     private volatile Config config;
 
     DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
-                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll) {
+                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll,
+                  SystemdNotifier systemd) {
         this.config = config;
         this.loader = loader;
         this.keeper = keeper;
@@ -48,6 +50,7 @@ final class DaemonControl implements ControlActions {
         this.timer = timer;
         this.stop = stop;
         this.waitPoll = waitPoll;
+        this.systemd = systemd;
     }
 
     @Override
@@ -80,6 +83,15 @@ final class DaemonControl implements ControlActions {
 
     @Override
     public synchronized Reply reload(Caller caller) {
+        systemd.reloading();
+        try {
+            return reloadNow(caller);
+        } finally {
+            systemd.ready();
+        }
+    }
+
+    private Reply reloadNow(Caller caller) {
         Config next;
         try {
             next = config.source() == null ? loader.defaults() : loader.loadFile(config.source());
