@@ -1,11 +1,11 @@
 package plight.cli;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import plight.text.Json;
 import plight.control.Reply;
+import plight.control.SourceLine;
 import plight.state.Marker;
 import plight.state.State;
 import plight.state.StateTable;
@@ -71,10 +71,10 @@ final class Output {
         List<String> sources = r.all("source");
         sb.append("Probe sources: ").append(sources.size()).append('\n');
         for (String source : sources) {
-            Map<String, String> f = words(source);
-            sb.append("  ").append(f.get("")).append("  last seen ").append(f.get("last"))
-                    .append("  every ").append(f.get("interval_ms")).append(" ms  served ").append(f.get("state"))
-                    .append(" x").append(f.get("streak")).append('\n');
+            SourceLine s = SourceLine.parse(source);
+            sb.append("  ").append(s.address()).append("  last seen ").append(s.lastSeen())
+                    .append("  every ").append(s.intervalMillis()).append(" ms  served ").append(s.state())
+                    .append(" x").append(s.streak()).append('\n');
         }
         return sb.toString();
     }
@@ -92,28 +92,16 @@ final class Output {
         sb.append("},\"sources\":[");
         sep = "";
         for (String source : r.all("source")) {
-            Map<String, String> f = words(source);
-            sb.append(sep).append("{\"address\":").append(Json.quote(f.get("")))
-                    .append(",\"last_seen\":").append(Json.quoteOrNull(f.get("last")))
-                    .append(",\"interval_ms\":").append(number(f.get("interval_ms")))
-                    .append(",\"state\":").append(Json.quoteOrNull(f.get("state")))
-                    .append(",\"streak\":").append(number(f.get("streak")))
-                    .append(",\"probes\":").append(number(f.get("probes"))).append('}');
+            SourceLine s = SourceLine.parse(source);
+            sb.append(sep).append("{\"address\":").append(Json.quote(s.address()))
+                    .append(",\"last_seen\":").append(Json.quoteOrNull(s.lastSeen() == null ? null : s.lastSeen().toString()))
+                    .append(",\"interval_ms\":").append(s.intervalMillis())
+                    .append(",\"state\":").append(Json.quoteOrNull(s.state()))
+                    .append(",\"streak\":").append(s.streak())
+                    .append(",\"probes\":").append(s.probes()).append('}');
             sep = ",";
         }
         return sb.append("]}\n").toString();
-    }
-
-    /** {@code ADDRESS k=v k=v}: the address under the empty key. */
-    private static Map<String, String> words(String line) {
-        Map<String, String> f = new LinkedHashMap<>();
-        String[] parts = line.split(" ");
-        f.put("", parts[0]);
-        for (int i = 1; i < parts.length; i++) {
-            int eq = parts[i].indexOf('=');
-            if (eq > 0) f.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
-        }
-        return f;
     }
 
     private static String number(String s) {

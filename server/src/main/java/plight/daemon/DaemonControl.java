@@ -20,6 +20,7 @@ import plight.control.Caller;
 import plight.control.server.ControlActions;
 import plight.control.Reply;
 import plight.control.Request;
+import plight.control.SourceLine;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
@@ -216,7 +217,7 @@ final class DaemonControl implements ControlActions {
     }
 
     private static String describe(ProbeSources.Seen s) {
-        return s.address() + " last=" + Instant.ofEpochMilli(s.lastSeenMillis()) + " interval_ms=" + s.intervalMillis()
-                + " state=" + s.state() + " streak=" + s.streak() + " probes=" + s.probes();
+        return new SourceLine(s.address(), Instant.ofEpochMilli(s.lastSeenMillis()), s.intervalMillis(), s.state(), s.streak(),
+                s.probes()).render();
     }
 }
