@@ -2,13 +2,13 @@ package plight.probe;
 
 import java.time.Duration;
 
-/** What every probe connection shares: where answers come from, who is told, and the time limits. */
+/** What every probe connection shares: where answers come from, who is told, the time limits, error counts. */
 record ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-                  long requestTimeoutNanos, long idleTimeoutNanos) {
+                  long requestTimeoutNanos, long idleTimeoutNanos, ProbeErrors errors) {
 
     ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-               Duration requestTimeout, Duration idleTimeout) {
-        this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout));
+               Duration requestTimeout, Duration idleTimeout, ProbeErrors errors) {
+        this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout), errors);
     }
 
     private static long positive(Duration d) {
