@@ -59,6 +59,8 @@ final class RequestDecoder {
     // What the current request says.
     private Method method;
     private boolean http11 = true;
+    /** The request line has no version: an HTTP/0.9 request, complete without headers. */
+    private boolean http09;
     private boolean close;
     private boolean keepAlive;
     private Failure failure;
@@ -87,14 +89,17 @@ final class RequestDecoder {
             keepAlive = false;
             requestLineLength = 0;
             Result line = requestLine(in, eof);
-            if (line != Result.REQUEST) {
+            if (line != Result.REQUEST || !inHeaders) {
                 return line;
             }
         }
         return headers(in, eof);
     }
 
-    /** {@code REQUEST} here means the line is accepted and the headers come next. */
+    /**
+     * {@code REQUEST} here means the line is accepted and the headers come next ({@link #inHeaders} set), or,
+     * for a line without a version, that the request is complete.
+     */
     private Result requestLine(ByteBuf in, boolean eof) {
         int start = in.readerIndex();
         int end = in.writerIndex();
@@ -123,6 +128,10 @@ final class RequestDecoder {
         if (!parseRequestLine(in, start, lineEnd)) {
             return Result.FAILURE;
         }
+        if (http09) {
+            // HTTP/0.9 has no headers: the line is the whole request, and the connection ends with the answer.
+            return complete(in, next);
+        }
         inHeaders = true;
         headerStart = lineStart = scanned = next - start;
         return Result.REQUEST;
@@ -142,15 +151,24 @@ final class RequestDecoder {
         in.readerIndex(i);
     }
 
-    /** {@code method SP request-target SP HTTP-version}, whitespace runs tolerated as the original did. */
+    /**
+     * {@code method SP request-target SP HTTP-version}, whitespace runs tolerated as the original did; or
+     * {@code method SP request-target}, the HTTP/0.9 form (F5's default monitor sends {@code GET /}).
+     */
     private boolean parseRequestLine(ByteBuf in, int start, int end) {
+        http09 = false;
         int methodEnd = in.forEachByte(start, end - start, WHILE_TCHAR);
         if (methodEnd <= start || !isWhitespace(in.getByte(methodEnd))) {
             return failed(Failure.BAD_REQUEST);
         }
         int targetStart = skipWhitespace(in, methodEnd, end);
-        int targetEnd = targetStart == end ? -1 : in.forEachByte(targetStart, end - targetStart, WHILE_TARGET);
-        if (targetEnd < 0 || !isWhitespace(in.getByte(targetEnd))) {
+        if (targetStart == end) {
+            return failed(Failure.BAD_REQUEST);
+        }
+        int targetEnd = in.forEachByte(targetStart, end - targetStart, WHILE_TARGET);
+        if (targetEnd < 0) {
+            targetEnd = end;
+        } else if (!isWhitespace(in.getByte(targetEnd))) {
             return failed(Failure.BAD_REQUEST);
         }
         int versionStart = skipWhitespace(in, targetEnd, end);
@@ -158,15 +176,20 @@ final class RequestDecoder {
         while (versionEnd > versionStart && isWhitespace(in.getByte(versionEnd - 1))) {
             versionEnd--;
         }
-        if (versionEnd - versionStart != HTTP_1.length + 1 || !matches(in, versionStart, HTTP_1)) {
+        if (versionStart == versionEnd) {
+            // Answered in HTTP/1.0 form, which every monitor that sends this form understands.
+            http09 = true;
+            http11 = false;
+        } else if (versionEnd - versionStart != HTTP_1.length + 1 || !matches(in, versionStart, HTTP_1)) {
             return failed(Failure.BAD_REQUEST);
+        } else {
+            byte minor = in.getByte(versionEnd - 1);
+            if (minor < '0' || minor > '9') {
+                return failed(Failure.BAD_REQUEST);
+            }
+            // RFC 9110 2.5: a later 1.x minor version is answered as the highest one we speak.
+            http11 = minor != '0';
         }
-        byte minor = in.getByte(versionEnd - 1);
-        if (minor < '0' || minor > '9') {
-            return failed(Failure.BAD_REQUEST);
-        }
-        // RFC 9110 2.5: a later 1.x minor version is answered as the highest one we speak.
-        http11 = minor != '0';
         method = method(in, start, methodEnd - start);
         return method != null || failed(Failure.METHOD_NOT_ALLOWED);
     }

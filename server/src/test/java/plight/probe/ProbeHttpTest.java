@@ -238,6 +238,63 @@ class ProbeHttpTest {
         }
     }
 
+    // "A request line without a version (GET /\r\n, the HTTP/0.9 form F5's default monitor sends) is answered
+    // with the state's response in HTTP/1.0 form, then closed."
+    @ParameterizedTest
+    @CsvSource({"enabled, 200", "disabled, 404", "offline, 503"})
+    void requestLineWithoutVersionGetsTheStatesHttp10AnswerThenClose(String state, int code) throws IOException {
+        server.live.show(state.equals("enabled") ? TestStates.ENABLED
+                : state.equals("disabled") ? TestStates.DISABLED : TestStates.OFFLINE);
+        try (Client c = server.connect()) {
+            // Nothing follows the line: HTTP/0.9 has no headers, so the line is the whole request.
+            Response r = c.send("GET /\r\n").read();
+            assertEquals("HTTP/1.0", r.version());
+            assertEquals(code, r.code());
+            assertEquals(state, r.header("X-Plight-State"));
+            assertEquals(r.reason() + "\n", r.bodyText());
+            assertNull(r.header("Connection"), "HTTP/1.0 closes by default");
+            assertTrue(c.closedByServer());
+        } finally {
+            server.live.show(TestStates.ENABLED);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /\n", "GET /health?x=1\r\n", "GET  /  \r\n", "OPTIONS *\r\n", "HEAD /\r\n",
+        "GET /\r\n\r\n", "GET /\r\nGET / HTTP/1.1\r\n\r\n"})
+    void requestLineWithoutVersionIsAnsweredAloneWhateverFollows(String request) throws IOException {
+        try (Client c = server.connect()) {
+            c.send(request);
+            boolean head = request.startsWith("HEAD");
+            Response r = c.read(head);
+            assertEquals("HTTP/1.0", r.version(), request);
+            assertEquals(200, r.code(), request);
+            assertEquals(head ? "" : "OK\n", r.bodyText(), request);
+            assertArrayEquals(new byte[0], c.readToEnd(), "nothing after the answer");
+        }
+    }
+
+    @Test
+    void requestLineWithoutVersionThenEndOfInputIsAnswered() throws IOException {
+        try (Client c = server.connect()) {
+            c.send("GET /").shutdownOutput();
+            Response r = c.read();
+            assertEquals("HTTP/1.0", r.version());
+            assertEquals(200, r.code());
+            assertArrayEquals(new byte[0], c.readToEnd());
+        }
+    }
+
+    @Test
+    void otherMethodWithoutVersionIs405InHttp10() throws IOException {
+        try (Client c = server.connect()) {
+            Response r = c.send("POST /\r\n").read();
+            assertEquals("HTTP/1.0", r.version());
+            assertEquals(405, r.code());
+            assertTrue(c.closedByServer());
+        }
+    }
+
     @Test
     void endOfInputAfterCompleteRequestsClosesAfterAnsweringThem() throws IOException {
         try (Client c = server.connect()) {
@@ -288,7 +345,6 @@ class ProbeHttpTest {
     @ValueSource(strings = {
         "GARBAGE\r\n\r\n",
         "GET\r\n\r\n",
-        "GET /\r\n\r\n",
         "GET / HTTP/2.0\r\n\r\n",
         "GET / HTTP/1.x\r\n\r\n",
         "GET / http/1.1\r\n\r\n",
