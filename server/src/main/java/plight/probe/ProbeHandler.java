@@ -89,7 +89,9 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         remote = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet : null;
-        lastActivity = now();
+        // A connection accepted before it sent anything has waited out the kernel's deferral already. One that
+        // did send is read at once, and that read restarts the clock.
+        lastActivity = now() - setup.acceptDeferralNanos();
         arm(lastActivity + setup.requestTimeoutNanos());
     }
 
@@ -226,7 +228,8 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(Failure failure, int lineIndex, int lineLength) {
-        ByteBuf response = setup.responses().current().failure(failure, decoder.http11());
+        boolean head = cumulation != null && RequestDecoder.isHead(cumulation);
+        ByteBuf response = setup.responses().current().failure(failure, decoder.http11(), head);
         if (accessLogOn) {
             log(lineIndex, lineLength, failure.code, response);
         }

@@ -71,7 +71,7 @@ public final class ProbeServer implements AutoCloseable {
         this.transport = transport;
         this.errors = errors;
         ProbeSetup setup = new ProbeSetup(responses, listener, accessLog, web.requestTimeout(), web.idleTimeout(),
-                errors);
+                errors, transport.acceptDeferral(web.requestTimeout()));
         this.gate = new ConnectionGate(setup, web.maxConnections());
     }
 

@@ -32,13 +32,21 @@ public enum Transport {
 
         /**
          * TCP_DEFER_ACCEPT: the kernel hands a connection over once its first bytes have arrived, so accepting
-         * and reading take one wake-up instead of two, and a connection that never speaks costs nothing until
-         * the deferral (the request timeout, in whole seconds) is over.
+         * and reading take one wake-up instead of two. One second, the least: Linux counts the deferral in
+         * retransmissions of its SYN-ACK (after 1, 2, 4 … s), so 5 s would hold a silent connection for 7 s,
+         * and only then would our request timeout start (12 s in all). With one second, the handler counts
+         * that second in (see {@link #acceptDeferral}). Not for timeouts below a second, which it would exceed.
          */
         @Override
         void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
-            long seconds = Math.max(1, requestTimeout.plusMillis(999).getSeconds());
-            bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) Math.min(Integer.MAX_VALUE, seconds));
+            if (!acceptDeferral(requestTimeout).isZero()) {
+                bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
+            }
+        }
+
+        @Override
+        Duration acceptDeferral(Duration requestTimeout) {
+            return requestTimeout.compareTo(Duration.ofSeconds(1)) >= 0 ? Duration.ofSeconds(1) : Duration.ZERO;
         }
 
         /** On the listener: Linux gives accepted sockets its buffer sizes, which saves a system call each. */
@@ -68,6 +76,14 @@ public enum Transport {
 
     /** Tunes a listener whose clients always send first (HTTP); not for the agent port, where we speak first. */
     void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
+    }
+
+    /**
+     * How long the kernel may have held a connection that has sent nothing before handing it over, after
+     * {@link #clientSpeaksFirst}: its request timeout has been running since it connected.
+     */
+    Duration acceptDeferral(Duration requestTimeout) {
+        return Duration.ZERO;
     }
 
     /** Limits the kernel's send buffer of every accepted connection to about {@code bytes}. */

@@ -41,7 +41,7 @@ final class EmbeddedProbe implements AutoCloseable {
     private EmbeddedProbe(LiveResponses live, ProbeListener listener, AccessLog accessLog, ProbeErrors errors) {
         this.live = live;
         channel = new EmbeddedChannel(new ProbeHandler(
-                new ProbeSetup(live, listener, accessLog, REQUEST_TIMEOUT, IDLE_TIMEOUT, errors)));
+                new ProbeSetup(live, listener, accessLog, REQUEST_TIMEOUT, IDLE_TIMEOUT, errors, Duration.ZERO)));
         channel.config().setAllocator(alloc);
         channel.freezeTime();
     }

@@ -127,6 +127,32 @@ class ProbeLimitsTest {
     }
 
     @Test
+    void headAnsweredWith408HasNoBody() throws IOException {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             Client c = server.connect()) {
+            Response r = c.send("HEAD / HTTP/1.1\r\nHost: x\r\n").read(true);
+            assertEquals(408, r.code());
+            assertEquals(String.valueOf("Request Timeout\n".length()), r.header("Content-Length"));
+            assertArrayEquals(new byte[0], c.readToEnd());
+        }
+    }
+
+    // A timeout of whole seconds, as configured in practice: the kernel may hold a silent connection before
+    // handing it over (TCP_DEFER_ACCEPT), and that time counts too.
+    @Test
+    void connectionThatSendsNothingIsClosedAtTheRequestTimeoutCountedFromConnecting() throws IOException {
+        Duration timeout = Duration.ofSeconds(2);
+        try (TestServer server = TestServer.builder().requestTimeout(timeout).start();
+             Client c = server.connect()) {
+            long start = System.nanoTime();
+            assertArrayEquals(new byte[0], c.readToEnd());
+            long elapsed = millisSince(start);
+            assertTrue(elapsed >= timeout.toMillis() - 100 && elapsed < timeout.toMillis() + 900,
+                    "closed after " + elapsed + " ms");
+        }
+    }
+
+    @Test
     void eachRequestOnAConnectionGetsItsOwnRequestTimeout() throws IOException {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
              Client c = server.connect()) {
