@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import org.tinylog.Logger;
 import org.tinylog.TaggedLogger;
 import plight.probe.AccessLog;
+import plight.probe.Addresses;
 
 /**
  * The access log: formats the original's line on the event loop (the request line must be copied out of the
@@ -23,7 +24,7 @@ final class AccessLogWriter implements AccessLog {
     public void log(InetSocketAddress remote, ByteBuf buf, int lineIndex, int lineLength, int status, int bytes) {
         String requestLine = lineLength == 0 ? "" : buf.toString(lineIndex, lineLength, StandardCharsets.ISO_8859_1);
         StringBuilder sb = new StringBuilder(96 + requestLine.length());
-        sb.append(remote == null ? "-" : remote.getAddress().getHostAddress()).append(" - - [")
+        sb.append(remote == null ? "-" : Addresses.of(remote.getAddress())).append(" - - [")
                 .append(stamp.get().now(zone)).append("] \"");
         for (int i = 0; i < requestLine.length(); i++) {
             char c = requestLine.charAt(i);

@@ -84,10 +84,10 @@ public final class Daemon {
         try {
             NodeState served = keeper.start();
             probe.start();
-            Logger.info("probe port {} ({}), state '{}'", probe.boundAddresses(), probe.transportName(), served.state().name());
+            Logger.info("probe port {} ({}), state '{}'", plight.probe.Addresses.of(probe.boundAddresses()), probe.transportName(), served.state().name());
             if (agent != null) {
                 agent.start();
-                Logger.info("agent-check port {}", agent.ports());
+                Logger.info("agent-check port {}", plight.probe.Addresses.listening(config.agent().hosts(), agent.ports()));
             }
             control.start();
             timer.scheduleWithFixedDelay(() -> sources.forgetOlderThan(FORGET_SOURCES_MILLIS), 1, 1, TimeUnit.MINUTES);

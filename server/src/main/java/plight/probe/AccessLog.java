@@ -27,7 +27,7 @@ public interface AccessLog {
     /** The original's line, {@code %s - - [%s] "%s" %s %s}: address, local time, request line, code, size. */
     static String commonLogLine(InetSocketAddress remote, String requestLine, int status, int bytes,
                                 ZonedDateTime time) {
-        String address = remote == null ? "-" : remote.getAddress().getHostAddress();
+        String address = remote == null ? "-" : Addresses.of(remote.getAddress());
         return address + " - - [" + CLF_TIME.format(time) + "] \"" + requestLine + "\" " + status + " " + bytes;
     }
 

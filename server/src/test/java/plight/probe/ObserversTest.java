@@ -74,6 +74,21 @@ class ObserversTest {
     }
 
     @Test
+    void probeSourcesAndTheAccessLogWriteIpv6AddressesInTheirShortForm() throws IOException {
+        ProbeSources sources = new ProbeSources();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AccessLog log = (remote, buf, index, length, status, bytes) -> lines.add(AccessLog.commonLogLine(remote,
+                buf.toString(index, length, StandardCharsets.ISO_8859_1), status, bytes, ZonedDateTime.now()));
+        try (TestServer server = TestServer.builder().hosts("[::1]").listener(sources).accessLog(log).start();
+             Client c = new Client(server.server.boundAddresses().get(0))) {
+            assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
+            assertEquals("::1", sources.snapshot().get(0).address());
+            Await.until(() -> lines.size() == 1, Duration.ofSeconds(5), "the access log line");
+            assertTrue(lines.get(0).startsWith("::1 - - ["), lines.get(0));
+        }
+    }
+
+    @Test
     void commonLogLineIsTheOriginals() {
         String line = AccessLog.commonLogLine(new InetSocketAddress("192.0.2.7", 40000), "GET / HTTP/1.0", 200, 171,
                 ZonedDateTime.of(2024, 3, 5, 7, 8, 9, 0, ZoneOffset.UTC));
