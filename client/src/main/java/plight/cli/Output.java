@@ -25,10 +25,34 @@ final class Output {
         sb.append("Message: ").append(node.message()).append('\n');
         Marker m = node.marker();
         if (m.since() != null) sb.append("Since: ").append(m.since()).append('\n');
-        if (m.by() != null) sb.append("By: ").append(m.by()).append('\n');
-        if (m.reason() != null) sb.append("Reason: ").append(m.reason()).append('\n');
+        if (m.by() != null) sb.append("By: ").append(visible(m.by())).append('\n');
+        if (m.reason() != null) sb.append("Reason: ").append(visible(m.reason())).append('\n');
         if (m.expires() != null) sb.append("Expires: ").append(m.expires()).append('\n');
         out.print(sb);
+    }
+
+    /**
+     * A marker's text as it may be printed on a terminal: anyone who can write the file could otherwise clear
+     * the screen or rewrite the lines above. Control characters (C0, DEL, C1) become {@code \n}, {@code \r},
+     * {@code \t} or {@code \xHH}; everything else is kept.
+     */
+    static String visible(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isISOControl(c)) {
+                if (sb != null) sb.append(c);
+                continue;
+            }
+            if (sb == null) sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     static void statusJson(PrintStream out, StatusView node, boolean running) {
@@ -72,8 +96,10 @@ final class Output {
         sb.append("Probe sources: ").append(sources.size()).append('\n');
         for (String source : sources) {
             SourceLine s = SourceLine.parse(source);
+            // Seen once, a source has no interval yet (the daemon reports 0).
+            String interval = Long.valueOf(1).equals(s.probes()) ? "interval unknown" : "every " + s.intervalMillis() + " ms";
             sb.append("  ").append(s.address()).append("  last seen ").append(s.lastSeen())
-                    .append("  every ").append(s.intervalMillis()).append(" ms  served ").append(s.state())
+                    .append("  ").append(interval).append("  served ").append(s.state())
                     .append(" x").append(s.streak()).append('\n');
         }
         return sb.toString();

@@ -242,9 +242,10 @@ public final class ConfigLoader {
             }
             IniFile.Entry codeEntry = s.get("code").orElse(null);
             if (codeEntry == null) {
-                throw new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 100-599)");
+                throw new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 200-599)");
             }
-            int code = parseInt(codeEntry, 100, 599, "an HTTP status code 100-599");
+            // A 1xx status is not a final answer: a prober would wait for the response that never follows.
+            int code = parseInt(codeEntry, 200, 599, "an HTTP status code 200-599 (1xx is not a final status)");
             String message = s.get("message").isPresent() ? printable(s.get("message").get(), "message") : name;
             Path stateFile = null;
             Optional<IniFile.Entry> fileEntry = s.get("file");

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.tinylog.Logger;
 import org.tinylog.TaggedLogger;
 import plight.probe.AccessLog;
+import plight.probe.Addresses;
 
 /**
  * The access log: formats the original's line on the event loop (the request line must be copied out of the
@@ -33,7 +34,7 @@ final class AccessLogWriter implements AccessLog {
     /** The original's line, {@code %s - - [%s] "%s" %s %s}: address, local time, request line, code, size. */
     static String line(InetSocketAddress remote, String time, String requestLine, int status, int bytes) {
         StringBuilder sb = new StringBuilder(96 + requestLine.length());
-        sb.append(remote == null ? "-" : remote.getAddress().getHostAddress()).append(" - - [").append(time).append("] \"");
+        sb.append(remote == null ? "-" : Addresses.of(remote.getAddress())).append(" - - [").append(time).append("] \"");
         for (int i = 0; i < requestLine.length(); i++) {
             char c = requestLine.charAt(i);
             // A request line is the client's text: keep it on one line and inside its quotes.

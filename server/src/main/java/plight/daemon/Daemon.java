@@ -96,10 +96,10 @@ public final class Daemon implements AutoCloseable {
     public void start() throws IOException, StoreException {
         NodeState served = keeper.start();
         probe.start();
-        Logger.info("probe port {} ({}), state '{}'", probe.boundAddresses(), probe.transportName(), served.state().name());
+        Logger.info("probe port {} ({}), state '{}'", plight.probe.Addresses.of(probe.boundAddresses()), probe.transportName(), served.state().name());
         if (agent != null) {
             agent.start();
-            Logger.info("agent-check port {}", agent.ports());
+            Logger.info("agent-check port {}", plight.probe.Addresses.listening(config.agent().hosts(), agent.ports()));
         }
         control.start();
         // Checked as often as sources are forgotten, at most once a minute.

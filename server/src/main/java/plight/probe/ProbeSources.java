@@ -45,7 +45,7 @@ public final class ProbeSources implements ProbeListener {
                 untracked.incrementAndGet();
                 return;
             }
-            s = sources.computeIfAbsent(address, a -> new Source(a.getHostAddress()));
+            s = sources.computeIfAbsent(address, a -> new Source(Addresses.of(a)));
         }
         s.served(state.name(), clockMillis.getAsLong());
     }

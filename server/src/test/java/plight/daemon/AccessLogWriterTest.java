@@ -29,4 +29,10 @@ class AccessLogWriterTest {
         assertEquals("192.0.2.7 - - [t] \"GET /?a?b?c? HTTP/1.1\" 400 0",
                 AccessLogWriter.line(CLIENT, "t", "GET /\"a\tb\u001bc\u007f HTTP/1.1", 400, 0));
     }
+
+    @Test
+    void ipv6AddressesAreWrittenInTheirShortForm() {
+        assertEquals("::1 - - [t] \"GET / HTTP/1.1\" 200 2",
+                AccessLogWriter.line(new java.net.InetSocketAddress("::1", 40000), "t", "GET / HTTP/1.1", 200, 2));
+    }
 }
