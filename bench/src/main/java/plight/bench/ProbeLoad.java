@@ -16,11 +16,11 @@ final class ProbeLoad {
     private final EventLoop[] loops;
     private final long interval;
 
-    ProbeLoad(RunContext rc, boolean fleet) {
+    ProbeLoad(RunContext rc) {
         this.rc = rc;
         int n = rc.settings.connections();
         this.running = new CountDownLatch(n);
-        this.interval = fleet ? Math.max(1L, Math.round(1e9 / rc.settings.rate())) : 0L;
+        this.interval = 0L;
         byte[] request = rc.target.request(true);
         workers = new ProbeWorker[n];
         loops = new EventLoop[n];
