@@ -139,7 +139,7 @@ public final class BenchMain {
                     Result a = LoadRunner.run(s, s.url(), flipper, err);
                     runsA.add(a);
                     Report.printRound(out, round, "A", a);
-                    Result b = LoadRunner.run(s.withUrl(s.compare()), s.compare(), flipper, err);
+                    Result b = LoadRunner.run(s.forB(), s.compare(), flipper, err);
                     runsB.add(b);
                     Report.printRound(out, round, "B", b);
                 }
@@ -309,6 +309,7 @@ public final class BenchMain {
                   --pid PID              the target server's process: adds its CPU time per request
                                          (cpu_us_per_request, from /proc/PID/stat over the measured window);
                                          with -c and no --pid, the running daemon's pid from its pidfile
+                  --compare-pid PID      --compare: target B's process, as --pid is A's
                   --plot FILE.svg        latency percentile chart (one curve per target); flip and fleet also
                                          write FILE-timeline.svg (requests/s and p99 per second, state changes)
                   -h, --help             this help

@@ -82,6 +82,9 @@ final class BenchOptions {
     @Parameter(names = "--pid")
     String pid;
 
+    @Parameter(names = "--compare-pid")
+    String comparePid;
+
     @Parameter(names = "--plot")
     String plot;
 
@@ -98,7 +101,7 @@ final class BenchOptions {
 
     static final String OPTION_NAMES = "--url, --connections, --duration, --warmup, --pipeline, --rate, --threads,"
             + " --transport, --timeout, -c/--config, --flip-command, --flip-interval, --json, --compare, --rounds,"
-            + " --reuse, --reuse-share, --jitter, --pid, --plot, --help";
+            + " --reuse, --reuse-share, --jitter, --pid, --compare-pid, --plot, --help";
 
     Settings validate() throws UsageException {
         for (String p : positional) {
@@ -188,18 +191,11 @@ final class BenchOptions {
         double share = reuse ? 1 : percent("--reuse-share", reuseShare, "share of the load balancers that keep"
                 + " their connection");
         double jit = percent("--jitter", jitter, "how much each check's interval may vary either way");
-        Long pidValue = null;
-        if (pid != null) {
-            try {
-                pidValue = Long.parseLong(pid.trim());
-            } catch (NumberFormatException e) {
-                pidValue = -1L;
-            }
-            if (pidValue <= 0) {
-                throw new UsageException("--pid: '" + pid + "' is not valid; expected a process id (a positive"
-                        + " integer), the target server's");
-            }
+        Long pidValue = pid("--pid", pid);
+        if (comparePid != null && b == null) {
+            throw new UsageException("--compare-pid applies only with --compare");
         }
+        Long comparePidValue = pid("--compare-pid", comparePid);
         Path plotPath = null;
         if (plot != null) {
             if (!plot.endsWith(".svg")) {
@@ -209,7 +205,24 @@ final class BenchOptions {
         }
         return new Settings(scenario, a, b, conns, durationNanos, warmupNanos, depth, perSecond, loops, tr,
                 timeoutNanos, configPath, List.copyOf(steps), flipIntervalNanos, jsonPath, r, share, jit, pidValue,
-                plotPath);
+                comparePidValue, plotPath);
+    }
+
+    private static Long pid(String option, String value) throws UsageException {
+        if (value == null) {
+            return null;
+        }
+        long p;
+        try {
+            p = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
+        if (p <= 0) {
+            throw new UsageException(option + ": '" + value + "' is not valid; expected a process id (a positive"
+                    + " integer), the target server's");
+        }
+        return p;
     }
 
     /** A percentage 0–100 (a trailing % allowed) as a share 0–1; 0 when not given. */
