@@ -8,6 +8,7 @@
 # Usage: bench/scripts/matrix.sh [OUT]   (default OUT: bench/target/matrix)
 #   env: DURATION=5s per cell, WARMUP=5s (JIT, once per scenario), CONNECTIONS=64, PIPELINE=16, FLEET_LBS=1000,
 #        FLEET_RATE=1, FLEET_REUSE=50 (% of the load balancers keeping their connection), FLEET_DURATION=10s,
+#        FLEET_WARMUP=10s (AsyncHttpClient's own JIT warm-up: see BENCHMARKS.md),
 #        FLIP_INTERVAL=20ms, CLI_RUNS=20, SERVER_CPU=0, LOAD_CPU=1, NGINX_PORT=18080, PLIGHT_PORT=18191
 # Needs: nginx, wrk, hyperfine (Debian packages) and the distribution: mvn -B -DskipTests package.
 set -euo pipefail
@@ -23,6 +24,7 @@ fleet_lbs=${FLEET_LBS:-1000}
 fleet_rate=${FLEET_RATE:-1}
 fleet_reuse=${FLEET_REUSE:-50}
 fleet_duration=${FLEET_DURATION:-10s}
+fleet_warmup=${FLEET_WARMUP:-10s}
 flip_interval=${FLIP_INTERVAL:-20ms}
 cli_runs=${CLI_RUNS:-20}
 server_cpu=${SERVER_CPU:-0}
@@ -88,6 +90,8 @@ wrk_run() {
 
 # j FILE EXPR: a figure from a plight-bench JSON file (python expression over `d`)
 j() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=$2; print('-' if v is None else (f'{v:.2f}' if isinstance(v, float) else v))" "$1"; }
+# r FILE EXPR: a rate, rounded
+r() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(round($2))" "$1"; }
 
 echo "warming up (JIT) ..." >&2
 for scenario in keepalive close pipeline; do
@@ -107,24 +111,24 @@ for scenario in keepalive close pipeline; do
     --json "$out/$scenario.json" --plot "$out/$scenario.svg" > "$out/$scenario.txt" 2>&1
   f="$out/$scenario.json"
   rows+=("| $scenario | wrk | $wn_rps | $wp_rps | $(awk -v a="$wp_rps" -v b="$wn_rps" 'BEGIN { printf "%.2f", a / b }') | $wn_cpu | $wp_cpu | | | |")
-  rows+=("| $scenario | plight-bench | $(j "$f" "d['b']['rps']") | $(j "$f" "d['a']['rps']") | $(j "$f" "d['ratio']['rps']") | $(j "$f" "d['b'].get('cpu_us_per_request')") | $(j "$f" "d['a'].get('cpu_us_per_request')") | $(j "$f" "d['b']['p99_us']") / $(j "$f" "d['a']['p99_us']") | $(j "$f" "d['a']['errors'] + d['b']['errors']") | |")
+  rows+=("| $scenario | plight-bench | $(r "$f" "d['b']['rps']") | $(r "$f" "d['a']['rps']") | $(j "$f" "d['ratio']['rps']") | $(j "$f" "d['b'].get('cpu_us_per_request')") | $(j "$f" "d['a'].get('cpu_us_per_request')") | $(j "$f" "d['b']['p99_us']") / $(j "$f" "d['a']['p99_us']") | $(j "$f" "d['a']['errors'] + d['b']['errors']") | plight-bench / wrk on nginx: $(awk -v a="$(r "$f" "d['b']['rps']")" -v b="$wn_rps" 'BEGIN { printf "%.2f", a / b }') |")
 done
 
 echo "flip ..." >&2
 b flip --url "$plight_url" -c "$work/plight/plight.conf" --connections 16 --duration "$duration" --warmup 1s \
   --flip-interval "$flip_interval" --json "$out/flip.json" --plot "$out/flip.svg" > "$out/flip.txt" 2>&1 || true
 f="$out/flip.json"
-rows+=("| flip ($flip_interval) | plight-bench | | $(j "$f" "d['rps']") | | | $(j "$f" "d.get('cpu_us_per_request')") | $(j "$f" "d['p99_us']") | $(j "$f" "d['errors']") | **$(j "$f" "d['stale']")** of $(j "$f" "d['stale_checked']") judged, $(j "$f" "d['flips']") changes |")
+rows+=("| flip ($flip_interval) | plight-bench | | $(r "$f" "d['rps']") | | | $(j "$f" "d.get('cpu_us_per_request')") | $(j "$f" "d['p99_us']") | $(j "$f" "d['errors']") | **$(j "$f" "d['stale']")** of $(j "$f" "d['stale_checked']") judged, $(j "$f" "d['flips']") changes |")
 
 echo "fleet ..." >&2
 fleet=(--connections "$fleet_lbs" --rate "$fleet_rate" --reuse-share "$fleet_reuse" --jitter 10 --timeout 5s)
-b fleet --url "$plight_url" "${fleet[@]}" --duration "$fleet_duration" --warmup 2s --pid "$plight_pid" \
+b fleet --url "$plight_url" "${fleet[@]}" --duration "$fleet_duration" --warmup "$fleet_warmup" --pid "$plight_pid" \
   --json "$out/fleet.json" --plot "$out/fleet.svg" > "$out/fleet.txt" 2>&1
-b fleet --url "$nginx_url" "${fleet[@]}" --duration "$fleet_duration" --warmup 2s --pid "$nginx_worker" \
+b fleet --url "$nginx_url" "${fleet[@]}" --duration "$fleet_duration" --warmup "$fleet_warmup" --pid "$nginx_worker" \
   --json "$out/fleet-nginx.json" --plot "$out/fleet-nginx.svg" > "$out/fleet-nginx.txt" 2>&1
 fp="$out/fleet.json"; fn="$out/fleet-nginx.json"
 share() { j "$1" "d['cpu_us_per_request'] * d['rps'] / 1e4 if d.get('cpu_us_per_request') is not None else None"; }
-rows+=("| fleet ($fleet_lbs LBs x $fleet_rate/s, $fleet_reuse % reuse) | plight-bench | $(j "$fn" "d['rps']") | $(j "$fp" "d['rps']") | | $(j "$fn" "d.get('cpu_us_per_request')") | $(j "$fp" "d.get('cpu_us_per_request')") | $(j "$fn" "d['p99_us']") / $(j "$fp" "d['p99_us']") | $(j "$fn" "d['errors']") / $(j "$fp" "d['errors']") | CPU share of one core: nginx $(share "$fn") %, plight $(share "$fp") % |")
+rows+=("| fleet ($fleet_lbs LBs x $fleet_rate/s, $fleet_reuse % reuse) | plight-bench | $(r "$fn" "d['rps']") | $(r "$fp" "d['rps']") | | $(j "$fn" "d.get('cpu_us_per_request')") | $(j "$fp" "d.get('cpu_us_per_request')") | $(j "$fn" "d['p99_us']") / $(j "$fp" "d['p99_us']") | $(j "$fn" "d['errors']") / $(j "$fp" "d['errors']") | CPU share of one core: nginx $(share "$fn") %, plight $(share "$fp") % |")
 
 plight_rss=$(( $(rss_kib "$plight_pid") / 1024 ))
 nginx_rss=$(( $(rss_kib "$nginx_worker") / 1024 ))
@@ -138,7 +142,7 @@ hello=$(awk '/^  hello/ {print $2 " ms"}' "$out/cli-startup.txt")
   echo "# plight vs nginx: the benchmark matrix"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average before the CLI runs: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Servers on CPU $server_cpu, load generators on CPU $load_cpu; $duration per cell ($connections connections, wrk -t1, plight-bench --threads 1; plight-bench: 2 rounds A B A B, medians); fleet $fleet_duration."
+  echo "Servers on CPU $server_cpu, load generators on CPU $load_cpu; $duration per cell ($connections connections, wrk -t1, plight-bench --threads 1; plight-bench: 2 rounds A B A B, medians); fleet $fleet_duration after $fleet_warmup warm-up; CPU per request from /proc/PID/stat (plight: the whole JVM; nginx: worker, plus master for wrk)."
   echo
   echo "| scenario | measured by | nginx req/s | plight req/s | plight / nginx | nginx CPU µs/req | plight CPU µs/req | p99 µs nginx / plight | errors | notes |"
   echo "|---|---|---:|---:|---:|---:|---:|---|---:|---|"

@@ -26,7 +26,7 @@ final class LoopStats {
     /** @param timeline whether to keep per-second figures (counted from {@code rc}'s measured window) */
     LoopStats(RunContext rc, boolean timeline) {
         this.rc = rc;
-        this.timeline = timeline ? new Timeline() : null;
+        this.timeline = timeline ? new Timeline(rc.settings.durationNanos()) : null;
     }
 
     void record(long latencyNanos, int status) {

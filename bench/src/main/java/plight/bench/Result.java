@@ -37,7 +37,7 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
         for (LoopStats l : loops) {
             h.add(l.latencyUs);
             if (l.timeline != null) {
-                timeline = timeline == null ? new Timeline() : timeline;
+                timeline = timeline == null ? new Timeline(s.durationNanos()) : timeline;
                 timeline.add(l.timeline);
             }
             for (int i = 0; i < errs.length; i++) {

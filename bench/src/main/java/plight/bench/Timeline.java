@@ -16,13 +16,22 @@ final class Timeline {
 
     private final List<Histogram> seconds = new ArrayList<>();
     private final List<Mark> marks = new ArrayList<>();
+    private final int last;
+
+    /**
+     * @param durationNanos the measured window: answers arriving after it (to requests sent within it) count
+     *                      in its last second, which is not left looking like a drop to zero
+     */
+    Timeline(long durationNanos) {
+        this.last = (int) Math.max(0, (durationNanos - 1) / 1_000_000_000L);
+    }
 
     /** @param offsetNanos time of the answer since the start of the measured window */
     void record(long offsetNanos, long latencyUs) {
         if (offsetNanos < 0) {
             return;
         }
-        int second = (int) (offsetNanos / 1_000_000_000L);
+        int second = (int) Math.min(last, offsetNanos / 1_000_000_000L);
         while (seconds.size() <= second) {
             // 2 significant digits: ±1 % is plenty for a per-second p99, at a tenth of the memory
             seconds.add(new Histogram(LoopStats.HIGHEST_US, 2));
