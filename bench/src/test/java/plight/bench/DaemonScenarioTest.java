@@ -141,7 +141,8 @@ class DaemonScenarioTest {
         try (TestServer other = new TestServer(() -> "enabled")) {
             Run r = bench("keepalive", "--url", node.url(), "--compare", other.url(), "--rounds", "2",
                     "--connections", "2", "--duration", "300ms", "--warmup", "0", "--threads", "1",
-                    "--pid", Long.toString(ProcessHandle.current().pid()), "--plot", plot.toString());
+                    "--pid", Long.toString(ProcessHandle.current().pid()),
+                    "--compare-pid", Long.toString(ProcessHandle.current().pid()), "--plot", plot.toString());
             assertEquals(0, r.status(), r.describe());
             @SuppressWarnings("unchecked")
             Map<String, Object> ratio = (Map<String, Object>) r.json().get("ratio");
