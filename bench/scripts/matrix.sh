@@ -3,9 +3,10 @@
 # nginx (worker_processes 1, return 200) for keep-alive, close and pipelined load measured by wrk and by
 # plight-bench; the flip scenario's stale count; a fleet of load balancers on AsyncHttpClient (latency and the
 # server's CPU share); CPU per request; RSS; CLI start-up. Writes OUT/matrix.md (a markdown table), the
-# plight-bench JSON and the plots (SVG) into OUT.
+# plight-bench JSON and the plots (SVG) into OUT; with the default OUT it also puts the table into BENCHMARKS.md
+# (between its "matrix" markers), so that one command regenerates that section.
 #
-# Usage: bench/scripts/matrix.sh [OUT]   (default OUT: bench/target/matrix)
+# Usage: bench/scripts/matrix.sh [OUT]   (default OUT: bench/matrix, the copy BENCHMARKS.md shows)
 #   env: DURATION=5s per cell, WARMUP=5s (JIT, once per scenario), CONNECTIONS=64, PIPELINE=16, FLEET_LBS=1000,
 #        FLEET_RATE=1, FLEET_REUSE=50 (% of the load balancers keeping their connection), FLEET_DURATION=10s,
 #        FLEET_WARMUP=10s (AsyncHttpClient's own JIT warm-up: see BENCHMARKS.md),
@@ -15,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out=$(mkdir -p "${1:-$root/bench/target/matrix}" && cd "${1:-$root/bench/target/matrix}" && pwd)
+out=$(mkdir -p "${1:-$root/bench/matrix}" && cd "${1:-$root/bench/matrix}" && pwd)
 duration=${DURATION:-5s}
 warmup=${WARMUP:-5s}
 connections=${CONNECTIONS:-64}
@@ -152,7 +153,21 @@ hello=$(awk '/^  hello/ {print $2 " ms"}' "$out/cli-startup.txt")
   echo
   echo "CLI start-up (\`plight disable\` with the daemon running, hyperfine, $cli_runs runs): ${cli:-see cli-startup.txt} of \`java Hello\` (${hello:-?})."
   echo
-  echo "Plots: keepalive.svg, close.svg, pipeline.svg (percentile distributions, one curve per target), flip.svg and"
-  echo "flip-timeline.svg, fleet.svg and fleet-timeline.svg (plight), fleet-nginx.svg and fleet-nginx-timeline.svg."
+  echo "Plots: latency percentiles, one curve per target: [keepalive](keepalive.svg), [close](close.svg),"
+  echo "[pipeline](pipeline.svg); flip: [percentiles](flip.svg), [timeline](flip-timeline.svg); fleet on plight:"
+  echo "[percentiles](fleet.svg), [timeline](fleet-timeline.svg); fleet on nginx: [percentiles](fleet-nginx.svg),"
+  echo "[timeline](fleet-nginx-timeline.svg)."
 } > "$out/matrix.md"
 cat "$out/matrix.md"
+
+if [ "$out" = "$root/bench/matrix" ] && grep -q '^<!-- matrix -->$' "$root/BENCHMARKS.md"; then
+  # the table, its heading dropped and its links made relative to the repository root, between the markers
+  python3 - "$root/BENCHMARKS.md" "$out/matrix.md" <<'PY'
+import re, sys
+doc, table = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+body = re.sub(r"\]\((?!http)", "](bench/matrix/", table.split("\n", 2)[2].strip())
+start, end = doc.index("<!-- matrix -->\n") + len("<!-- matrix -->\n"), doc.index("<!-- /matrix -->")
+open(sys.argv[1], "w").write(doc[:start] + body + "\n" + doc[end:])
+PY
+  echo "updated BENCHMARKS.md" >&2
+fi
