@@ -99,7 +99,7 @@ class DaemonScenarioTest {
         assertHealthy(r, "flip");
         assertEquals(0, r.number("stale"), r.describe());
         assertTrue(r.number("flips") > 0 && r.number("stale_checked") > 0, r.describe());
-        assertEquals(200, RawHttpOnce.code(node.port()), "the node ends in the state it started in");
+        assertEquals(200, plight.testkit.RawHttp.once(node.port()).code(), "the node ends in the state it started in");
         Document timeline = svg(BenchMain.timelinePath(plot));
         assertEquals(1, curves(timeline, "rate"), "one requests/s curve");
         assertEquals(1, curves(timeline, "p99"), "one p99 curve");
