@@ -316,7 +316,7 @@ final class RequestDecoder {
 
     /** Whether the request just returned carries a {@code User-Agent} or an {@code X-Haproxy-Server-State}. */
     boolean identifiesProber() {
-        return (userAgentAt | serverStateAt) >= 0;
+        return userAgentAt >= 0 || serverStateAt >= 0;
     }
 
     /** The request's {@code User-Agent}, read from {@code in} (the buffer passed to decode, unchanged since); {@code null} if none. */

@@ -40,6 +40,24 @@ class ProbeSourcesTest {
     }
 
     @Test
+    void eitherHeaderAloneIsCapturedAsHaproxySendsIt() throws IOException {
+        try (TestServer server = TestServer.builder().listener(sources).start()) {
+            try (RawHttp c = server.connect()) {
+                // HAProxy's own check request: no User-Agent, the header in lower case.
+                c.send("GET / HTTP/1.0\r\nx-haproxy-server-state: UP 1/3; address=127.0.0.1; port=80; name=be/app; node=vm; "
+                        + "weight=1/1; scur=0/0; qcur=0\r\n\r\n").read();
+            }
+            Await.until(() -> sources.snapshot().size() == 1 && sources.snapshot().get(0).view() != null, Duration.ofSeconds(5),
+                    "the view");
+            assertEquals("UP 1/3", sources.snapshot().get(0).view().describe());
+            try (RawHttp c = server.connect()) {
+                c.send("GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: Envoy/HC\r\nConnection: close\r\n\r\n").read();
+            }
+            Await.until(() -> "envoy".equals(sources.snapshot().get(0).kind()), Duration.ofSeconds(5), "the kind from User-Agent alone");
+        }
+    }
+
+    @Test
     void kindFromUserAgent() {
         assertEquals("kube-probe", ProbeSources.kind("kube-probe/1.29", null));
         assertEquals("envoy", ProbeSources.kind("Envoy/HC", null));
