@@ -207,6 +207,41 @@ class LoadBalancerFeedbackIT {
         assertTrue(!log.contains("Socket error") && !log.contains("reset"), () -> "HAProxy saw a reset from the agent port\n" + h.output());
     }
 
+    // --- README's HAProxy examples, as shipped under packaging/examples ------------------------------------------
+
+    /** An example with its addresses, ports and intervals made this test's: the rest exactly as shipped. */
+    private String example(String name, int fe) throws IOException {
+        String text = Files.readString(Path.of(System.getProperty("plight.root", "..")).resolve("packaging/examples").resolve(name));
+        return text.replaceAll("stats socket \\S+", "stats socket @SOCKET@").replace("bind :80", "bind 127.0.0.1:" + fe)
+                .replace("10.0.0.11:8080", "127.0.0.1:@APP@").replace("10.0.0.12:8080", "127.0.0.1:@APP@")
+                .replace("port 10101", "port @PROBE@").replace("agent-port 10102", "agent-port @AGENT@")
+                .replace("inter 2s", "inter 100ms");
+    }
+
+    @Test
+    void theHttpchkExampleDrainsBothServersAndDisableWaitsForIt() throws Exception {
+        Haproxy h = haproxy("example", example("haproxy-httpchk.cfg", Ports.free()), 0, "");
+        for (String srv : List.of("web1", "web2")) awaitServer(h, "be_web", srv, s -> "UP".equals(s.status()), START, srv + " UP");
+        Processes.Result r = node.plight("disable", "--wait=2s", "--json");
+        assertEquals(0, r.exit(), r::toString);
+        for (String srv : List.of("web1", "web2")) assertEquals("NOLB", h.server("be_web", srv).status(), srv);
+    }
+
+    @Test
+    void theAgentExampleDrainsBothServersWithAndWithoutAgentSend() throws Exception {
+        Haproxy h = haproxy("example", example("haproxy-agent.cfg", Ports.free()), 0, "");
+        for (String srv : List.of("web1", "web2")) {
+            awaitServer(h, "be_web", srv, s -> "L7OK".equals(s.stat().get("agent_status")), START, srv + " agent answered");
+        }
+        Processes.Result r = node.plight("disable", "--wait=2s", "--json");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("agent", onlyConfirmed(r).get("kind"), r::toString);
+        for (String srv : List.of("web1", "web2")) {
+            awaitServer(h, "be_web", srv, Haproxy.Server::drain, Duration.ofSeconds(5), srv + " in DRAIN");
+        }
+        assertTrue(!h.logText().contains("reset"), h::output);
+    }
+
     // --- wait drained ----------------------------------------------------------------------------------------
 
     @Test
@@ -259,9 +294,14 @@ class LoadBalancerFeedbackIT {
 
     private static Haproxy.Server awaitServer(Haproxy h, String backend, Predicate<Haproxy.Server> condition, Duration timeout, String what)
             throws Exception {
+        return awaitServer(h, backend, "app", condition, timeout, what);
+    }
+
+    private static Haproxy.Server awaitServer(Haproxy h, String backend, String server, Predicate<Haproxy.Server> condition,
+                                              Duration timeout, String what) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Haproxy.Server s = h.server(backend, "app");
+            Haproxy.Server s = h.server(backend, server);
             if (condition.test(s)) return s;
             if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out waiting for " + what + "; last: " + s + "\n" + h.output());
             Thread.sleep(20);
