@@ -20,20 +20,20 @@ final class SetStateCommand extends Command {
     @Parameter(names = "--ttl", description = "Return to the default state after this long (e.g. 30m, 2h); survives restarts")
     String ttl;
 
-    @Parameter(names = "--wait", description = "After the change, wait until every load balancer that probed within --window confirms it;"
-            + " --wait=TIMEOUT (default 60s)")
+    @Parameter(names = "--wait", description = "After the change, wait until every load balancer that probed within the window confirms it;"
+            + " a value (as in =2m) sets the timeout, default 60s")
     String wait;
 
-    @Parameter(names = "--fall", description = "With --wait: answers in a row that confirm for a source that does not report its own view (default 3)")
+    @Parameter(names = "--fall", description = "With the wait: answers in a row that confirm a source without a view of its own (default 3)")
     Integer fall;
 
-    @Parameter(names = "--window", description = "With --wait: the sources waited for are those that probed within this (default 1m)")
+    @Parameter(names = "--window", description = "With the wait: wait for the sources that probed within this (default 1m)")
     String window;
 
-    @Parameter(names = "--require-sources", description = "With --wait: fail unless at least N sources confirm (default 0: none probing is a warning)")
+    @Parameter(names = "--require-sources", description = "With the wait: fail unless at least N sources confirm (default 0: none probing is a warning)")
     Integer requireSources;
 
-    @Parameter(names = "--json", description = "Print one JSON object: the state served and, with --wait, each source's confirmation")
+    @Parameter(names = "--json", description = "Print one JSON object: the state served and, with the wait, each source's confirmation")
     boolean json;
 
     /** {@code --wait} without a value: JCommander has no optional values, so {@link #normalize} spells the default. */

@@ -28,7 +28,7 @@ final class WaitCommand extends Command {
     @Parameter(description = "drained")
     List<String> what = new ArrayList<>();
 
-    @Parameter(names = "--port", description = "Local TCP port whose established connections must drain (repeatable)")
+    @Parameter(names = "--port", description = "Local TCP port whose established connections must drain; repeatable")
     List<Integer> ports = new ArrayList<>();
 
     @Parameter(names = "--max", description = "Connections per port that count as drained (default 0)")
