@@ -23,7 +23,8 @@ final class CommandTable {
             new Entry("status", "show the current state [--json]", false),
             new Entry("list-states", "list the configured states", true),
             new Entry("reload", "make the running daemon re-read its configuration", false),
-            new Entry("stats", "probes served, connections, probe sources [--json]", false),
+            new Entry("stats", "probes served, connections, probe sources and each load balancer's view [--json]", false),
+            new Entry("wait", "wait drained [--port N ...] [--max M] [--timeout T] [--lb]: until connections and LB sessions drain", false),
             new Entry("version", "print the version", true));
 
     private CommandTable() {
@@ -41,6 +42,7 @@ final class CommandTable {
             case "list-states" -> new ListStatesCommand();
             case "reload" -> new ReloadCommand();
             case "stats" -> new StatsCommand();
+            case "wait" -> new WaitCommand();
             case "version" -> new VersionCommand();
             default -> new SetStateCommand(word);
         };
@@ -64,7 +66,7 @@ final class CommandTable {
             if (e.name().equals("version")) {
                 for (State s : states.states()) {
                     descriptions.put(s.verb(), "set the state '" + s.name() + "' (" + s.code() + " " + s.message() + ")"
-                            + (s.isDefault() ? ", the default" : "") + " [--reason TEXT] [--ttl DURATION]");
+                            + (s.isDefault() ? ", the default" : "") + " [--reason TEXT] [--ttl DURATION] [--wait[=TIMEOUT]] [--json]");
                 }
             }
             descriptions.put(e.name(), e.description());

@@ -64,7 +64,7 @@ public final class Main {
         JCommander jc = builder.build();
         ParameterException badUsage = null;
         try {
-            jc.parse(args);
+            jc.parse(command instanceof SetStateCommand ? SetStateCommand.normalize(args) : args);
         } catch (ParameterException e) {
             badUsage = e;
         }

@@ -71,12 +71,14 @@ final class Output {
         out.print(sb);
     }
 
-    static void listStates(PrintStream out, StateTable table) {
+    /** @param agent whether to add each state's {@code Agent:} line, which the original's output does not have */
+    static void listStates(PrintStream out, StateTable table, boolean agent) {
         StringBuilder sb = new StringBuilder();
         for (State s : table.states()) {
             sb.append("State: ").append(s.name()).append(s.isDefault() ? " [default]" : "").append('\n');
             sb.append("Code: ").append(s.code()).append('\n');
             sb.append("Message: ").append(s.message()).append('\n');
+            if (agent) sb.append("Agent: ").append(s.agentLine()).append('\n');
             sb.append('\n');
         }
         out.print(sb);
@@ -98,9 +100,19 @@ final class Output {
             SourceLine s = SourceLine.parse(source);
             // Seen once, a source has no interval yet (the daemon reports 0).
             String interval = Long.valueOf(1).equals(s.probes()) ? "interval unknown" : "every " + s.intervalMillis() + " ms";
-            sb.append("  ").append(s.address()).append("  last seen ").append(s.lastSeen())
+            sb.append("  ").append(s.address()).append("  ").append(s.kind() == null ? "other" : s.kind())
+                    .append("  last seen ").append(s.lastSeen())
                     .append("  ").append(interval).append("  served ").append(s.state())
-                    .append(" x").append(s.streak()).append('\n');
+                    .append(" x").append(s.streak());
+            if (s.lb() != null) {
+                // The load balancer's own view (HAProxy send-state).
+                sb.append("  LB ").append(s.lb().describe());
+                if (s.lb().name() != null) sb.append(" ").append(s.lb().name());
+                if (s.lb().node() != null) sb.append(" on ").append(s.lb().node());
+                if (s.lb().weight() != null) sb.append(" weight ").append(s.lb().weight());
+                if (s.lb().scur() != null) sb.append(" scur ").append(s.lb().scur());
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }
@@ -124,10 +136,21 @@ final class Output {
                     .append(",\"interval_ms\":").append(s.intervalMillis())
                     .append(",\"state\":").append(Json.quoteOrNull(s.state()))
                     .append(",\"streak\":").append(s.streak())
-                    .append(",\"probes\":").append(s.probes()).append('}');
+                    .append(",\"probes\":").append(s.probes())
+                    .append(",\"kind\":").append(Json.quote(s.kind() == null ? "other" : s.kind()))
+                    .append(",\"lb\":").append(lbJson(s)).append('}');
             sep = ",";
         }
         return sb.append("]}\n").toString();
+    }
+
+    /** The load balancer's own view of a source as JSON, or {@code null}. */
+    static String lbJson(SourceLine s) {
+        if (s.lb() == null) return "null";
+        return "{\"state\":" + Json.quote(s.lb().state()) + ",\"checks\":" + Json.quoteOrNull(s.lb().checks())
+                + ",\"name\":" + Json.quoteOrNull(s.lb().name()) + ",\"node\":" + Json.quoteOrNull(s.lb().node())
+                + ",\"weight\":" + Json.quoteOrNull(s.lb().weight()) + ",\"scur\":" + Json.quoteOrNull(s.lb().scur())
+                + ",\"sessions\":" + (s.lb().sessions() < 0 ? "null" : Long.toString(s.lb().sessions())) + "}";
     }
 
     private static String number(String s) {

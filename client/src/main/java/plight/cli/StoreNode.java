@@ -54,6 +54,11 @@ final class StoreNode implements Node {
     }
 
     @Override
+    public Reply call(String request, Duration timeout) throws CliException {
+        throw new CliException(ExitCode.NOT_RUNNING, "plight is not running");
+    }
+
+    @Override
     public Reply ask(String request, Duration timeout) throws CliException {
         throw new CliException(ExitCode.NOT_RUNNING, "plight is not running");
     }

@@ -29,11 +29,11 @@ class CommandTableTest {
     }
 
     @Test
-    void everyFixedCommandIsAReservedNameAndOnlyWaitAndHelpAreKeptForLater() {
+    void everyFixedCommandIsAReservedNameAndOnlyHelpIsKeptForLater() {
         assertTrue(ReservedCommands.NAMES.containsAll(fixedNames()), fixedNames()::toString);
         List<String> leftOver = new ArrayList<>(ReservedCommands.NAMES);
         leftOver.removeAll(fixedNames());
-        assertEquals(List.of("wait", "help"), leftOver);
+        assertEquals(List.of("help"), leftOver);
     }
 
     @Test
@@ -45,6 +45,7 @@ class CommandTableTest {
         assertInstanceOf(ReloadCommand.class, CommandTable.find("reload"));
         assertInstanceOf(StatsCommand.class, CommandTable.find("stats"));
         assertInstanceOf(VersionCommand.class, CommandTable.find("version"));
+        assertInstanceOf(WaitCommand.class, CommandTable.find("wait"));
         assertInstanceOf(SetStateCommand.class, CommandTable.find("maint"));
     }
 
@@ -56,7 +57,8 @@ class CommandTableTest {
         assertTrue(CommandTable.knows("maint", STATES));
         assertTrue(CommandTable.knows("maintenance", STATES));
         assertFalse(CommandTable.knows("disable", STATES));
-        assertFalse(CommandTable.knows("wait", STATES), "reserved for a command to come, not one yet");
+        assertTrue(CommandTable.knows("wait", STATES));
+        assertFalse(CommandTable.knows("help", STATES), "reserved for a command to come, not one yet");
     }
 
     @Test
@@ -71,9 +73,9 @@ class CommandTableTest {
 
     @Test
     void helpListsTheFixedCommandsWithTheStateVerbsBeforeVersion() {
-        assertEquals(List.of("start", "stop", "status", "list-states", "reload", "stats", "enable", "maint", "version"),
+        assertEquals(List.of("start", "stop", "status", "list-states", "reload", "stats", "wait", "enable", "maint", "version"),
                 new ArrayList<>(CommandTable.descriptions(STATES).keySet()));
-        assertEquals("set the state 'maintenance' (503 down for maintenance) [--reason TEXT] [--ttl DURATION]",
+        assertEquals("set the state 'maintenance' (503 down for maintenance) [--reason TEXT] [--ttl DURATION] [--wait[=TIMEOUT]] [--json]",
                 CommandTable.descriptions(STATES).get("maint"));
     }
 }

@@ -270,7 +270,7 @@ public final class ConfigLoader {
                         + verb + "', which is a built-in command; set 'command' to another word");
             }
             String agentLine = s.get("agent").isPresent()
-                    ? printable(s.get("agent").get(), "agent line")
+                    ? agentLine(s.get("agent").get())
                     : defaultAgentLine(stateFile == null, code, message);
             return new State(name, stateFile, code, message, verb, agentLine, headers, priority);
         }
@@ -382,6 +382,15 @@ public final class ConfigLoader {
                 // reported below with what is valid
             }
             throw new ConfigException(file, e.line(), "'" + e.key() + " = " + e.value() + "' is not " + expected);
+        }
+
+        private String agentLine(IniFile.Entry e) throws ConfigException {
+            String line = printable(e, "agent line");
+            List<String> notes = new ArrayList<>();
+            String problem = AgentLine.problem(line, notes);
+            if (problem != null) throw new ConfigException(file, e.line(), problem);
+            notes.forEach(n -> warnings.add(where(e.line()) + n));
+            return line;
         }
 
         private String printable(IniFile.Entry e, String what) throws ConfigException {

@@ -249,4 +249,23 @@ class ConfigErrorsTest {
         Config c = loader.loadFile(write(CLASSIC_STATES.replace("message = node is offline", "message = nœud hors ligne")));
         assertEquals("nœud hors ligne", c.states().byName("offline").orElseThrow().message());
     }
+
+    /** HAProxy skips an agent word it does not know, so a typo would keep the node in rotation: refused at load. */
+    @Test
+    void agentLineOutsideHaproxysGrammarIsRefusedWithItsLine() throws Exception {
+        for (String bad : new String[] {"failed", "donw", "down#x", "up ready sometimes", "maxconn:x", "150 %"}) {
+            refused(CLASSIC_STATES + "agent = " + bad + "\n", 14, "agent line", "valid: up, down");
+        }
+    }
+
+    @Test
+    void agentLinesInHaproxysGrammarLoad() throws Exception {
+        for (String good : new String[] {"up ready", "down # planned, maintenance", "up,drain", "up\t50%", "maint",
+                "fail #x", "stopped", "up ready 100% maxconn:30", "#only a description"}) {
+            Path file = write(CLASSIC_STATES + "agent = " + good + "\n");
+            assertEquals(good, loader.loadFile(file).states().byName("offline").orElseThrow().agentLine());
+        }
+        Config c = loader.loadFile(write(CLASSIC_STATES + "agent = up weight:50\n"));
+        assertTrue(c.warnings().stream().anyMatch(w -> w.contains(":14: ") && w.contains("HAProxy 3.1")), c.warnings().toString());
+    }
 }

@@ -33,4 +33,14 @@ class SourceLineTest {
         assertEquals("b", s.state());
         assertEquals(new SourceLine("10.0.0.7", null, null, null, null, null), SourceLine.parse("10.0.0.7"));
     }
+
+    @Test
+    void carriesTheProbersKindAndTheLoadBalancersView() {
+        SourceLine s = new SourceLine("10.0.0.8", Instant.parse("2024-05-01T10:00:00.120Z"), 100L, "disabled", 2L, 9L, "haproxy",
+                LbView.parse("NOLB 1/3; name=be/app; node=lb1; weight=0/1; scur=0/4; qcur=0"));
+        assertEquals("10.0.0.8 last=2024-05-01T10:00:00.120Z interval_ms=100 state=disabled streak=2 probes=9 kind=haproxy"
+                + " lb=NOLB lb_checks=1/3 lb_name=be/app lb_node=lb1 lb_weight=0/1 lb_scur=0/4", s.render());
+        assertEquals(s, SourceLine.parse(s.render()));
+        assertEquals("10.0.0.8 (haproxy be/app on lb1)", s.who());
+    }
 }

@@ -72,7 +72,7 @@ public final class Daemon implements AutoCloseable {
         responses = new LiveResponses(initial.state());
         sources = new ProbeSources();
         probe = new ProbeServer(config.web(), responses, sources, accessLog);
-        agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
+        agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state, AgentServer.DRAIN_TIMEOUT, sources::agentServed) : null;
         keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll());
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
                 probe::openConnections, timer, stopRequested, timings.waitPoll(), systemd);

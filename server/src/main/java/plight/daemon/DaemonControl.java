@@ -160,7 +160,8 @@ final class DaemonControl implements ControlActions {
             answer.complete(Reply.error(Reply.USAGE, "unknown state '" + wait.state() + "'"));
             return answer;
         }
-        String name = state.get().name();
+        State target = state.get();
+        String name = target.name();
         if (!keeper.current().state().name().equals(name)) {
             answer.complete(Reply.error(Reply.FAILED, "the node is in '" + keeper.current().state().name() + "', not '" + name + "'"));
             return answer;
@@ -172,22 +173,23 @@ final class DaemonControl implements ControlActions {
                 poll[0].cancel(false);
                 return;
             }
-            List<ProbeSources.Seen> lagging = sources.lagging(name, wait.fall(), wait.window().toMillis());
-            boolean done = lagging.isEmpty();
+            ProbeSources.Progress progress = sources.progress(target, wait.fall(), wait.window().toMillis());
+            boolean done = progress.lagging().isEmpty();
             if (done || System.nanoTime() - deadline >= 0 || !keeper.current().state().name().equals(name)) {
                 Reply reply;
                 if (done) {
                     Reply.Builder b = Reply.success().field("state", name);
-                    sources.snapshot().stream().filter(s -> s.lastSeenMillis() >= System.currentTimeMillis() - wait.window().toMillis())
-                            .forEach(s -> b.field("source", describe(s)));
+                    progress.confirmed().forEach(s -> b.field("source", describe(s)));
+                    progress.confirmed().forEach(s -> b.field("confirmed", describe(s)));
                     reply = b.build();
                 } else if (!keeper.current().state().name().equals(name)) {
                     reply = Reply.error(Reply.FAILED, "the state changed to '" + keeper.current().state().name() + "' while waiting");
                 } else {
                     Reply.Builder b = Reply.success();
-                    lagging.forEach(s -> b.field("lagging", describe(s)));
-                    reply = new Reply(false, Reply.TIMEOUT, lagging.size() + " probe source(s) not yet served '" + name
-                            + "' " + wait.fall() + " times", b.build().fields());
+                    progress.lagging().forEach(s -> b.field("lagging", describe(s)));
+                    progress.confirmed().forEach(s -> b.field("confirmed", describe(s)));
+                    reply = new Reply(false, Reply.TIMEOUT, progress.lagging().size() + " probe source(s) have not confirmed '" + name
+                            + "' (served " + wait.fall() + " times in a row, or the load balancer's own view)", b.build().fields());
                 }
                 answer.complete(reply);
                 poll[0].cancel(false);
@@ -218,6 +220,6 @@ final class DaemonControl implements ControlActions {
 
     private static String describe(ProbeSources.Seen s) {
         return new SourceLine(s.address(), Instant.ofEpochMilli(s.lastSeenMillis()), s.intervalMillis(), s.state(), s.streak(),
-                s.probes()).render();
+                s.probes(), s.kind(), s.view()).render();
     }
 }

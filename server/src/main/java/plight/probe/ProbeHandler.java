@@ -212,7 +212,11 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
         boolean keepAlive = decoder.keepAlive();
         ByteBuf response = table.probe(decoder.http11(), keepAlive, decoder.method() == RequestDecoder.Method.HEAD);
         table.countServed();
-        setup.listener().served(remote, table.state());
+        if (decoder.identifiesProber()) {
+            setup.listener().served(remote, table.state(), decoder.userAgent(cumulation), decoder.serverState(cumulation));
+        } else {
+            setup.listener().served(remote, table.state());
+        }
         if (accessLogOn) {
             log(decoder.requestLineIndex(), decoder.requestLineLength(), table.state().code(), response);
         }

@@ -30,6 +30,8 @@ final class RequestDecoder {
     private static final byte[] CONNECTION = ascii("connection");
     private static final byte[] CONTENT_LENGTH = ascii("content-length");
     private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+    private static final byte[] USER_AGENT = ascii("user-agent");
+    private static final byte[] SERVER_STATE = ascii("x-haproxy-server-state");
     private static final byte[] CLOSE = ascii("close");
     private static final byte[] KEEP_ALIVE = ascii("keep-alive");
 
@@ -68,6 +70,12 @@ final class RequestDecoder {
     private Failure failure;
     private int requestLineIndex;
     private int requestLineLength;
+    // Where the prober's User-Agent and HAProxy's send-state header are, as offsets from the request's first
+    // byte; -1 when absent. Only located here: they are read as text by whoever needs them, and only when present.
+    private int userAgentAt = -1;
+    private int userAgentEnd;
+    private int serverStateAt = -1;
+    private int serverStateEnd;
 
     /**
      * Decodes the head that starts at {@code in}'s reader index.
@@ -90,6 +98,8 @@ final class RequestDecoder {
             close = false;
             keepAlive = false;
             requestLineLength = 0;
+            userAgentAt = -1;
+            serverStateAt = -1;
             Result line = requestLine(in, eof);
             if (line != Result.REQUEST || !inHeaders) {
                 return line;
@@ -310,6 +320,12 @@ final class RequestDecoder {
         } else if (nameLength == TRANSFER_ENCODING.length
                 && matchesIgnoreCase(in, start, end, TRANSFER_ENCODING)) {
             return failed(Failure.BAD_REQUEST);
+        } else if (nameLength == USER_AGENT.length && matchesIgnoreCase(in, start, end, USER_AGENT)) {
+            userAgentAt = valueStart - requestLineIndex;
+            userAgentEnd = valueEnd - requestLineIndex;
+        } else if (nameLength == SERVER_STATE.length && matchesIgnoreCase(in, start, end, SERVER_STATE)) {
+            serverStateAt = valueStart - requestLineIndex;
+            serverStateEnd = valueEnd - requestLineIndex;
         }
         return true;
     }
@@ -366,6 +382,25 @@ final class RequestDecoder {
     /** Whether the connection may stay open after the request just returned (RFC 9112 9.3). */
     boolean keepAlive() {
         return keepAlive;
+    }
+
+    /** Whether the request just returned carries a {@code User-Agent} or an {@code X-Haproxy-Server-State}. */
+    boolean identifiesProber() {
+        return userAgentAt >= 0 || serverStateAt >= 0;
+    }
+
+    /** The request's {@code User-Agent}, read from {@code in} (the buffer passed to decode, unchanged since); {@code null} if none. */
+    String userAgent(ByteBuf in) {
+        return text(in, userAgentAt, userAgentEnd);
+    }
+
+    /** The request's {@code X-Haproxy-Server-State} value, as {@link #userAgent}. */
+    String serverState(ByteBuf in) {
+        return text(in, serverStateAt, serverStateEnd);
+    }
+
+    private String text(ByteBuf in, int at, int end) {
+        return at < 0 ? null : in.toString(requestLineIndex + at, end - at, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     Failure failure() {
