@@ -38,20 +38,10 @@ bench="$dist/bin/plight-bench"
 hz=$(getconf CLK_TCK)
 
 [ -x "$plight" ] && [ -x "$bench" ] || { echo "missing $dist: run mvn -B -DskipTests package first" >&2; exit 1; }
-for tool in nginx wrk hyperfine java taskset python3; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
-done
-
-work=$(mktemp -d /tmp/plight-matrix.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=servers.sh
 . "$here/servers.sh"
+need nginx wrk hyperfine java taskset python3
+work_dir plight-matrix
 port_free "$nginx_port"
 port_free "$plight_port"
 

@@ -27,25 +27,12 @@ plight="$root/packaging/target/plight/bin/plight"
 hz=$(getconf CLK_TCK)
 
 [ -x "$plight" ] || { echo "missing $plight: run mvn -B -DskipTests package first" >&2; exit 1; }
-for tool in nginx wrk java taskset; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
-done
-for port in "$nginx_port" "$plight_port" "$plight_log_port"; do
-  if ss -ltn "sport = :$port" | grep -q LISTEN; then echo "port $port is in use" >&2; exit 1; fi
-done
-
-work=$(mktemp -d /tmp/probe-vs-nginx.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-
 # shellcheck source=servers.sh
 . "$here/servers.sh"
+need nginx wrk java taskset
+for port in "$nginx_port" "$plight_port" "$plight_log_port"; do port_free "$port"; done
+work_dir probe-vs-nginx
+
 nginx_conf "$nginx_port"
 taskset -c "$server_cpu" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_master=$!

@@ -1,6 +1,27 @@
 # Shared by probe-vs-nginx.sh and matrix.sh (source it): the two servers under comparison, started the same
-# way every time, and how their CPU time and memory are read. Needs $work (a temp dir) set by the caller.
+# way every time, and how their CPU time and memory are read. Call work_dir first: the rest writes into $work.
 # shellcheck shell=bash
+
+# need TOOL...: stops with the first one that is not on the PATH.
+need() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
+  done
+}
+
+# work_dir NAME: a new temp dir as $work; on exit the processes in $pids are killed and $work is removed.
+work_dir() {
+  work=$(mktemp -d "/tmp/$1.XXXXXX")
+  pids=()
+  trap cleanup EXIT
+}
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 
 # nginx_conf PORT: a throwaway nginx answering `return 200 "OK\n"` under $work/nginx.
 nginx_conf() {

@@ -1,16 +1,11 @@
 package plight.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -23,7 +18,6 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import plight.control.PidFile;
-import plight.testkit.JsonReader;
 
 /**
  * Every scenario, a second or so each, against the real daemon assembly in this JVM: answers flow, no errors,
@@ -47,45 +41,16 @@ class DaemonScenarioTest {
         node.close();
     }
 
-    record Run(int status, String out, String err, Map<String, Object> json) {
-        String describe() {
-            return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err + "--- json\n" + json;
-        }
-
-        long number(String key) {
-            return ((Number) json.get(key)).longValue();
-        }
-    }
-
-    private Run bench(String... args) throws Exception {
-        Path json = dir.resolve("out-" + System.nanoTime() + ".json");
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--json", json.toString()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = BenchMain.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), null);
-        Map<String, Object> parsed = Files.exists(json) ? JsonReader.object(Files.readString(json)) : null;
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), parsed);
-    }
-
-    private static void assertHealthy(Run r, String scenario) {
-        assertEquals(0, r.status(), r.describe());
-        assertNotNull(r.json(), r.describe());
-        for (String key : ScenarioTest.KEYS) {
-            assertTrue(r.json().containsKey(key), key + " missing: " + r.describe());
-        }
-        assertEquals(scenario, r.json().get("scenario"));
-        assertTrue(r.number("requests") > 0, r.describe());
-        assertEquals(0, r.number("errors"), r.describe());
+    private BenchRun bench(String... args) throws Exception {
+        return BenchRun.withJson(dir, null, args);
     }
 
     @Test
     void keepaliveClosePipelineAgainstTheDaemonHaveNoErrors() throws Exception {
         for (String scenario : List.of("keepalive", "close", "pipeline")) {
-            Run r = bench(scenario, "--url", node.url(), "--connections", "4", "--duration", "1s", "--warmup", "0",
+            BenchRun r = bench(scenario, "--url", node.url(), "--connections", "4", "--duration", "1s", "--warmup", "0",
                     "--threads", "1");
-            assertHealthy(r, scenario);
+            r.assertNoErrors(scenario);
             assertEquals(Map.of("200", r.json().get("requests")), r.json().get("status"), r.describe());
         }
     }
@@ -93,10 +58,10 @@ class DaemonScenarioTest {
     @Test
     void flipThroughTheControlSocketSeesNoStaleAnswer() throws Exception {
         Path plot = dir.resolve("flip.svg");
-        Run r = bench("flip", "--url", node.url(), "-c", node.conf.toString(), "--connections", "4",
+        BenchRun r = bench("flip", "--url", node.url(), "-c", node.conf.toString(), "--connections", "4",
                 "--duration", "1s", "--warmup", "0", "--flip-interval", "50ms", "--threads", "1",
                 "--plot", plot.toString());
-        assertHealthy(r, "flip");
+        r.assertNoErrors("flip");
         assertEquals(0, r.number("stale"), r.describe());
         assertTrue(r.number("flips") > 0 && r.number("stale_checked") > 0, r.describe());
         assertEquals(200, plight.testkit.RawHttp.once(node.port()).code(), "the node ends in the state it started in");
@@ -110,9 +75,9 @@ class DaemonScenarioTest {
     @Test
     void fleetWithHalfTheBalancersReusingConnectionsHasNoErrors() throws Exception {
         Path plot = dir.resolve("fleet.svg");
-        Run r = bench("fleet", "--url", node.url(), "--connections", "40", "--rate", "10", "--reuse-share", "50",
+        BenchRun r = bench("fleet", "--url", node.url(), "--connections", "40", "--rate", "10", "--reuse-share", "50",
                 "--jitter", "10", "--duration", "1s", "--warmup", "200ms", "--plot", plot.toString());
-        assertHealthy(r, "fleet");
+        r.assertNoErrors("fleet");
         // scheduled checks: about 40 x 10/s x 1 s (jitter moves a few across the window's edges)
         assertTrue(r.number("requests") >= 200 && r.number("requests") <= 480, r.describe());
         assertEquals(1, curves(svg(plot), "curve"));
@@ -123,15 +88,15 @@ class DaemonScenarioTest {
     void cpuPerRequestOfTheDaemonNamedByItsPidfile() throws Exception {
         // the daemon runs in this JVM, so the pidfile names this process, as bin/plight start's would name its JVM
         try (PidFile pid = PidFile.acquire(node.config.pidFile())) {
-            Run r = bench("keepalive", "--url", node.url(), "-c", node.conf.toString(), "--connections", "2",
+            BenchRun r = bench("keepalive", "--url", node.url(), "-c", node.conf.toString(), "--connections", "2",
                     "--duration", "1s", "--warmup", "0", "--threads", "1");
-            assertHealthy(r, "keepalive");
+            r.assertNoErrors("keepalive");
             assertTrue(r.json().get("cpu_us_per_request") instanceof Number, r.describe());
             assertTrue(r.out().contains("target CPU"), r.describe());
         }
-        Run byPid = bench("close", "--url", node.url(), "--pid", Long.toString(ProcessHandle.current().pid()),
+        BenchRun byPid = bench("close", "--url", node.url(), "--pid", Long.toString(ProcessHandle.current().pid()),
                 "--connections", "2", "--duration", "500ms", "--warmup", "0");
-        assertHealthy(byPid, "close");
+        byPid.assertNoErrors("close");
         assertTrue(byPid.json().get("cpu_us_per_request") instanceof Number, byPid.describe());
     }
 
@@ -139,7 +104,7 @@ class DaemonScenarioTest {
     void compareHasAandBandRatioPerFigureAndOneCurvePerTarget() throws Exception {
         Path plot = dir.resolve("compare.svg");
         try (TestServer other = new TestServer(() -> "enabled")) {
-            Run r = bench("keepalive", "--url", node.url(), "--compare", other.url(), "--rounds", "2",
+            BenchRun r = bench("keepalive", "--url", node.url(), "--compare", other.url(), "--rounds", "2",
                     "--connections", "2", "--duration", "300ms", "--warmup", "0", "--threads", "1",
                     "--pid", Long.toString(ProcessHandle.current().pid()),
                     "--compare-pid", Long.toString(ProcessHandle.current().pid()), "--plot", plot.toString());

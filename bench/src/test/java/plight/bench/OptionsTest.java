@@ -1,59 +1,31 @@
 package plight.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import plight.config.Durations;
 
 class OptionsTest {
 
-    record Outcome(int status, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), null);
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static void usage(String expectedInMessage, String... args) {
-        Outcome o = run(args);
+        BenchRun o = BenchRun.of(null, args);
         assertEquals(2, o.status(), String.join(" ", args) + " -> " + o.err());
         assertTrue(o.err().contains(expectedInMessage), "'" + expectedInMessage + "' not in: " + o.err());
     }
 
-    /** plight-bench reads durations with the grammar of the configuration and the CLI. */
+    /** plight-bench reads durations with the grammar of the configuration and the CLI (DurationsTest has the grammar). */
     @Test
-    void durations() {
-        assertEquals(Duration.ofSeconds(10), Durations.parse("10s"));
-        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
-        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
-        assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
-        assertEquals(Duration.ofHours(1), Durations.parse("1h"));
-        assertEquals(Duration.ofSeconds(7), Durations.parse("7"));
-        assertEquals(Duration.ZERO, Durations.parse("0s"));
-        for (String bad : new String[] {"", "s", "10x", "-1s", "1e3s", "ten", "1.s"}) {
-            assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);
-        }
-        assertEquals("10s", Durations.format(Duration.ofSeconds(10)));
-        assertEquals("500ms", Durations.format(Duration.ofMillis(500)));
-        assertEquals("2m", Durations.format(Duration.ofMinutes(2)));
+    void durationsOutOfTheGrammarAreBadUsage() {
         usage("--duration: '1.0001s' is not valid; expected a positive duration, " + Durations.GRAMMAR,
                 "keepalive", "--url", "http://127.0.0.1:9/", "--duration", "1.0001s");
     }
 
     @Test
     void helpListsScenariosAndOptions() {
-        Outcome o = run("--help");
+        BenchRun o = BenchRun.of(null, "--help");
         assertEquals(0, o.status());
         for (String word : new String[] {"keepalive", "close", "pipeline", "fleet", "flip", "--url", "--connections",
                 "--duration", "--warmup", "--pipeline", "--rate", "--threads", "--transport", "--timeout",
@@ -114,12 +86,12 @@ class OptionsTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Outcome o = run("keepalive", "--url", "http://127.0.0.1:" + port + "/", "--duration", "1s");
+        BenchRun o = BenchRun.of(null, "keepalive", "--url", "http://127.0.0.1:" + port + "/", "--duration", "1s");
         assertEquals(1, o.status(), o.err());
         assertTrue(o.err().contains("cannot reach http://127.0.0.1:" + port + "/"), o.err());
         assertTrue(o.out().isEmpty(), "no table: " + o.out());
 
-        Outcome unknown = run("close", "--url", "http://no-such-host.invalid/", "--duration", "1s");
+        BenchRun unknown = BenchRun.of(null, "close", "--url", "http://no-such-host.invalid/", "--duration", "1s");
         assertEquals(1, unknown.status(), unknown.err());
         assertTrue(unknown.err().contains("unknown host no-such-host.invalid"), unknown.err());
     }
@@ -135,7 +107,7 @@ class OptionsTest {
                 }
             });
             t.start();
-            Outcome o = run("keepalive", "--url", "http://127.0.0.1:" + s.getLocalPort() + "/");
+            BenchRun o = BenchRun.of(null, "keepalive", "--url", "http://127.0.0.1:" + s.getLocalPort() + "/");
             t.join();
             assertEquals(1, o.status(), o.err());
             assertTrue(o.err().contains("does not answer with HTTP/1.x: bad status line"), o.err());

@@ -2,21 +2,17 @@ package plight.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -27,12 +23,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import plight.testkit.JsonReader;
 
 /** Every scenario, about a second each, against {@link TestServer}: requests flow, nothing fails, JSON is complete. */
 class ScenarioTest {
-    static final List<String> KEYS = List.of("scenario", "requests", "errors", "rps", "p50_us", "p90_us", "p99_us",
-            "p999_us", "max_us", "stale");
 
     static TestServer enabled;
 
@@ -49,41 +42,16 @@ class ScenarioTest {
         enabled.close();
     }
 
-    record Run(int status, String out, String err, Map<String, Object> json) {
-        String describe() {
-            return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err + "--- json\n" + json;
-        }
-
-        long number(String key) {
-            return ((Number) json.get(key)).longValue();
-        }
+    private BenchRun bench(StateFlipper flipper, String... args) throws Exception {
+        return BenchRun.withJson(dir, flipper, args);
     }
 
-    private Run bench(StateFlipper flipper, String... args) throws Exception {
-        Path json = dir.resolve("out-" + System.nanoTime() + ".json");
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--json", json.toString()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = BenchMain.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), flipper);
-        Map<String, Object> parsed = Files.exists(json) ? JsonReader.object(Files.readString(json)) : null;
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), parsed);
-    }
-
-    private Run bench(String... args) throws Exception {
+    private BenchRun bench(String... args) throws Exception {
         return bench(null, args);
     }
 
-    private static void assertHealthy(Run r, String scenario) {
-        assertEquals(0, r.status(), r.describe());
-        assertNotNull(r.json(), r.describe());
-        for (String key : KEYS) {
-            assertTrue(r.json().containsKey(key), key + " missing: " + r.describe());
-        }
-        assertEquals(scenario, r.json().get("scenario"));
-        assertTrue(r.number("requests") > 0, r.describe());
-        assertEquals(0, r.number("errors"), r.describe());
+    private static void assertHealthy(BenchRun r, String scenario) {
+        r.assertNoErrors(scenario);
         assertTrue(r.number("p50_us") <= r.number("p99_us") && r.number("p99_us") <= r.number("max_us"),
                 r.describe());
         assertTrue(r.out().contains("requests/s"), r.describe());
@@ -93,7 +61,7 @@ class ScenarioTest {
     @Test
     void keepalive() throws Exception {
         long before = enabled.requests.get();
-        Run r = bench("keepalive", "--url", enabled.url(), "--connections", "8", "--duration", "1s",
+        BenchRun r = bench("keepalive", "--url", enabled.url(), "--connections", "8", "--duration", "1s",
                 "--warmup", "200ms", "--threads", "2");
         assertHealthy(r, "keepalive");
         assertNull(r.json().get("stale"), "stale does not apply");
@@ -107,7 +75,7 @@ class ScenarioTest {
     void serverClosingAfterSomeRequestsIsNotAnError() throws Exception {
         try (TestServer nginxLike = new TestServer(() -> "enabled", 100)) {
             for (String scenario : List.of("keepalive", "pipeline")) {
-                Run r = bench(scenario, "--url", nginxLike.url(), "--connections", "4", "--duration", "500ms",
+                BenchRun r = bench(scenario, "--url", nginxLike.url(), "--connections", "4", "--duration", "500ms",
                         "--warmup", "0");
                 assertHealthy(r, scenario);
                 assertTrue(r.number("requests") > 100, "connections were replaced: " + r.describe());
@@ -117,7 +85,7 @@ class ScenarioTest {
 
     @Test
     void keepaliveOnNio() throws Exception {
-        Run r = bench("keepalive", "--url", enabled.url(), "--connections", "4", "--duration", "500ms",
+        BenchRun r = bench("keepalive", "--url", enabled.url(), "--connections", "4", "--duration", "500ms",
                 "--warmup", "0", "--transport", "nio", "--threads", "1");
         assertHealthy(r, "keepalive");
         assertEquals("nio", r.json().get("transport"));
@@ -125,13 +93,13 @@ class ScenarioTest {
 
     @Test
     void close() throws Exception {
-        Run r = bench("close", "--url", enabled.url(), "--connections", "4", "--duration", "1s", "--warmup", "200ms");
+        BenchRun r = bench("close", "--url", enabled.url(), "--connections", "4", "--duration", "1s", "--warmup", "200ms");
         assertHealthy(r, "close");
     }
 
     @Test
     void pipeline() throws Exception {
-        Run r = bench("pipeline", "--url", enabled.url(), "--connections", "4", "--pipeline", "8",
+        BenchRun r = bench("pipeline", "--url", enabled.url(), "--connections", "4", "--pipeline", "8",
                 "--duration", "1s", "--warmup", "200ms");
         assertHealthy(r, "pipeline");
         assertTrue(r.out().contains("4 connections x 8 in flight"), r.describe());
@@ -139,7 +107,7 @@ class ScenarioTest {
 
     @Test
     void fleet() throws Exception {
-        Run r = bench("fleet", "--url", enabled.url(), "--connections", "20", "--rate", "20", "--duration", "1s",
+        BenchRun r = bench("fleet", "--url", enabled.url(), "--connections", "20", "--rate", "20", "--duration", "1s",
                 "--warmup", "200ms");
         assertHealthy(r, "fleet");
         // checks are scheduled: never more than 20 load balancers x 20/s x 1 s
@@ -150,7 +118,7 @@ class ScenarioTest {
     void flipThroughCommandsSeesNoStaleAnswerAndRestoresTheState() throws Exception {
         Path marker = dir.resolve("node_disabled");
         try (TestServer server = new TestServer(() -> Files.exists(marker) ? "disabled" : "enabled")) {
-            Run r = bench("flip", "--url", server.url(), "--connections", "4", "--duration", "1s",
+            BenchRun r = bench("flip", "--url", server.url(), "--connections", "4", "--duration", "1s",
                     "--warmup", "100ms", "--flip-interval", "100ms",
                     "--flip-command", "disabled=touch '" + marker + "'",
                     "--flip-command", "enabled=rm -f '" + marker + "'");
@@ -170,7 +138,7 @@ class ScenarioTest {
         Path marker = dir.resolve("node_disabled");
         Files.createFile(marker);
         try (TestServer server = new TestServer(() -> Files.exists(marker) ? "disabled" : "enabled")) {
-            Run r = bench("flip", "--url", server.url(), "--duration", "1s",
+            BenchRun r = bench("flip", "--url", server.url(), "--duration", "1s",
                     "--flip-command", "disabled=touch '" + marker + "'",
                     "--flip-command", "enabled=rm -f '" + marker + "'");
             assertEquals(1, r.status(), r.describe());
@@ -199,7 +167,7 @@ class ScenarioTest {
             }
         };
         try (TestServer server = new TestServer(state::get)) {
-            Run r = bench(lagging, "flip", "--url", server.url(), "--connections", "2", "--duration", "1s",
+            BenchRun r = bench(lagging, "flip", "--url", server.url(), "--connections", "2", "--duration", "1s",
                     "--warmup", "0", "--flip-interval", "300ms");
             assertEquals(1, r.status(), r.describe());
             assertTrue(r.number("stale") > 0, r.describe());
@@ -214,7 +182,7 @@ class ScenarioTest {
         try (TestServer disabled = new TestServer(() -> "disabled")) {
             long aBefore = enabled.requests.get();
             long bBefore = disabled.requests.get();
-            Run r = bench("keepalive", "--url", enabled.url(), "--compare", disabled.url(), "--rounds", "2",
+            BenchRun r = bench("keepalive", "--url", enabled.url(), "--compare", disabled.url(), "--rounds", "2",
                     "--connections", "4", "--duration", "300ms", "--warmup", "100ms");
             assertEquals(0, r.status(), r.describe());
             assertEquals("keepalive", r.json().get("scenario"));
@@ -222,7 +190,7 @@ class ScenarioTest {
             for (String side : List.of("a", "b")) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) r.json().get(side);
-                for (String key : KEYS) {
+                for (String key : BenchRun.KEYS) {
                     assertTrue(m.containsKey(key), side + "." + key + ": " + r.describe());
                 }
                 assertTrue(((Number) m.get("requests")).longValue() > 0, r.describe());
@@ -266,7 +234,7 @@ class ScenarioTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            Run r = bench("close", "--url", "http://127.0.0.1:" + ss.getLocalPort() + "/", "--connections", "2",
+            BenchRun r = bench("close", "--url", "http://127.0.0.1:" + ss.getLocalPort() + "/", "--connections", "2",
                     "--duration", "500ms", "--warmup", "0");
             assertEquals(0, r.status(), r.describe());
             assertEquals(0, r.number("requests"), r.describe());

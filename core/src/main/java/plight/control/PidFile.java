@@ -93,16 +93,7 @@ public final class PidFile implements AutoCloseable {
     public static Probe probe(Path path) {
         if (Files.notExists(path)) return new Probe.Free(); // notExists: a directory we cannot enter is not "none"
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            FileLock probe;
-            try {
-                probe = ch.tryLock(0, Long.MAX_VALUE, true);
-            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
-                probe = null;
-            }
-            if (probe != null) {
-                probe.release();
-                return new Probe.Free();
-            }
+            if (!locked(ch)) return new Probe.Free();
             return new Probe.Held(readPid(ch).orElse(-1), readSocketRecord(path));
         } catch (java.nio.file.NoSuchFileException gone) {
             return new Probe.Free();
@@ -137,22 +128,26 @@ public final class PidFile implements AutoCloseable {
     public static OptionalLong runningPid(Path path) {
         if (!Files.exists(path)) return OptionalLong.empty();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            FileLock probe;
-            try {
-                probe = ch.tryLock(0, Long.MAX_VALUE, true);
-            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
-                probe = null;
-            }
-            if (probe != null) {
-                probe.release();
-                return OptionalLong.empty();
-            }
+            if (!locked(ch)) return OptionalLong.empty();
             OptionalLong pid = readPid(ch);
             return pid.isPresent() ? pid : OptionalLong.of(-1);
         } catch (IOException e) {
             // Not readable for us: fall back to the pid it names, if we can see that at all.
             return pidIfAlive(path);
         }
+    }
+
+    /** Whether a process holds the lock on {@code ch}'s file (a shared lock of our own is taken and let go again). */
+    private static boolean locked(FileChannel ch) throws IOException {
+        FileLock probe;
+        try {
+            probe = ch.tryLock(0, Long.MAX_VALUE, true);
+        } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+            return true;
+        }
+        if (probe == null) return true;
+        probe.release();
+        return false;
     }
 
     private static OptionalLong pidIfAlive(Path path) {

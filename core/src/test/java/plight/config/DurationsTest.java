@@ -7,36 +7,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DurationsTest {
-    @Test
-    void parsesEveryUnit() {
-        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
-        assertEquals(Duration.ofSeconds(5), Durations.parse("5s"));
-        assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));
-        assertEquals(Duration.ofHours(2), Durations.parse("2h"));
-        assertEquals(Duration.ofDays(1), Durations.parse("1d"));
+    // Expected values are ISO-8601 (PT1.5S), which JUnit converts to a Duration.
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"500ms, PT0.5S", "5s, PT5S", "10s, PT10S", "10m, PT10M", "2m, PT2M", "2h, PT2H", "1h, PT1H", "1d, P1D",
+            "0s, PT0S"})
+    void parsesEveryUnit(String text, Duration expected) {
+        assertEquals(expected, Durations.parse(text));
     }
 
-    @Test
-    void bareNumberIsSeconds() {
-        assertEquals(Duration.ofSeconds(30), Durations.parse("30"));
-        assertEquals(Duration.ZERO, Durations.parse("0"));
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"30, PT30S", "7, PT7S", "0, PT0S"})
+    void bareNumberIsSeconds(String text, Duration expected) {
+        assertEquals(expected, Durations.parse(text));
     }
 
     /** plight-bench took decimals and the configuration did not: one grammar now takes them everywhere. */
-    @Test
-    void decimalsDownToWholeMilliseconds() {
-        assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
-        assertEquals(Duration.ofMinutes(30), Durations.parse("0.5h"));
-        assertEquals(Duration.ofHours(36), Durations.parse("1.5d"));
-        assertEquals(Duration.ofMillis(2250), Durations.parse("2.25"));
-        assertEquals(Duration.ofMillis(1), Durations.parse("0.001s"));
-        assertEquals(Duration.ofMillis(7), Durations.parse("7.000ms"));
-        for (String finer : List.of("0.0001s", "1.5ms", "0.1ms")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(finer), finer);
-            assertTrue(e.getMessage().contains("'" + finer + "'") && e.getMessage().contains("millisecond"), e.getMessage());
-        }
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"1.5s, PT1.5S", "0.5h, PT30M", "1.5d, PT36H", "2.25, PT2.25S", "0.001s, PT0.001S", "7.000ms, PT0.007S"})
+    void decimalsDownToWholeMilliseconds(String text, Duration expected) {
+        assertEquals(expected, Durations.parse(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0001s", "1.5ms", "0.1ms", "1.0001s"})
+    void refusesWhatIsFinerThanAMillisecond(String finer) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(finer), finer);
+        assertTrue(e.getMessage().contains("'" + finer + "'") && e.getMessage().contains("millisecond"), e.getMessage());
     }
 
     /** The one bounds check of the configuration, the control protocol, the CLI and plight-bench. */
@@ -53,17 +54,16 @@ class DurationsTest {
         assertEquals(Duration.ZERO, Durations.parseAtMostMax("--warmup", "0"));
     }
 
-    @Test
-    void toleratesSpacesAndCase() {
-        assertEquals(Duration.ofSeconds(5), Durations.parse(" 5 s "));
-        assertEquals(Duration.ofHours(1), Durations.parse("1H"));
-        assertEquals(Duration.ofMillis(20), Durations.parse("20MS"));
+    @ParameterizedTest(name = "''{0}'' = {1}")
+    @CsvSource({"' 5 s ', PT5S", "1H, PT1H", "20MS, PT0.02S"})
+    void toleratesSpacesAndCase(String text, Duration expected) {
+        assertEquals(expected, Durations.parse(text));
     }
 
     @Test
     void refusesWhatIsNotADuration() {
         for (String bad : List.of("", " ", "5 parsecs", "parsecs", "-1s", "1e3", "1.s", ".5s", "1,5s", "s", "5sec", "5 m s", "1h30m",
-                "9999999999999s")) {
+                "9999999999999s", "10x", "1e3s", "ten")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), "'" + bad + "'");
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
             assertTrue(e.getMessage().contains("e.g. 30s"), e.getMessage());
@@ -73,8 +73,10 @@ class DurationsTest {
     @Test
     void formatsTheShortestExactSpelling() {
         assertEquals("0s", Durations.format(Duration.ZERO));
+        assertEquals("500ms", Durations.format(Duration.ofMillis(500)));
         assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
         assertEquals("5s", Durations.format(Duration.ofSeconds(5)));
+        assertEquals("10s", Durations.format(Duration.ofSeconds(10)));
         assertEquals("90s", Durations.format(Duration.ofSeconds(90)));
         assertEquals("2m", Durations.format(Duration.ofSeconds(120)));
         assertEquals("61m", Durations.format(Duration.ofMinutes(61)));

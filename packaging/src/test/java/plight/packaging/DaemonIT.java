@@ -49,6 +49,14 @@ class DaemonIT {
         node.cleanUp();
     }
 
+    /** Starts the daemon and kills it with SIGKILL: its socket file and pidfile stay behind. */
+    static void startAndCrash(PlightNode node) throws Exception {
+        PlightNode.Daemon crashed = node.start();
+        crashed.signal("KILL");
+        crashed.exit(Duration.ofSeconds(5));
+        assertTrue(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "a crash leaves the socket file");
+    }
+
     private static void assertExit(int expected, Processes.Result r) {
         assertEquals(expected, r.exit(), r::toString);
     }
@@ -419,10 +427,7 @@ class DaemonIT {
     /** After a crash the socket file and pidfile are left behind: the CLI still sees no daemon, and a start replaces them. */
     @Test
     void afterACrashTheCliSeesNoDaemonAndAStartTakesOver() throws Exception {
-        PlightNode.Daemon crashed = node.start();
-        crashed.signal("KILL");
-        crashed.exit(Duration.ofSeconds(5));
-        assertTrue(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "a crash leaves the socket file");
+        startAndCrash(node);
 
         Processes.Result stats = node.plight("stats");
         assertExit(3, stats);

@@ -153,10 +153,7 @@ class PermissionIT {
      */
     @Test
     void afterACrashAnOutsiderIsToldPlightIsNotRunning() throws Exception {
-        PlightNode.Daemon d = node.start();
-        d.signal("KILL");
-        d.exit(Duration.ofSeconds(5));
-        assertTrue(Files.exists(node.socket(), java.nio.file.LinkOption.NOFOLLOW_LINKS), "a crash leaves the socket file");
+        DaemonIT.startAndCrash(node);
 
         Processes.Result status = asNobody(List.of(), "status");
         assertEquals(0, status.exit(), status::toString);

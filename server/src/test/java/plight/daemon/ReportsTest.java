@@ -10,31 +10,31 @@ import org.junit.jupiter.api.Test;
 /** A lasting problem is logged at once, then at most once a minute per kind; after it clears, at once again. */
 class ReportsTest {
     private static final Instant T0 = Instant.parse("2026-11-25T08:45:00Z");
+    private static final String DENIED = "cannot check x: permission denied";
+
+    private final Reports reports = new Reports(Duration.ofMinutes(1));
 
     @Test
     void aLastingProblemIsReportedOnceThenOnceAnInterval() {
-        Reports reports = new Reports(Duration.ofMinutes(1));
-        assertTrue(reports.due("cannot check x: permission denied", T0));
+        assertTrue(reports.due(DENIED, T0));
         for (int s = 1; s < 60; s++) {
-            assertFalse(reports.due("cannot check x: permission denied", T0.plusSeconds(s)), "second " + s);
+            assertFalse(reports.due(DENIED, T0.plusSeconds(s)), "second " + s);
         }
-        assertTrue(reports.due("cannot check x: permission denied", T0.plusSeconds(60)));
-        assertFalse(reports.due("cannot check x: permission denied", T0.plusSeconds(61)));
+        assertTrue(reports.due(DENIED, T0.plusSeconds(60)));
+        assertFalse(reports.due(DENIED, T0.plusSeconds(61)));
     }
 
     @Test
     void eachKindHasItsOwnInterval() {
-        Reports reports = new Reports(Duration.ofMinutes(1));
-        assertTrue(reports.due("cannot check x: permission denied", T0));
+        assertTrue(reports.due(DENIED, T0));
         assertTrue(reports.due("cannot check x: Input/output error", T0.plusSeconds(1)));
-        assertFalse(reports.due("cannot check x: permission denied", T0.plusSeconds(2)));
+        assertFalse(reports.due(DENIED, T0.plusSeconds(2)));
     }
 
     @Test
     void aProblemThatComesBackAfterClearingIsReportedAtOnce() {
-        Reports reports = new Reports(Duration.ofMinutes(1));
-        assertTrue(reports.due("cannot check x: permission denied", T0));
+        assertTrue(reports.due(DENIED, T0));
         reports.clear();
-        assertTrue(reports.due("cannot check x: permission denied", T0.plusSeconds(5)));
+        assertTrue(reports.due(DENIED, T0.plusSeconds(5)));
     }
 }
