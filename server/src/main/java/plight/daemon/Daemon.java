@@ -18,11 +18,17 @@ import plight.config.Version;
 import plight.control.Caller;
 import plight.control.PidFile;
 import plight.control.server.ControlServer;
+import plight.metrics.MetricsServer;
+import plight.metrics.NodeMetrics;
+import plight.metrics.Reloads;
+import plight.metrics.ServedCounts;
+import plight.metrics.StateChanges;
 import plight.probe.AccessLog;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
+import plight.state.State;
 import plight.state.StateStore;
 import plight.state.StoreException;
 
@@ -40,6 +46,8 @@ public final class Daemon implements AutoCloseable {
     private final ProbeServer probe;
     /** {@code null} when {@code [agent]} is off. */
     private final AgentServer agent;
+    /** {@code null} when {@code [metrics]} is off. */
+    private final MetricsServer metricsServer;
     private final StateKeeper keeper;
     private final DaemonControl actions;
     private final ControlServer control;
@@ -64,10 +72,20 @@ public final class Daemon implements AutoCloseable {
         responses = new LiveResponses(initial.state());
         sources = new ProbeSources();
         probe = new ProbeServer(config.web(), responses, sources, accessLog);
-        agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state) : null;
-        keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll());
+        ServedCounts agentServed = new ServedCounts();
+        agent = config.agent().enabled() ? new AgentServer(config.agent(), () -> {
+            State s = responses.state();
+            agentServed.served(s.name());
+            return s;
+        }) : null;
+        StateChanges changes = new StateChanges();
+        Reloads reloads = new Reloads();
+        keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll(), changes);
+        NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(keeper::table, keeper::current, responses::served,
+                agentServed::snapshot, probe::openConnections, sources, probe.rejections(), changes, reloads));
+        metricsServer = config.metrics().enabled() ? new MetricsServer(config.metrics(), metrics) : null;
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
-                probe::openConnections, timer, stopRequested, timings.waitPoll());
+                probe::openConnections, timer, stopRequested, timings.waitPoll(), reloads, metrics::text);
         control = new ControlServer(config.control(), actions, timings.controlIdle());
     }
 
@@ -93,6 +111,10 @@ public final class Daemon implements AutoCloseable {
             agent.start();
             Logger.info("agent-check port {}", agent.ports());
         }
+        if (metricsServer != null) {
+            metricsServer.start();
+            Logger.info("metrics port {}", metricsServer.ports());
+        }
         control.start();
         // Checked as often as sources are forgotten, at most once a minute.
         long every = Math.min(timings.forgetSources().toMillis(), TimeUnit.MINUTES.toMillis(1));
@@ -115,6 +137,7 @@ public final class Daemon implements AutoCloseable {
         if (closed) return;
         closed = true;
         control.beginStop(); // waits in flight are answered, changes refused
+        if (metricsServer != null) metricsServer.close();
         if (agent != null) agent.close();
         probe.close();
         keeper.close();
@@ -138,6 +161,11 @@ public final class Daemon implements AutoCloseable {
     /** The agent-check ports bound, in {@code [agent] host} order; empty when the agent port is off. */
     public List<Integer> agentPorts() {
         return agent == null ? List.of() : agent.ports();
+    }
+
+    /** The metrics ports bound, in {@code [metrics] host} order; empty when the metrics port is off. */
+    public List<Integer> metricsPorts() {
+        return metricsServer == null ? List.of() : metricsServer.ports();
     }
 
     public ProbeSources sources() {

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.tinylog.Logger;
 import plight.config.Config;
 import plight.config.ConfigException;
@@ -20,6 +21,7 @@ import plight.control.Caller;
 import plight.control.server.ControlActions;
 import plight.control.Reply;
 import plight.control.Request;
+import plight.metrics.Reloads;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
@@ -35,10 +37,24 @@ final class DaemonControl implements ControlActions {
     private final ScheduledExecutorService timer;
     private final Runnable stop;
     private final Duration waitPoll;
+    private final Reloads reloads;
+    private final Supplier<String> metrics;
     private volatile Config config;
 
     DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
                   IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll) {
+        this(config, loader, keeper, responses, sources, openConnections, timer, stop, waitPoll, new Reloads(), () -> "");
+    }
+
+    /**
+     * @param reloads told how each reload went
+     * @param metrics the Prometheus text exposition, rendered when asked for
+     */
+    DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
+                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll,
+                  Reloads reloads, Supplier<String> metrics) {
+        this.reloads = reloads;
+        this.metrics = metrics;
         this.config = config;
         this.loader = loader;
         this.keeper = keeper;
@@ -84,6 +100,7 @@ final class DaemonControl implements ControlActions {
         try {
             next = config.source() == null ? loader.defaults() : loader.loadFile(config.source());
         } catch (ConfigException e) {
+            reloads.failed();
             Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
@@ -94,10 +111,12 @@ final class DaemonControl implements ControlActions {
             // Checked and swapped in one step of the keeper: a reload never changes the served state.
             now = keeper.reload(next.states(), next.describeSource());
         } catch (StateKeeper.Refused | IllegalArgumentException e) {
+            reloads.failed();
             Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
         config = next;
+        reloads.succeeded();
         Logger.info("configuration reloaded by {} from {}; state '{}'{}", caller.describe(), next.describeSource(),
                 now.state().name(), restart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", restart));
         if (!now.state().name().equals(before.name())) {
@@ -122,6 +141,7 @@ final class DaemonControl implements ControlActions {
         if (!before.appLog().equals(after.appLog())) changed.add("[logging]");
         if (!before.control().equals(after.control())) changed.add("[control]");
         if (!before.agent().equals(after.agent())) changed.add("[agent]");
+        if (!before.metrics().equals(after.metrics())) changed.add("[metrics]");
         if (!Objects.equals(before.pidFile(), after.pidFile())) changed.add("[daemon] pidfile");
         return changed;
     }
@@ -136,6 +156,13 @@ final class DaemonControl implements ControlActions {
             b.field("source", describe(s));
         }
         if (sources.untracked() > 0) b.field("untracked-probes", sources.untracked());
+        return b.build();
+    }
+
+    @Override
+    public Reply metrics() {
+        Reply.Builder b = Reply.success();
+        metrics.get().lines().forEach(line -> b.field("line", line));
         return b.build();
     }
 

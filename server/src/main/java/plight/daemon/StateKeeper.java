@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.tinylog.Logger;
 import plight.config.Durations;
+import plight.metrics.StateChanges;
+import plight.metrics.StateChanges.Origin;
 import plight.state.Marker;
 import plight.state.NodeState;
 import plight.state.State;
@@ -65,6 +67,7 @@ final class StateKeeper implements AutoCloseable {
     private final Clock clock;
     private final Reports reports;
     private final Duration poll;
+    private final StateChanges changes;
     private volatile Published published;
     private volatile boolean closed;
     private volatile ScheduledFuture<?> expiry;
@@ -76,6 +79,13 @@ final class StateKeeper implements AutoCloseable {
 
     /** @param poll how often the marker files are looked at for changes made by hand */
     StateKeeper(StateStore store, Consumer<State> serve, ScheduledExecutorService timer, Clock clock, Duration poll) {
+        this(store, serve, timer, clock, poll, new StateChanges(clock::millis));
+    }
+
+    /** @param changes told of every change of the state served, with what made it */
+    StateKeeper(StateStore store, Consumer<State> serve, ScheduledExecutorService timer, Clock clock, Duration poll,
+                StateChanges changes) {
+        this.changes = changes;
         this.store = store;
         this.poll = poll;
         this.serve = serve;
@@ -144,6 +154,7 @@ final class StateKeeper implements AutoCloseable {
                 e.served().ifPresent(served -> publish(table, served));
                 State served = published.node().state();
                 if (!served.equals(before)) {
+                    changes.changed(before.name(), served.name(), Origin.FILE);
                     Logger.info("state {} -> {} (marker files as left by the failed change)", before.name(), served.name());
                 }
                 scheduleExpiry();
@@ -151,6 +162,9 @@ final class StateKeeper implements AutoCloseable {
                         + (served.equals(before) ? "; still serving '" : "; now serving '") + served.name() + "'", false);
             }
             publish(table, change.after());
+            if (!change.after().state().name().equals(before.name())) {
+                changes.changed(before.name(), change.after().state().name(), Origin.CLI);
+            }
             Logger.info("state {} -> {} by {}{}{}", before.name(), target.name(), by,
                     ttl == null ? "" : " for " + Durations.format(ttl), reason == null ? "" : ", reason: " + reason);
             change.warnings().forEach(w -> Logger.warn("state {} is served, but {}", target.name(), w));
@@ -185,6 +199,9 @@ final class StateKeeper implements AutoCloseable {
             }
             publish(next, then);
             store = nextStore;
+            if (!now.state().name().equals(then.state().name())) {
+                changes.changed(now.state().name(), then.state().name(), Origin.RELOAD);
+            }
             scheduleExpiry();
             return then;
         }
@@ -233,6 +250,7 @@ final class StateKeeper implements AutoCloseable {
                 NodeState known = published.node();
                 if (!onDisk.equals(known)) {
                     if (!onDisk.state().equals(known.state())) {
+                        changes.changed(known.state().name(), onDisk.state().name(), Origin.FILE);
                         Logger.info("state {} -> {} (marker files changed on disk)", known.state().name(), onDisk.state().name());
                     }
                     publish(store.table(), onDisk);
@@ -326,6 +344,7 @@ final class StateKeeper implements AutoCloseable {
         }
         NodeState known = published.node();
         if (!after.state().equals(known.state())) {
+            changes.changed(known.state().name(), after.state().name(), Origin.TTL);
             Logger.info("state {} -> {} by {} (ttl expired)", known.state().name(), after.state().name(), SELF);
         }
         publish(store.table(), after);

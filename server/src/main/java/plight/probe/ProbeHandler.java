@@ -209,6 +209,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(Failure failure, int lineIndex, int lineLength) {
+        setup.rejections().failed(failure);
         ByteBuf response = setup.responses().current().failure(failure, decoder.http11());
         if (accessLogOn) {
             log(lineIndex, lineLength, failure.code, response);

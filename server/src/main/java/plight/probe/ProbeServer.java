@@ -30,6 +30,7 @@ public final class ProbeServer implements AutoCloseable {
     private final LiveResponses responses;
     private final Transport transport;
     private final ConnectionGate gate;
+    private final Rejections rejections = new Rejections();
     private final List<Channel> listening = new ArrayList<>();
     private EventLoopGroup group;
     private volatile ScheduledFuture<?> tick;
@@ -44,7 +45,8 @@ public final class ProbeServer implements AutoCloseable {
         this.web = web;
         this.responses = responses;
         this.transport = transport;
-        ProbeSetup setup = new ProbeSetup(responses, listener, accessLog, web.requestTimeout(), web.idleTimeout());
+        ProbeSetup setup = new ProbeSetup(responses, listener, accessLog, web.requestTimeout(), web.idleTimeout(),
+                rejections);
         this.gate = new ConnectionGate(setup, web.maxConnections());
     }
 
@@ -98,6 +100,11 @@ public final class ProbeServer implements AutoCloseable {
             addresses.add((InetSocketAddress) ch.localAddress());
         }
         return addresses;
+    }
+
+    /** Requests and connections refused so far, by reason. */
+    public Rejections rejections() {
+        return rejections;
     }
 
     /** Probe connections open right now. */

@@ -4,11 +4,16 @@ import java.time.Duration;
 
 /** What every probe connection shares: where answers come from, who is told, and the time limits. */
 record ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-                  long requestTimeoutNanos, long idleTimeoutNanos) {
+                  long requestTimeoutNanos, long idleTimeoutNanos, Rejections rejections) {
 
     ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
                Duration requestTimeout, Duration idleTimeout) {
-        this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout));
+        this(responses, listener, accessLog, requestTimeout, idleTimeout, new Rejections());
+    }
+
+    ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
+               Duration requestTimeout, Duration idleTimeout, Rejections rejections) {
+        this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout), rejections);
     }
 
     private static long positive(Duration d) {

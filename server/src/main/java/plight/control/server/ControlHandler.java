@@ -182,6 +182,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (request instanceof Request.Set s) return actions.set(s.state(), s.reason(), s.ttl(), caller);
         if (request instanceof Request.Reload) return actions.reload(caller);
         if (request instanceof Request.Stats) return actions.stats();
+        if (request instanceof Request.Metrics) return actions.metrics();
         if (request instanceof Request.Stop) return actions.stop(caller);
         if (request instanceof Request.Version) {
             return Reply.success().field("protocol", 1).field("version", plight.config.Version.get()).build();
