@@ -31,6 +31,18 @@ final class Arguments {
         boolean help;
     }
 
+    @Parameters(separators = "=", commandDescription = "Probes served, connections, probe sources")
+    static final class Stats {
+        @Parameter(names = "--json", description = "Print one JSON object")
+        boolean json;
+
+        @Parameter(names = "--format", description = "text (the default), json, or prometheus (the text format of /metrics, for node_exporter's textfile collector)")
+        String format = "text";
+
+        @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help")
+        boolean help;
+    }
+
     @Parameters(separators = "=")
     static final class Verb {
         @Parameter(names = "--reason", description = "Why; recorded in the marker file and the audit log")

@@ -94,9 +94,17 @@ final class Commands {
         return ExitCode.OK;
     }
 
-    ExitCode stats(boolean json) throws CliException {
+    ExitCode stats(boolean json, String format) throws CliException {
+        if (!java.util.List.of("text", "json", "prometheus").contains(format)) {
+            throw new CliException(ExitCode.USAGE, "unknown format '" + format + "' (valid: text, json, prometheus)");
+        }
+        if (format.equals("prometheus")) {
+            Reply reply = node.ask("metrics", DaemonNode.TIMEOUT);
+            reply.all("line").forEach(out::println);
+            return ExitCode.OK;
+        }
         Reply reply = node.ask("stats", DaemonNode.TIMEOUT);
-        if (json) {
+        if (json || format.equals("json")) {
             out.print(Output.statsJson(reply));
         } else {
             out.print(Output.stats(reply));

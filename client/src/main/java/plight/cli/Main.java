@@ -85,7 +85,8 @@ public final class Main {
         // with reading it.
         Arguments.Global global = new Arguments.Global();
         Object options = word == null ? null
-                : word.equals("status") || word.equals("stats") ? new Arguments.Status()
+                : word.equals("status") ? new Arguments.Status()
+                : word.equals("stats") ? new Arguments.Stats()
                 : BUILT_IN.contains(word) ? new Arguments.Plain()
                 : new Arguments.Verb();
         JCommander.Builder builder = JCommander.newBuilder().programName("plight").addObject(global);
@@ -108,7 +109,7 @@ public final class Main {
         descriptions.put("status", "show the current state [--json]");
         descriptions.put("list-states", "list the configured states");
         descriptions.put("reload", "make the running daemon re-read its configuration");
-        descriptions.put("stats", "probes served, connections, probe sources [--json]");
+        descriptions.put("stats", "probes served, connections, probe sources [--json | --format prometheus]");
         for (State s : config.states().states()) {
             verbs.put(s.verb(), s);
             verbs.put(s.name(), s);
@@ -196,7 +197,7 @@ public final class Main {
             case "stop" -> run.stop();
             case "status" -> run.status(((Arguments.Status) options).json);
             case "reload" -> run.reload();
-            case "stats" -> run.stats(((Arguments.Status) options).json);
+            case "stats" -> run.stats(((Arguments.Stats) options).json, ((Arguments.Stats) options).format);
             default -> throw new IllegalStateException("command without a handler: " + parsed);
         };
     }
