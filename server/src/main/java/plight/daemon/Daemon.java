@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.agent.AgentServer;
 import plight.config.Config;
 import plight.config.ConfigLoader;
@@ -106,14 +106,14 @@ public final class Daemon implements AutoCloseable {
     public void start() throws IOException, StoreException {
         NodeState served = keeper.start();
         probe.start();
-        Logger.info("probe port {} ({}), state '{}'", probe.boundAddresses(), probe.transportName(), served.state().name());
+        Log.info("probe port {} ({}), state '{}'", probe.boundAddresses(), probe.transportName(), served.state().name());
         if (agent != null) {
             agent.start();
-            Logger.info("agent-check port {}", agent.ports());
+            Log.info("agent-check port {}", agent.ports());
         }
         if (metricsServer != null) {
             metricsServer.start();
-            Logger.info("metrics port {}", metricsServer.ports());
+            Log.info("metrics port {}", metricsServer.ports());
         }
         control.start();
         // Checked as often as sources are forgotten, at most once a minute.
@@ -205,7 +205,7 @@ public final class Daemon implements AutoCloseable {
         try (pid) {
             return run(config, signals, pid, err);
         } catch (IOException e) {
-            Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), plight.text.IoErrors.reason(e));
+            Log.warn("cannot remove the pidfile {}: {}", config.pidFile(), plight.text.IoErrors.reason(e));
             return true;
         } finally {
             Logging.stop();
@@ -213,14 +213,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static boolean run(Config config, DaemonSignals signals, PidFile pid, PrintStream err) {
-        Logger.info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
-        config.warnings().forEach(Logger::warn);
-        AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter() : AccessLog.OFF;
+        Log.event("start").field("version", Version.get()).field("config", config.describeSource())
+                .field("pid", ProcessHandle.current().pid()).info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
+        config.warnings().forEach(Log::warn);
+        AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter(config.web().accessLog().json()) : AccessLog.OFF;
         Daemon daemon;
         try {
             daemon = new Daemon(config, Timings.DEFAULT, accessLog, signals::requestStop);
         } catch (StoreException e) {
-            Logger.error("cannot start: {}", e.getMessage());
+            Log.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
             return false;
         }
@@ -229,12 +230,12 @@ public final class Daemon implements AutoCloseable {
             recordSocket(pid, daemon.socket());
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
             signals.onHangup(() -> daemon.reloadLater(self));
-            Logger.info("plight is running");
+            Log.event("start").info("plight is running");
             signals.awaitStop();
-            Logger.info("stopping");
+            Log.event("stop").info("stopping");
             return true;
         } catch (IOException | StoreException e) {
-            Logger.error("cannot start: {}", e.getMessage());
+            Log.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
             return false;
         } catch (InterruptedException e) {
@@ -242,7 +243,7 @@ public final class Daemon implements AutoCloseable {
             return true;
         } finally {
             daemon.close();
-            Logger.info("plight has stopped");
+            Log.event("stop").info("plight has stopped");
         }
     }
 
@@ -251,7 +252,7 @@ public final class Daemon implements AutoCloseable {
         try {
             pid.recordSocket(socket);
         } catch (IOException e) {
-            Logger.warn("cannot record the control socket beside the pidfile {}: {}; a CLI finds it from the configuration only",
+            Log.warn("cannot record the control socket beside the pidfile {}: {}; a CLI finds it from the configuration only",
                     pid.path(), plight.text.IoErrors.reason(e));
         }
     }

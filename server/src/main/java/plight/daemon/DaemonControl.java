@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
@@ -85,7 +85,7 @@ final class DaemonControl implements ControlActions {
     public Reply set(String word, String reason, Duration ttl, Caller caller) {
         try {
             // The lookup happens in the keeper, in the same step as the change: a reload cannot come between.
-            StateKeeper.Changed changed = keeper.change(word, caller.describe(), reason, ttl);
+            StateKeeper.Changed changed = keeper.change(word, caller.describe(), caller, reason, ttl);
             Reply.Builder b = statusFields(changed.node());
             changed.warnings().forEach(w -> b.field("warning", w));
             return b.build();
@@ -101,7 +101,8 @@ final class DaemonControl implements ControlActions {
             next = config.source() == null ? loader.defaults() : loader.loadFile(config.source());
         } catch (ConfigException e) {
             reloads.failed();
-            Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
+            Log.event("reload").caller(caller).field("status", "refused").field("reason", e.getMessage())
+                    .error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
         State before = keeper.current().state();
@@ -112,17 +113,21 @@ final class DaemonControl implements ControlActions {
             now = keeper.reload(next.states(), next.describeSource());
         } catch (StateKeeper.Refused | IllegalArgumentException e) {
             reloads.failed();
-            Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
+            Log.event("reload").caller(caller).field("status", "refused").field("reason", e.getMessage())
+                    .error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
         config = next;
         reloads.succeeded();
-        Logger.info("configuration reloaded by {} from {}; state '{}'{}", caller.describe(), next.describeSource(),
+        Log.event("reload").caller(caller).field("status", "ok").field("config", next.describeSource())
+                .field("state", now.state().name())
+                .info("configuration reloaded by {} from {}; state '{}'{}", caller.describe(), next.describeSource(),
                 now.state().name(), restart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", restart));
         if (!now.state().name().equals(before.name())) {
-            Logger.info("state {} -> {} (reload by {})", before.name(), now.state().name(), caller.describe());
+            Log.event("state_change").field("from", before.name()).field("to", now.state().name()).field("origin", "reload")
+                    .caller(caller).info("state {} -> {} (reload by {})", before.name(), now.state().name(), caller.describe());
         }
-        next.warnings().forEach(Logger::warn);
+        next.warnings().forEach(Log::warn);
         Reply.Builder b = Reply.success().field("config", next.describeSource()).field("state", now.state().name());
         restart.forEach(r -> b.field("restart-needed", r));
         return b.build();
@@ -212,7 +217,7 @@ final class DaemonControl implements ControlActions {
 
     @Override
     public Reply stop(Caller caller) {
-        Logger.info("stop requested by {}", caller.describe());
+        Log.event("stop").caller(caller).info("stop requested by {}", caller.describe());
         stop.run();
         // The CLI waits for this process to end, whether or not it can find the pidfile.
         return Reply.success().field("stopping", "yes").field("pid", ProcessHandle.current().pid()).build();

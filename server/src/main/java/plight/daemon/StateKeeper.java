@@ -10,8 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.config.Durations;
+import plight.control.Caller;
 import plight.metrics.StateChanges;
 import plight.metrics.StateChanges.Origin;
 import plight.state.Marker;
@@ -134,6 +135,11 @@ final class StateKeeper implements AutoCloseable {
      *                 not give the state afterwards (the message then says what is served)
      */
     Changed change(String word, String by, String reason, Duration ttl) throws Refused {
+        return change(word, by, null, reason, ttl);
+    }
+
+    /** As {@link #change(String, String, String, Duration)}; {@code caller}, when known, gives the log its uid and pid. */
+    Changed change(String word, String by, Caller caller, String reason, Duration ttl) throws Refused {
         synchronized (writer) {
             StateTable table = store.table();
             State target = table.byVerbOrName(word).orElseThrow(() -> new Refused("unknown state '" + word + "' (valid: "
@@ -149,13 +155,16 @@ final class StateKeeper implements AutoCloseable {
             try {
                 change = store.change(target, marker);
             } catch (StoreException e) {
-                Logger.error("state change {} -> {} by {} failed: {}", before.name(), target.name(), by, e.getMessage());
+                Log.event("state_change_failed").field("from", before.name()).field("to", target.name()).caller(caller)
+                        .field("reason", e.getMessage())
+                        .error("state change {} -> {} by {} failed: {}", before.name(), target.name(), by, e.getMessage());
                 // What the files give now; when they cannot tell, the last known state stays.
                 e.served().ifPresent(served -> publish(table, served));
                 State served = published.node().state();
                 if (!served.equals(before)) {
                     changes.changed(before.name(), served.name(), Origin.FILE);
-                    Logger.info("state {} -> {} (marker files as left by the failed change)", before.name(), served.name());
+                    Log.event("state_change").field("from", before.name()).field("to", served.name()).field("origin", "file")
+                            .info("state {} -> {} (marker files as left by the failed change)", before.name(), served.name());
                 }
                 scheduleExpiry();
                 throw new Refused("cannot change the state to '" + target.name() + "': " + e.getMessage()
@@ -165,9 +174,14 @@ final class StateKeeper implements AutoCloseable {
             if (!change.after().state().name().equals(before.name())) {
                 changes.changed(before.name(), change.after().state().name(), Origin.CLI);
             }
-            Logger.info("state {} -> {} by {}{}{}", before.name(), target.name(), by,
+            Log.event("state_change").field("from", before.name()).field("to", target.name()).field("origin", "cli")
+                    .field("by", caller == null ? by : caller.user())
+                    .field("uid", caller == null ? null : caller.uid()).field("pid", caller == null ? null : caller.pid())
+                    .field("reason", reason).field("ttl", ttl == null ? null : Durations.format(ttl))
+                    .field("expires", marker.expires())
+                    .info("state {} -> {} by {}{}{}", before.name(), target.name(), by,
                     ttl == null ? "" : " for " + Durations.format(ttl), reason == null ? "" : ", reason: " + reason);
-            change.warnings().forEach(w -> Logger.warn("state {} is served, but {}", target.name(), w));
+            change.warnings().forEach(w -> Log.warn("state {} is served, but {}", target.name(), w));
             scheduleExpiry();
             return new Changed(change.after(), change.warnings());
         }
@@ -245,13 +259,15 @@ final class StateKeeper implements AutoCloseable {
                 if (blind) {
                     blind = false;
                     reports.clear();
-                    Logger.info("the marker files can be checked again; serving '{}'", onDisk.state().name());
+                    Log.info("the marker files can be checked again; serving '{}'", onDisk.state().name());
                 }
                 NodeState known = published.node();
                 if (!onDisk.equals(known)) {
                     if (!onDisk.state().equals(known.state())) {
                         changes.changed(known.state().name(), onDisk.state().name(), Origin.FILE);
-                        Logger.info("state {} -> {} (marker files changed on disk)", known.state().name(), onDisk.state().name());
+                        Log.event("state_change").field("from", known.state().name()).field("to", onDisk.state().name())
+                                .field("origin", "file")
+                                .info("state {} -> {} (marker files changed on disk)", known.state().name(), onDisk.state().name());
                     }
                     publish(store.table(), onDisk);
                     scheduleExpiry();
@@ -259,7 +275,7 @@ final class StateKeeper implements AutoCloseable {
                 expireIfDue();
             } catch (RuntimeException e) {
                 // Logged, and the next second tries again: a scheduled task that throws is never run again.
-                Logger.error(e, "following the marker files failed");
+                Log.error(e, "following the marker files failed");
             }
         }
     }
@@ -268,7 +284,7 @@ final class StateKeeper implements AutoCloseable {
     private void cannotTell(String problem) {
         blind = true;
         if (reports.due(problem, clock.instant())) {
-            Logger.error("cannot check the marker files, still serving '{}': {}", published.node().state().name(), problem);
+            Log.error("cannot check the marker files, still serving '{}': {}", published.node().state().name(), problem);
         }
     }
 
@@ -311,7 +327,7 @@ final class StateKeeper implements AutoCloseable {
                 expireIfDue();
                 scheduleExpiry();
             } catch (RuntimeException e) {
-                Logger.error(e, "ending a ttl failed");
+                Log.error(e, "ending a ttl failed");
             }
         }
     }
@@ -328,10 +344,12 @@ final class StateKeeper implements AutoCloseable {
             try {
                 store.expire(m.state(), m.marker().expires());
                 removed = true;
-                Logger.info("ttl of '{}' set by {} expired at {}", m.state().name(), m.marker().by(), m.marker().expires());
+                Log.event("ttl_expired").field("state", m.state().name()).field("by", m.marker().by())
+                        .field("expires", m.marker().expires())
+                        .info("ttl of '{}' set by {} expired at {}", m.state().name(), m.marker().by(), m.marker().expires());
             } catch (StoreException e) {
                 String problem = "cannot end the ttl of '" + m.state().name() + "': " + e.getMessage();
-                if (reports.due(problem, now)) Logger.error("{}; retrying every second", problem);
+                if (reports.due(problem, now)) Log.error("{}; retrying every second", problem);
             }
         }
         if (!removed) return;
@@ -345,7 +363,9 @@ final class StateKeeper implements AutoCloseable {
         NodeState known = published.node();
         if (!after.state().equals(known.state())) {
             changes.changed(known.state().name(), after.state().name(), Origin.TTL);
-            Logger.info("state {} -> {} by {} (ttl expired)", known.state().name(), after.state().name(), SELF);
+            Log.event("state_change").field("from", known.state().name()).field("to", after.state().name())
+                    .field("origin", "ttl").field("by", SELF)
+                    .info("state {} -> {} by {} (ttl expired)", known.state().name(), after.state().name(), SELF);
         }
         publish(store.table(), after);
         scheduleExpiry();

@@ -36,7 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.config.MetricsSettings;
 import plight.probe.Transport;
 
@@ -129,7 +129,7 @@ public final class MetricsServer implements AutoCloseable {
                 try {
                     body = metrics.render(writer);
                 } catch (RuntimeException e) {
-                    Logger.error(e, "rendering /metrics failed");
+                    Log.error(e, "rendering /metrics failed");
                     body = null;
                 }
                 response = body == null ? plain(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot render metrics\n")

@@ -29,4 +29,18 @@ class AccessLogWriterTest {
         assertEquals("192.0.2.7 - - [t] \"GET /?a?b?c? HTTP/1.1\" 400 0",
                 AccessLogWriter.line(CLIENT, "t", "GET /\"a\tb\u001bc\u007f HTTP/1.1", 400, 0));
     }
+
+    @Test
+    void theJsonLineCarriesTheProbesFieldsWithTheRequestLineQuoted() {
+        String line = AccessLogWriter.jsonLine(CLIENT, java.time.Instant.parse("2024-03-05T07:08:09.010Z"),
+                "GET /\"a\r\nb HTTP/1.1", 400, 12);
+        assertEquals(-1, line.indexOf('\n'));
+        java.util.Map<String, Object> o = plight.testkit.JsonReader.object(line);
+        assertEquals("2024-03-05T07:08:09.010Z", o.get("ts"));
+        assertEquals("probe", o.get("event"));
+        assertEquals(CLIENT.getAddress().getHostAddress(), o.get("remote"));
+        assertEquals("GET /\"a\r\nb HTTP/1.1", o.get("request"));
+        assertEquals(400L, ((Number) o.get("status")).longValue());
+        assertEquals(12L, ((Number) o.get("bytes")).longValue());
+    }
 }
