@@ -38,11 +38,14 @@ public final class NodeMetrics {
                           Rejections rejections, StateChanges changes, Reloads reloads) {
     }
 
-    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
-    private static final OpenMetricsTextFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+    /** Loaded at the first scrape, not at start: a daemon nobody scrapes never loads client_java or the MXBeans. */
+    private static final class Writers {
+        static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
+        static final OpenMetricsTextFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+    }
 
     private final Sources in;
-    private final ProcessFigures process = new ProcessFigures();
+    private ProcessFigures process;
 
     public NodeMetrics(Sources in) {
         this.in = in;
@@ -50,12 +53,12 @@ public final class NodeMetrics {
 
     /** The Prometheus text format (0.0.4), as {@code plight stats --format prometheus} prints it. */
     public String text() {
-        return new String(render(TEXT), StandardCharsets.UTF_8);
+        return new String(render(Writers.TEXT), StandardCharsets.UTF_8);
     }
 
     /** The writer for a scraper's {@code Accept} header: OpenMetrics when it asks for it, else the text format. */
     public static ExpositionFormatWriter writerFor(String accept) {
-        return accept != null && OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;
+        return accept != null && Writers.OPEN_METRICS.accepts(accept) ? Writers.OPEN_METRICS : Writers.TEXT;
     }
 
     public byte[] render(ExpositionFormatWriter writer) {
@@ -68,7 +71,7 @@ public final class NodeMetrics {
         return out.toByteArray();
     }
 
-    MetricSnapshots collect() {
+    synchronized MetricSnapshots collect() {
         List<MetricSnapshot> all = new ArrayList<>();
         NodeState node = in.node().get();
         StateTable table = in.table().get();
@@ -136,6 +139,7 @@ public final class NodeMetrics {
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", Version.get())).build())
                 .build());
 
+        if (process == null) process = new ProcessFigures();
         process.addTo(all);
         return new MetricSnapshots(all);
     }
