@@ -33,8 +33,8 @@ import plight.state.StateStore;
 import plight.state.StoreException;
 
 /**
- * The daemon's parts wired together: state keeper, probe port, agent-check port, control socket and the timer
- * they share. Built in that order, started by {@link #start()}, closed in the reverse order by {@link #close()}.
+ * The daemon's parts wired together: state keeper, probe port, agent-check port, metrics port, control socket
+ * and the timer they share. Built in that order, started by {@link #start()}, closed in the reverse order by {@link #close()}.
  * {@link #runForeground} is {@code plight start}: the pidfile, logging and signals around one of these.
  */
 public final class Daemon implements AutoCloseable {
@@ -102,7 +102,7 @@ public final class Daemon implements AutoCloseable {
         return daemon;
     }
 
-    /** Serves the state on disk, then opens the probe port, the agent port and the control socket, in that order. */
+    /** Serves the state on disk, then opens the probe port, the agent port, the metrics port and the control socket, in that order. */
     public void start() throws IOException, StoreException {
         NodeState served = keeper.start();
         probe.start();

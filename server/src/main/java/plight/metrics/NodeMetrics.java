@@ -90,9 +90,9 @@ public final class NodeMetrics {
         }
         all.add(changes.build());
 
-        long since = node.marker() != null && node.marker().since() != null
-                ? Math.max(node.marker().since().toEpochMilli(), in.changes().lastChangeMillis())
-                : in.changes().lastChangeMillis();
+        // A change seen by this daemon, else the marker's own "since" (a state set before the start), else the start.
+        long since = in.changes().lastChangeMillis(node.marker() != null && node.marker().since() != null
+                ? node.marker().since().toEpochMilli() : -1);
         all.add(GaugeSnapshot.builder().name("plight_state_last_change_timestamp_seconds")
                 .help("When the state served last changed (or the daemon started), in seconds since the epoch")
                 .dataPoint(gauge(since / 1000.0)).build());

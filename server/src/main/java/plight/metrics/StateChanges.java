@@ -33,7 +33,9 @@ public final class StateChanges {
 
     private final ConcurrentHashMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
     private final LongSupplier clockMillis;
-    private volatile long lastChangeMillis;
+    private final long startMillis;
+    /** -1 until the first change. */
+    private volatile long lastChangeMillis = -1;
 
     public StateChanges() {
         this(System::currentTimeMillis);
@@ -41,7 +43,7 @@ public final class StateChanges {
 
     public StateChanges(LongSupplier clockMillis) {
         this.clockMillis = clockMillis;
-        this.lastChangeMillis = clockMillis.getAsLong();
+        this.startMillis = clockMillis.getAsLong();
     }
 
     public void changed(String from, String to, Origin origin) {
@@ -49,9 +51,10 @@ public final class StateChanges {
         lastChangeMillis = clockMillis.getAsLong();
     }
 
-    /** When the state last changed, or when counting started if it has not. */
-    public long lastChangeMillis() {
-        return lastChangeMillis;
+    /** When the state last changed while counting, else {@code before} if known (not negative), else when counting started. */
+    public long lastChangeMillis(long before) {
+        long last = lastChangeMillis;
+        return last >= 0 ? last : before >= 0 ? before : startMillis;
     }
 
     public List<Count> counts() {
