@@ -44,54 +44,13 @@ cleanup() {
 trap cleanup EXIT
 
 
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  # Not a default: without it nginx closes every keep-alive connection after 1000 requests and wrk has to
-  # reconnect. Raising it only makes nginx faster, so the comparison is stricter for plight.
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { return 200 "OK\n"; }
-  }
-}
-CONF
+# shellcheck source=servers.sh
+. "$here/servers.sh"
+nginx_conf "$nginx_port"
 taskset -c "$server_cpu" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_master=$!
 pids+=("$nginx_master")
 
-# plight_conf NAME PORT ACCESS_LOGLEVEL: a config for one plight instance under $work/NAME.
-plight_conf() {
-  mkdir -p "$work/$1"
-  cat > "$work/$1/plight.conf" <<CONF
-[webserver]
-host = 127.0.0.1
-port = $2
-threads = 1
-logfile = $work/$1/access.log
-loglevel = $3
-[logging]
-logfile = $work/$1/plight.log
-[control]
-socket = $work/$1/control.sock
-[daemon]
-pidfile = $work/$1/plight.pid
-[priorities]
-states = enabled,disabled
-[enabled]
-code = 200
-message = OK
-[disabled]
-file = $work/$1/node_disabled
-code = 404
-CONF
-}
 plight_conf plight "$plight_port" OFF
 plight_conf plight-log "$plight_log_port" INFO
 taskset -c "$server_cpu" "$plight" -c "$work/plight/plight.conf" start > "$work/plight/out.txt" 2>&1 &
@@ -101,31 +60,10 @@ taskset -c "$server_cpu" "$plight" -c "$work/plight-log/plight.conf" start > "$w
 plight_log_pid=$!
 pids+=("$plight_log_pid")
 
-wait_port() {
-  for _ in $(seq 1 100); do
-    if ss -ltn "sport = :$1" | grep -q LISTEN; then return 0; fi
-    sleep 0.1
-  done
-  echo "nothing listens on $1" >&2; exit 1
-}
 wait_port "$nginx_port"
 wait_port "$plight_port"
 wait_port "$plight_log_port"
 nginx_worker=$(pgrep -P "$nginx_master" | head -1)
-
-# CPU ticks (utime + stime) of a process and, for nginx, its worker.
-ticks() {
-  local total=0 pid
-  for pid in "$@"; do
-    local stat
-    stat=$(cat "/proc/$pid/stat")
-    stat=${stat##*) }
-    # fields after "(comm) ": state is $1, utime is $12, stime is $13
-    total=$(( total + $(echo "$stat" | awk '{print $12 + $13}') ))
-  done
-  echo "$total"
-}
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 url_of() {
   case "$1" in
@@ -167,8 +105,6 @@ run() {
   awk -v r="$rps" -v t=$((after - before)) -v n="$requests" -v hz="$hz" \
     'BEGIN { printf "%s %.2f\n", r, (t / hz) * 1e6 / n }'
 }
-
-median() { sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # The JIT compiles the hot paths during the first seconds of load; a daemon runs for months, so that
 # one-time cost is kept out of the measured runs.

@@ -71,8 +71,9 @@ public final class BenchMain {
         }
     }
 
-    private static int execute(Settings s, PrintStream out, PrintStream err, StateFlipper override)
+    private static int execute(Settings given, PrintStream out, PrintStream err, StateFlipper override)
             throws IOException, InterruptedException {
+        Settings s = withDaemonPid(given, err);
         Preflight.Answer first = Preflight.check(s.url(), s.timeoutNanos());
         err.println(PROGRAM + ": " + s.url() + " answers " + first);
         if (s.compare() != null) {
@@ -121,6 +122,9 @@ public final class BenchMain {
                 if (s.json() != null) {
                     writeJson(s, r.toJson().toString());
                 }
+                if (s.plot() != null) {
+                    writePlots(s, List.of(new Plots.Series(s.url().url, r.histogram())), r.timeline(), err);
+                }
                 status = flipVerdict(r, err);
             } else {
                 List<Result> runsA = new ArrayList<>();
@@ -135,13 +139,19 @@ public final class BenchMain {
                     Result a = LoadRunner.run(s, s.url(), flipper, err);
                     runsA.add(a);
                     Report.printRound(out, round, "A", a);
-                    Result b = LoadRunner.run(s.withUrl(s.compare()), s.compare(), flipper, err);
+                    Result b = LoadRunner.run(s.forB(), s.compare(), flipper, err);
                     runsB.add(b);
                     Report.printRound(out, round, "B", b);
                 }
                 Report.printComparison(out, runsA, runsB);
                 if (s.json() != null) {
                     writeJson(s, Comparison.toJson(s.rounds(), runsA, runsB));
+                }
+                if (s.plot() != null) {
+                    writePlots(s, List.of(
+                            new Plots.Series("A " + s.url(), Comparison.summarize(runsA).histogram()),
+                            new Plots.Series("B " + s.compare(), Comparison.summarize(runsB).histogram())),
+                            null, err);
                 }
             }
         } finally {
@@ -183,6 +193,55 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * {@code --pid}, or with {@code -c} the pid of the daemon running with that configuration (from its
+     * pidfile), for {@code cpu_us_per_request}; {@code -c} without a running daemon just measures no CPU.
+     */
+    private static Settings withDaemonPid(Settings s, PrintStream err) throws IOException {
+        if (s.pid() != null || s.config() == null) {
+            return s;
+        }
+        plight.config.Config c;
+        try {
+            c = new plight.config.ConfigLoader(plight.config.Environment.current()).load(s.config());
+        } catch (plight.config.ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        java.util.OptionalLong pid = plight.control.PidFile.runningPid(c.pidFile());
+        if (pid.isEmpty() || pid.getAsLong() <= 0) {
+            err.println(PROGRAM + ": no running daemon holds " + c.pidFile() + "; not measuring its CPU");
+            return s;
+        }
+        return s.withPid(pid.getAsLong());
+    }
+
+    /** The percentile chart to {@code --plot}, and a timeline beside it ({@code NAME-timeline.svg}) when there is one. */
+    private static void writePlots(Settings s, List<Plots.Series> series, Timeline timeline, PrintStream err)
+            throws IOException {
+        String what = s.scenario().id() + ", " + Report.header(s, s.url(), "").replaceAll("^\\S+\\s+\\S+\\s+", "")
+                .replace(" ()", "");
+        write(s.plot(), Plots.percentiles("latency by percentile: " + what, series));
+        err.println(PROGRAM + ": wrote " + s.plot());
+        if (timeline != null) {
+            java.nio.file.Path tl = timelinePath(s.plot());
+            write(tl, Plots.timeline("per second: " + what, timeline));
+            err.println(PROGRAM + ": wrote " + tl);
+        }
+    }
+
+    static java.nio.file.Path timelinePath(java.nio.file.Path plot) {
+        String name = plot.getFileName().toString();
+        return plot.resolveSibling(name.substring(0, name.length() - ".svg".length()) + "-timeline.svg");
+    }
+
+    private static void write(java.nio.file.Path file, String text) throws IOException {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot write --plot " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void writeJson(Settings s, String json) throws IOException {
         try {
             Files.writeString(s.json(), json + "\n", StandardCharsets.UTF_8);
@@ -215,7 +274,9 @@ public final class BenchMain {
         return """
                 Usage: plight-bench <scenario> --url URL [options]
 
-                HTTP/1.1 load generator for plight's probe port (works against any HTTP server).
+                HTTP/1.1 load generator for plight's probe port (works against any HTTP server). keepalive,
+                close, pipeline and flip run on a lean driver of its own; fleet and the check before the run on
+                AsyncHttpClient, a real client.
 
                 Scenarios:
                 %s
@@ -241,6 +302,16 @@ public final class BenchMain {
                   --compare URL2         run against URL (A) and URL2 (B) in turns A B A B ..., print the medians
                                          and A/B ratios; JSON then has "a", "b" and "ratio" objects
                   --rounds N             --compare: rounds, at least 2 (default %d)
+                  --reuse                fleet: every load balancer keeps its connection (as Envoy); default:
+                                         a new connection per check (as HAProxy, F5, Kubernetes)
+                  --reuse-share P        fleet: P %% of the load balancers keep their connection, the rest do not
+                  --jitter P             fleet: each check's interval varies by up to P %% either way (default 0)
+                  --pid PID              the target server's process: adds its CPU time per request
+                                         (cpu_us_per_request, from /proc/PID/stat over the measured window);
+                                         with -c and no --pid, the running daemon's pid from its pidfile
+                  --compare-pid PID      --compare: target B's process, as --pid is A's
+                  --plot FILE.svg        latency percentile chart (one curve per target); flip and fleet also
+                                         write FILE-timeline.svg (requests/s and p99 per second, state changes)
                   -h, --help             this help
 
                 Durations: %s.
@@ -252,7 +323,7 @@ public final class BenchMain {
                 must be 0; exit status 1 otherwise).
 
                 JSON (--json): one object with scenario, requests, errors, rps, p50_us, p90_us, p99_us, p999_us,
-                max_us, stale (null except for flip), then details: url, connections, threads, transport,
+                max_us, stale (null except for flip), cpu_us_per_request (with --pid or -c), then details: url, connections, threads, transport,
                 duration_s, warmup_s, error_kinds, status (answers per status code); flip adds stale_checked,
                 flips, flip_errors. With --compare: {"scenario", "rounds", "a", "b", "ratio"}: "a" and "b" are
                 such objects holding the medians over the rounds (errors, stale, error_kinds and status are

@@ -70,6 +70,24 @@ final class BenchOptions {
     @Parameter(names = "--rounds")
     String rounds;
 
+    @Parameter(names = "--reuse")
+    boolean reuse;
+
+    @Parameter(names = "--reuse-share")
+    String reuseShare;
+
+    @Parameter(names = "--jitter")
+    String jitter;
+
+    @Parameter(names = "--pid")
+    String pid;
+
+    @Parameter(names = "--compare-pid")
+    String comparePid;
+
+    @Parameter(names = "--plot")
+    String plot;
+
     @Parameter(names = {"-h", "--help"}, help = true)
     boolean help;
 
@@ -83,7 +101,7 @@ final class BenchOptions {
 
     static final String OPTION_NAMES = "--url, --connections, --duration, --warmup, --pipeline, --rate, --threads,"
             + " --transport, --timeout, -c/--config, --flip-command, --flip-interval, --json, --compare, --rounds,"
-            + " --help";
+            + " --reuse, --reuse-share, --jitter, --pid, --compare-pid, --plot, --help";
 
     Settings validate() throws UsageException {
         for (String p : positional) {
@@ -163,8 +181,68 @@ final class BenchOptions {
             throw new UsageException("--rounds: '" + rounds + "' is not valid; expected an integer >= 2");
         }
         Path jsonPath = json == null ? null : Path.of(json);
+        if (scenario != Scenario.FLEET && (reuse || reuseShare != null || jitter != null)) {
+            throw new UsageException((reuse ? "--reuse" : reuseShare != null ? "--reuse-share" : "--jitter")
+                    + " applies only to the fleet scenario");
+        }
+        if (reuse && reuseShare != null) {
+            throw new UsageException("--reuse and --reuse-share exclude each other (--reuse is --reuse-share 100)");
+        }
+        double share = reuse ? 1 : percent("--reuse-share", reuseShare, "share of the load balancers that keep"
+                + " their connection");
+        double jit = percent("--jitter", jitter, "how much each check's interval may vary either way");
+        Long pidValue = pid("--pid", pid);
+        if (comparePid != null && b == null) {
+            throw new UsageException("--compare-pid applies only with --compare");
+        }
+        Long comparePidValue = pid("--compare-pid", comparePid);
+        Path plotPath = null;
+        if (plot != null) {
+            if (!plot.endsWith(".svg")) {
+                throw new UsageException("--plot: '" + plot + "' is not valid; expected a file name ending in .svg");
+            }
+            plotPath = Path.of(plot);
+        }
         return new Settings(scenario, a, b, conns, durationNanos, warmupNanos, depth, perSecond, loops, tr,
-                timeoutNanos, configPath, List.copyOf(steps), flipIntervalNanos, jsonPath, r);
+                timeoutNanos, configPath, List.copyOf(steps), flipIntervalNanos, jsonPath, r, share, jit, pidValue,
+                comparePidValue, plotPath);
+    }
+
+    private static Long pid(String option, String value) throws UsageException {
+        if (value == null) {
+            return null;
+        }
+        long p;
+        try {
+            p = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
+        if (p <= 0) {
+            throw new UsageException(option + ": '" + value + "' is not valid; expected a process id (a positive"
+                    + " integer), the target server's");
+        }
+        return p;
+    }
+
+    /** A percentage 0–100 (a trailing % allowed) as a share 0–1; 0 when not given. */
+    private static double percent(String option, String value, String what) throws UsageException {
+        if (value == null) {
+            return 0;
+        }
+        String t = value.trim();
+        t = t.endsWith("%") ? t.substring(0, t.length() - 1) : t;
+        double v;
+        try {
+            v = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!(v >= 0 && v <= 100)) {
+            throw new UsageException(option + ": '" + value + "' is not valid; expected a percentage from 0 to 100"
+                    + " (" + what + ")");
+        }
+        return v / 100;
     }
 
     private static Target target(String option, String value) throws UsageException {

@@ -17,8 +17,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>JSON: {@code {"scenario", "rounds", "a": {...}, "b": {...}, "ratio": {...}}} where {@code a} and {@code b} have
  * the keys of a single run's object (with the medians and sums above) plus {@code "runs"}, the per-round
- * figures; {@code ratio} has {@code requests, errors, rps, p50_us, p90_us, p99_us, p999_us, max_us, stale}, each
- * A/B, or null when B is 0 (or, for stale, not applicable).
+ * figures; {@code ratio} has {@code requests, errors, rps, p50_us, p90_us, p99_us, p999_us, max_us, stale} (and
+ * {@code cpu_us_per_request} when a pid was given), each A/B, or null when B is 0 (or, for stale, not applicable).
+ * CPU per request is the median over the rounds that measured it.
  */
 final class Comparison {
     private Comparison() {
@@ -33,7 +34,13 @@ final class Comparison {
         long checked = 0;
         Integer flips = first.flips() == null ? null : 0;
         int flipErrors = 0;
+        org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(LoopStats.HIGHEST_US, 3);
+        List<Result> withCpu = new ArrayList<>();
         for (Result r : runs) {
+            all.add(r.histogram());
+            if (r.cpuUsPerRequest() != null) {
+                withCpu.add(r);
+            }
             r.errorKinds().forEach((k, v) -> kinds.merge(k, v, Long::sum));
             r.statusCounts().forEach((k, v) -> status.merge(k, v, Long::sum));
             errors += r.errors();
@@ -51,7 +58,8 @@ final class Comparison {
                 Math.round(median(runs, r -> r.requests())), errors, kinds, median(runs, Result::rps),
                 Math.round(median(runs, r -> r.p50Us())), Math.round(median(runs, r -> r.p90Us())),
                 Math.round(median(runs, r -> r.p99Us())), Math.round(median(runs, r -> r.p999Us())),
-                Math.round(median(runs, r -> r.maxUs())), stale, checked, status, flips, flipErrors);
+                Math.round(median(runs, r -> r.maxUs())), stale, checked, status, flips, flipErrors,
+                withCpu.isEmpty() ? null : median(withCpu, Result::cpuUsPerRequest), all, null);
     }
 
     static double median(List<Result> runs, ToDoubleFunction<Result> figure) {
@@ -68,7 +76,7 @@ final class Comparison {
     record Figure(String label, String key, ToDoubleFunction<Result> value) {
     }
 
-    static List<Figure> figures(boolean withStale) {
+    static List<Figure> figures(boolean withStale, boolean withCpu) {
         List<Figure> f = new ArrayList<>(Arrays.asList(
                 new Figure("requests/s", "rps", Result::rps),
                 new Figure("requests", "requests", r -> r.requests()),
@@ -81,6 +89,10 @@ final class Comparison {
         if (withStale) {
             f.add(new Figure("stale (sum)", "stale", r -> r.stale()));
         }
+        if (withCpu) {
+            f.add(new Figure("CPU us/req", "cpu_us_per_request",
+                    r -> r.cpuUsPerRequest() == null ? Double.NaN : r.cpuUsPerRequest()));
+        }
         return f;
     }
 
@@ -88,7 +100,8 @@ final class Comparison {
         Result a = summarize(runsA);
         Result b = summarize(runsB);
         Json ratio = new Json();
-        for (Figure f : figures(true)) {
+        boolean cpu = a.cpuUsPerRequest() != null || b.cpuUsPerRequest() != null;
+        for (Figure f : figures(true, cpu)) {
             if (f.key().equals("stale") && a.stale() == null) {
                 ratio.fieldNull("stale");
             } else {
@@ -109,7 +122,9 @@ final class Comparison {
         for (Result r : runs) {
             items.add(new Json().field("requests", r.requests()).field("errors", r.errors()).field("rps", r.rps())
                     .field("p50_us", r.p50Us()).field("p90_us", r.p90Us()).field("p99_us", r.p99Us())
-                    .field("p999_us", r.p999Us()).field("max_us", r.maxUs()).field("stale", r.stale()).toString());
+                    .field("p999_us", r.p999Us()).field("max_us", r.maxUs()).field("stale", r.stale())
+                    .field("cpu_us_per_request", r.cpuUsPerRequest() == null ? Double.NaN : r.cpuUsPerRequest())
+                    .toString());
         }
         return summary.toJson().raw("runs", Json.array(items)).toString();
     }

@@ -15,6 +15,7 @@ final class FlipDriver extends Thread {
     private final PrintStream err;
     private volatile int flips;
     private volatile int failures;
+    private final java.util.List<Timeline.Mark> marks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FlipDriver(StateFlipper flipper, StaleDetector detector, RunContext rc, long interval, PrintStream err) {
         super("plight-bench-flip");
@@ -49,6 +50,7 @@ final class FlipDriver extends Thread {
                 String state = flipper.flip();
                 detector.acknowledge(generation, state);
                 flips++;
+                marks.add(new Timeline.Mark(System.nanoTime() - rc.measureStart(), state));
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
@@ -62,6 +64,11 @@ final class FlipDriver extends Thread {
 
     int flips() {
         return flips;
+    }
+
+    /** Acknowledged changes: when (from the start of the measured window) and to which state. */
+    java.util.List<Timeline.Mark> marks() {
+        return java.util.List.copyOf(marks);
     }
 
     int failures() {

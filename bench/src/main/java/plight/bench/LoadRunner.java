@@ -26,6 +26,7 @@ final class LoadRunner {
         StaleDetector detector = s.scenario() == Scenario.FLIP ? new StaleDetector() : null;
         RunContext rc = new RunContext(s, target, address, group, transport, detector);
         FlipDriver flips = null;
+        Long cpuMicros = null;
         try {
             switch (s.scenario()) {
                 case KEEPALIVE, PIPELINE, FLIP -> {
@@ -39,14 +40,21 @@ final class LoadRunner {
                         flips = new FlipDriver(flipper, detector, rc, s.flipIntervalNanos(), err);
                         flips.start();
                     }
-                    sleepUntil(rc.end());
+                    cpuMicros = measureCpu(s, rc);
                     load.awaitDrained();
                 }
-                case CLOSE, FLEET -> {
-                    ProbeLoad load = new ProbeLoad(rc, s.scenario() == Scenario.FLEET);
+                case CLOSE -> {
+                    ProbeLoad load = new ProbeLoad(rc);
                     load.start();
-                    sleepUntil(rc.end());
+                    cpuMicros = measureCpu(s, rc);
                     load.awaitDrained();
+                }
+                case FLEET -> {
+                    try (FleetLoad load = new FleetLoad(rc, rc.shared)) {
+                        load.start();
+                        cpuMicros = measureCpu(s, rc);
+                        load.awaitDrained();
+                    }
                 }
                 default -> throw new IllegalStateException(s.scenario().toString());
             }
@@ -59,7 +67,23 @@ final class LoadRunner {
             }
         }
         return Result.of(s, target, transport.name(), rc.allStats(),
-                flips == null ? null : flips.flips(), flips == null ? 0 : flips.failures());
+                flips == null ? null : flips.flips(), flips == null ? 0 : flips.failures(), cpuMicros,
+                flips == null ? java.util.List.of() : flips.marks());
+    }
+
+    /**
+     * Sleeps through the measured window; with a target pid, returns the CPU time it used in the window
+     * ({@code null} without one).
+     */
+    private static Long measureCpu(Settings s, RunContext rc) throws IOException, InterruptedException {
+        if (s.pid() == null) {
+            sleepUntil(rc.end());
+            return null;
+        }
+        sleepUntil(rc.measureStart());
+        long before = CpuTime.micros(s.pid());
+        sleepUntil(rc.end());
+        return CpuTime.micros(s.pid()) - before;
     }
 
     private static void sleepUntil(long deadline) throws InterruptedException {

@@ -15,11 +15,28 @@ final class LoopStats {
     final long[] errors = new long[ErrorKind.values().length];
     long stale;
     long staleChecked;
+    /** Per-second figures for the timeline plot; {@code null} unless asked for. */
+    final Timeline timeline;
+    private final RunContext rc;
+
+    LoopStats() {
+        this(null, false);
+    }
+
+    /** @param timeline whether to keep per-second figures (counted from {@code rc}'s measured window) */
+    LoopStats(RunContext rc, boolean timeline) {
+        this.rc = rc;
+        this.timeline = timeline ? new Timeline(rc.settings.durationNanos()) : null;
+    }
 
     void record(long latencyNanos, int status) {
         long us = latencyNanos / 1000;
-        latencyUs.recordValue(us < 0 ? 0 : Math.min(us, HIGHEST_US));
+        us = us < 0 ? 0 : Math.min(us, HIGHEST_US);
+        latencyUs.recordValue(us);
         statusCounts[status]++;
+        if (timeline != null) {
+            timeline.record(System.nanoTime() - rc.measureStart(), us);
+        }
     }
 
     void error(ErrorKind kind) {

@@ -1,17 +1,20 @@
 package plight.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.asynchttpclient.AsyncHttpClient;
+import org.asynchttpclient.Response;
 import plight.config.Durations;
 
-/** One plain blocking probe before any load, so that a wrong URL gives one clear error instead of a table of errors. */
+/**
+ * One probe on AsyncHttpClient before any load, as a real client sees the target, so that a wrong URL gives
+ * one clear error instead of a table of errors, and the state served is known before flipping it.
+ */
 final class Preflight {
     private Preflight() {
     }
@@ -29,48 +32,38 @@ final class Preflight {
      * @throws IOException with a message fit for the user when the target cannot be reached or does not speak HTTP
      */
     static Answer check(Target target, long timeoutNanos) throws IOException {
-        int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000));
-        InetSocketAddress address;
         try {
-            address = target.resolve();
+            target.resolve();
         } catch (UnknownHostException e) {
             throw new IOException("cannot reach " + target + ": unknown host " + target.host);
         }
-        ResponseParser parser = new ResponseParser();
-        Answer[] answer = new Answer[1];
-        ResponseParser.Listener listener = (status, state, close) -> answer[0] = new Answer(status, state);
-        long deadline = System.nanoTime() + timeoutNanos;
-        try (Socket socket = new Socket()) {
-            socket.connect(address, timeoutMs);
-            socket.setSoTimeout(timeoutMs);
-            socket.getOutputStream().write(target.request(true));
-            InputStream in = socket.getInputStream();
-            byte[] buf = new byte[4096];
-            while (answer[0] == null) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new SocketTimeoutException(); // e.g. an endless body
-                }
-                int n = in.read(buf);
-                if (n < 0) {
-                    if (!parser.endOfInput(listener)) {
-                        throw new IOException(target + " closed the connection without a complete HTTP answer");
-                    }
-                    break;
-                }
-                ByteBuf b = Unpooled.wrappedBuffer(buf, 0, n);
-                parser.feed(b, listener);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new IOException("cannot reach " + target + ": no answer within "
-                    + Durations.format(Duration.ofNanos(timeoutNanos)) + " (--timeout)");
-        } catch (HttpParseException e) {
-            throw new IOException(target + " does not answer with HTTP/1.x: " + e.getMessage());
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(target.toString())) {
-                throw e;
-            }
-            throw new IOException("cannot reach " + target + " (" + address + "): " + e.getMessage());
+        try (AsyncHttpClient client = Ahc.client(false, 1, "auto", timeoutNanos)) {
+            Response r = client.prepareGet(target.url).execute().get();
+            return new Answer(r.getStatusCode(), r.getHeader("X-Plight-State"));
+        } catch (ExecutionException e) {
+            throw explain(target, e.getCause(), timeoutNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while checking " + target);
         }
-        return answer[0];
+    }
+
+    private static IOException explain(Target target, Throwable cause, long timeoutNanos) {
+        if (cause instanceof TimeoutException) {
+            return new IOException("cannot reach " + target + ": no answer within "
+                    + Durations.format(Duration.ofNanos(timeoutNanos)) + " (--timeout)");
+        }
+        if (cause instanceof ConnectException) {
+            return new IOException("cannot reach " + target + ": " + cause.getMessage());
+        }
+        // Netty's decoder turns a first line that is not HTTP/1.x into a failed message, AsyncHttpClient into this
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof IllegalArgumentException || message.contains("invalid version format")) {
+            return new IOException(target + " does not answer with HTTP/1.x: bad status line (" + message + ")");
+        }
+        if (cause instanceof ClosedChannelException || message.toLowerCase(java.util.Locale.ROOT).contains("closed")) {
+            return new IOException(target + " closed the connection without a complete HTTP answer");
+        }
+        return new IOException("cannot reach " + target + ": " + cause);
     }
 }

@@ -14,11 +14,9 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One prober making one connection per request, sequentially: connect, send {@code Connection: close}
- * request, read the answer, wait for the server to close (so that TIME_WAIT stays on the server's side, as
- * with real probes), repeat. Used by the close scenario (next probe at once; latency from the start of the
- * connect) and the fleet scenario (probes on a fixed schedule; latency from the scheduled time, so a slow
- * server cannot hide its delays by delaying the next probes — no coordinated omission).
+ * One prober of the close scenario making one connection per request, sequentially: connect, send a
+ * {@code Connection: close} request, read the answer, wait for the server to close (so that TIME_WAIT stays on
+ * the server's side, as with real probes), repeat at once. Latency counts from the start of the connect.
  *
  * <p>The worker is the handler of each of its channels in turn ({@link Sharable}, but only ever in one
  * pipeline at a time that counts: events from an older channel are ignored). It lives on one event loop.
@@ -36,51 +34,29 @@ final class ProbeWorker extends ChannelInboundHandlerAdapter
     private final byte[] request;
     private final LoopStats stats;
     private final ResponseParser parser = new ResponseParser();
-    /** Fleet: nanoseconds between scheduled checks; 0 for the close scenario. */
-    private final long interval;
     private final Runnable timeoutTask = this::timedOut;
-    private final Runnable beginScheduled = () -> begin(this.scheduled);
+    private final Runnable beginNow = () -> begin(System.nanoTime());
 
     private Channel current;
     private ScheduledFuture<?> timeout;
     private long origin;
-    private long scheduled;
     private boolean answered;
     /** The answer said {@code Connection: close}: wait for the server to close. */
     private boolean serverCloses;
     private boolean done;
 
-    ProbeWorker(RunContext rc, ProbeLoad load, EventLoop loop, byte[] request, long interval) {
+    ProbeWorker(RunContext rc, ProbeLoad load, EventLoop loop, byte[] request) {
         this.rc = rc;
         this.load = load;
         this.loop = loop;
         this.request = request;
-        this.interval = interval;
         this.stats = rc.stats(loop);
         this.bootstrap = rc.bootstrap(loop, this);
     }
 
-    /** Starts probing; for the fleet, the first check is at {@code firstCheck} (a nanoTime). Runs on the loop. */
-    void start(long firstCheck) {
-        if (interval == 0) {
-            begin(System.nanoTime());
-        } else {
-            scheduled = firstCheck;
-            beginAt(firstCheck);
-        }
-    }
-
-    private void beginAt(long when) {
-        if (!rc.open(when)) {
-            finish();
-            return;
-        }
-        long delay = when - System.nanoTime();
-        if (delay <= 0) {
-            loop.execute(beginScheduled); // behind schedule: at once, but without recursion
-        } else {
-            loop.schedule(beginScheduled, delay, TimeUnit.NANOSECONDS);
-        }
+    /** Starts probing. Runs on the loop. */
+    void start() {
+        begin(System.nanoTime());
     }
 
     private void begin(long originNanos) {
@@ -107,7 +83,7 @@ final class ProbeWorker extends ChannelInboundHandlerAdapter
         if (rc.inWindow(origin)) {
             stats.error(ErrorKind.CONNECT);
         }
-        endProbe(interval == 0 ? CONNECT_BACKOFF_NANOS : 0);
+        endProbe(CONNECT_BACKOFF_NANOS);
     }
 
     @Override
@@ -196,17 +172,10 @@ final class ProbeWorker extends ChannelInboundHandlerAdapter
         if (ch != null && ch.isOpen()) {
             ch.close();
         }
-        if (interval == 0) {
-            if (backoffNanos > 0) {
-                long at = System.nanoTime() + backoffNanos;
-                scheduled = at;
-                loop.schedule(beginScheduled, backoffNanos, TimeUnit.NANOSECONDS);
-            } else {
-                begin(System.nanoTime());
-            }
+        if (backoffNanos > 0) {
+            loop.schedule(beginNow, backoffNanos, TimeUnit.NANOSECONDS);
         } else {
-            scheduled += interval;
-            beginAt(scheduled);
+            begin(System.nanoTime());
         }
     }
 

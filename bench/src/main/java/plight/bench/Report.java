@@ -46,6 +46,9 @@ final class Report {
     }
 
     private static void details(PrintStream out, Result r) {
+        if (r.cpuUsPerRequest() != null) {
+            out.println(String.format(Locale.ROOT, "target CPU: %.2f us per request", r.cpuUsPerRequest()));
+        }
         out.println("status codes: " + (r.statusCounts().isEmpty() ? "none"
                 : r.statusCounts().entrySet().stream().map(e -> e.getKey() + " x " + e.getValue())
                 .collect(Collectors.joining(", "))));
@@ -75,11 +78,12 @@ final class Report {
         Result b = Comparison.summarize(runsB);
         out.println();
         out.println(String.format(Locale.ROOT, "%-14s %14s %14s %9s", "", "A (median)", "B (median)", "A/B"));
-        for (Comparison.Figure f : Comparison.figures(a.stale() != null)) {
+        for (Comparison.Figure f : Comparison.figures(a.stale() != null,
+                a.cpuUsPerRequest() != null || b.cpuUsPerRequest() != null)) {
             double va = f.value().applyAsDouble(a);
             double vb = f.value().applyAsDouble(b);
             double ratio = Comparison.ratio(va, vb);
-            out.println(String.format(Locale.ROOT, "%-14s %14s %14s %9s", f.label(), fmt(va), fmt(vb),
+            out.println(String.format(Locale.ROOT, "%-14s %14s %14s %9s", f.label(), num(va), num(vb),
                     Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.3f", ratio)));
         }
         out.println();
@@ -87,6 +91,10 @@ final class Report {
         details(out, a);
         out.println("B " + b.url());
         details(out, b);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "-" : fmt(v);
     }
 
     static String fmt(double v) {

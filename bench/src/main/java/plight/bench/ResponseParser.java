@@ -56,6 +56,8 @@ final class ResponseParser {
     private boolean chunked;
     private long contentLength = -1;
     private long remaining;
+    /** The responses fed are to HEAD requests: headers only, whatever Content-Length says (RFC 9110 §9.3.2). */
+    private boolean head;
 
     /**
      * Consumes all readable bytes of {@code in} (advancing its reader index) and reports every response
@@ -112,6 +114,11 @@ final class ResponseParser {
     /** Nothing of a next response has been received yet. */
     boolean idle() {
         return phase == STATUS_LINE && lineLength == 0;
+    }
+
+    /** From now on, responses are to HEAD requests ({@code true}) or not. */
+    void head(boolean headRequests) {
+        head = headRequests;
     }
 
     /** Forgets any partial response (for a new connection). */
@@ -281,7 +288,7 @@ final class ResponseParser {
         if (http10 && !keepAlive) {
             close = true;
         }
-        if (status == 204 || status == 304) {
+        if (status == 204 || status == 304 || head) {
             complete(listener);
             return true;
         }

@@ -19,17 +19,27 @@ import org.HdrHistogram.Histogram;
 record Result(Scenario scenario, String url, int connections, int threads, String transport,
               long durationNanos, long warmupNanos, long requests, long errors, Map<String, Long> errorKinds,
               double rps, long p50Us, long p90Us, long p99Us, long p999Us, long maxUs,
-              Long stale, long staleChecked, Map<Integer, Long> statusCounts, Integer flips, int flipErrors) {
+              Long stale, long staleChecked, Map<Integer, Long> statusCounts, Integer flips, int flipErrors,
+              Double cpuUsPerRequest, Histogram histogram, Timeline timeline) {
 
+    /**
+     * @param cpuMicros CPU time the target process used in the measured window, or {@code null} when its pid
+     *                  is not known
+     */
     static Result of(Settings s, Target target, String transport, Iterable<LoopStats> loops,
-                     Integer flips, int flipErrors) {
+                     Integer flips, int flipErrors, Long cpuMicros, java.util.List<Timeline.Mark> flipMarks) {
         Histogram h = new Histogram(LoopStats.HIGHEST_US, 3);
+        Timeline timeline = null;
         long[] errs = new long[ErrorKind.values().length];
         long[] codes = new long[600];
         long stale = 0;
         long checked = 0;
         for (LoopStats l : loops) {
             h.add(l.latencyUs);
+            if (l.timeline != null) {
+                timeline = timeline == null ? new Timeline(s.durationNanos()) : timeline;
+                timeline.add(l.timeline);
+            }
             for (int i = 0; i < errs.length; i++) {
                 errs[i] += l.errors[i];
             }
@@ -52,6 +62,12 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
             }
         }
         long requests = h.getTotalCount();
+        if (timeline != null) {
+            for (Timeline.Mark m : flipMarks) {
+                timeline.mark(m.offsetNanos(), m.label());
+            }
+        }
+        Double cpu = cpuMicros == null || requests == 0 ? null : (double) cpuMicros / requests;
         boolean flip = s.scenario() == Scenario.FLIP;
         boolean any = requests > 0;
         return new Result(s.scenario(), target.url, s.connections(), s.threads(), transport,
@@ -60,7 +76,8 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
                 any ? h.getValueAtPercentile(50) : 0, any ? h.getValueAtPercentile(90) : 0,
                 any ? h.getValueAtPercentile(99) : 0, any ? h.getValueAtPercentile(99.9) : 0,
                 any ? h.getMaxValue() : 0,
-                flip ? Long.valueOf(stale) : null, checked, status, flip ? flips : null, flipErrors);
+                flip ? Long.valueOf(stale) : null, checked, status, flip ? flips : null, flipErrors, cpu, h,
+                timeline);
     }
 
     /** The JSON object of {@code --json}: the documented keys first, then details. */
@@ -75,8 +92,11 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
                 .field("p99_us", p99Us)
                 .field("p999_us", p999Us)
                 .field("max_us", maxUs)
-                .field("stale", stale)
-                .field("url", url)
+                .field("stale", stale);
+        if (cpuUsPerRequest != null) {
+            j.field("cpu_us_per_request", cpuUsPerRequest.doubleValue());
+        }
+        j.field("url", url)
                 .field("connections", connections)
                 .field("threads", threads)
                 .field("transport", transport)

@@ -33,6 +33,8 @@ final class RunContext {
     final ChannelGroup channels = new DefaultChannelGroup("plight-bench", GlobalEventExecutor.INSTANCE);
 
     private final Map<EventExecutor, LoopStats> stats = new IdentityHashMap<>();
+    /** For load on AsyncHttpClient's threads (fleet). */
+    final SharedStats shared;
 
     private volatile long loadStart;
     private volatile long measureStart = Long.MAX_VALUE;
@@ -49,9 +51,12 @@ final class RunContext {
         this.transport = transport;
         this.stale = stale;
         this.timeoutNanos = settings.timeoutNanos();
+        boolean timeline = settings.plot() != null
+                && (settings.scenario() == Scenario.FLIP || settings.scenario() == Scenario.FLEET);
         for (EventExecutor e : group) {
-            stats.put(e, new LoopStats());
+            stats.put(e, new LoopStats(this, timeline));
         }
+        shared = new SharedStats(this, new LoopStats(this, timeline));
     }
 
     /** Fixes the window from now: warmup, then the measured duration. */
@@ -69,6 +74,10 @@ final class RunContext {
 
     long loadStart() {
         return loadStart;
+    }
+
+    long measureStart() {
+        return measureStart;
     }
 
     long end() {
@@ -96,8 +105,11 @@ final class RunContext {
         return stats.get(loop);
     }
 
-    Iterable<LoopStats> allStats() {
-        return stats.values();
+    /** Every loop's statistics and the shared ones. */
+    java.util.List<LoopStats> allStats() {
+        java.util.List<LoopStats> all = new java.util.ArrayList<>(stats.values());
+        all.add(shared.stats());
+        return all;
     }
 
     /** A bootstrap for connections handled by {@code loop}, with {@code handler} on each new channel. */

@@ -9,8 +9,9 @@ enum Scenario {
     KEEPALIVE("N persistent connections, closed loop: each sends its next request when the previous answer is in"),
     CLOSE("a new connection per request (Connection: close), as HAProxy, F5 and Kubernetes probe; N concurrent"),
     PIPELINE("N persistent connections with --pipeline requests in flight on each"),
-    FLEET("N simulated load balancers, each opening a new connection per check at --rate checks/s on a fixed"
-            + " schedule; latency counts from the scheduled time (no coordinated omission)"),
+    FLEET("N simulated load balancers on AsyncHttpClient, each checking at --rate checks/s on its own schedule"
+            + " (--jitter), with a new connection per check or keeping it (--reuse, --reuse-share); latency counts"
+            + " from the scheduled time (no coordinated omission)"),
     FLIP("keep-alive load while the state is flipped through the control socket of the daemon of -c (or with --flip-command); counts stale responses (must be 0)");
 
     final String description;

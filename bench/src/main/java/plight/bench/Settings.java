@@ -18,13 +18,31 @@ import java.util.List;
  * @param config       plight.conf handed to the default flip commands, or {@code null}
  * @param flipSteps    the commands the flip scenario cycles through
  * @param rounds       A/B rounds for {@code --compare}
+ * @param reuseShare   fleet: share of the load balancers (0 to 1) that keep their connection
+ * @param jitter       fleet: each check's interval varies by up to this share (0 to 1) either way
+ * @param pid          the target's process for {@code cpu_us_per_request}, or {@code null}
+ * @param comparePid   {@code --compare}: target B's process, or {@code null}
+ * @param plot         {@code --plot} file, or {@code null}
  */
 record Settings(Scenario scenario, Target url, Target compare, int connections, long durationNanos,
                 long warmupNanos, int pipeline, double rate, int threads, String transport, long timeoutNanos,
-                Path config, List<CommandFlipper.Step> flipSteps, long flipIntervalNanos, Path json, int rounds) {
+                Path config, List<CommandFlipper.Step> flipSteps, long flipIntervalNanos, Path json, int rounds,
+                double reuseShare, double jitter, Long pid, Long comparePid, Path plot) {
+
+    /** Settings for a run against target B of {@code --compare}: its URL and its pid. */
+    Settings forB() {
+        return withUrl(compare).withPid(comparePid);
+    }
 
     Settings withUrl(Target target) {
         return new Settings(scenario, target, compare, connections, durationNanos, warmupNanos, pipeline, rate,
-                threads, transport, timeoutNanos, config, flipSteps, flipIntervalNanos, json, rounds);
+                threads, transport, timeoutNanos, config, flipSteps, flipIntervalNanos, json, rounds, reuseShare, jitter,
+                pid, comparePid, plot);
+    }
+
+    Settings withPid(Long p) {
+        return new Settings(scenario, url, compare, connections, durationNanos, warmupNanos, pipeline, rate,
+                threads, transport, timeoutNanos, config, flipSteps, flipIntervalNanos, json, rounds, reuseShare, jitter,
+                p, comparePid, plot);
     }
 }

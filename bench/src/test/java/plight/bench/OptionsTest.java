@@ -57,7 +57,8 @@ class OptionsTest {
         assertEquals(0, o.status());
         for (String word : new String[] {"keepalive", "close", "pipeline", "fleet", "flip", "--url", "--connections",
                 "--duration", "--warmup", "--pipeline", "--rate", "--threads", "--transport", "--timeout",
-                "--config", "--flip-command", "--flip-interval", "--json", "--compare", "--rounds"}) {
+                "--config", "--flip-command", "--flip-interval", "--json", "--compare", "--rounds", "--reuse", "--reuse-share",
+                "--jitter", "--pid", "--compare-pid", "--plot"}) {
             assertTrue(o.out().contains(word), word);
         }
     }
@@ -96,6 +97,15 @@ class OptionsTest {
                 "--flip-command", "nonsense");
         usage("--compare is not available for the flip scenario", "flip", "--url", url, "--compare", url);
         usage("Expected a value after parameter --duration", "keepalive", "--url", url, "--duration");
+        usage("--reuse applies only to the fleet scenario", "close", "--url", url, "--reuse");
+        usage("--jitter applies only to the fleet scenario", "keepalive", "--url", url, "--jitter", "10");
+        usage("--reuse-share: '150' is not valid; expected a percentage from 0 to 100", "fleet", "--url", url,
+                "--reuse-share", "150");
+        usage("--reuse and --reuse-share exclude each other", "fleet", "--url", url, "--reuse", "--reuse-share", "5");
+        usage("--pid: 'self' is not valid; expected a process id", "keepalive", "--url", url, "--pid", "self");
+        usage("--compare-pid applies only with --compare", "keepalive", "--url", url, "--compare-pid", "1");
+        usage("--plot: 'out.png' is not valid; expected a file name ending in .svg", "keepalive", "--url", url,
+                "--plot", "out.png");
     }
 
     @Test

@@ -41,7 +41,7 @@ final class DaemonNode implements Node {
     }
 
     @Override
-    public Reply ask(String request, Duration timeout) throws CliException {
+    public Reply call(String request, Duration timeout) throws CliException {
         Reply reply;
         try {
             reply = client.call(request, timeout);
@@ -53,6 +53,12 @@ final class DaemonNode implements Node {
         if (Reply.STOPPING.equals(reply.errorKind())) {
             throw new Stopping(pidOf(reply), true);
         }
+        return reply;
+    }
+
+    @Override
+    public Reply ask(String request, Duration timeout) throws CliException {
+        Reply reply = call(request, timeout);
         if (!reply.isOk()) {
             ExitCode code = Reply.USAGE.equals(reply.errorKind()) ? ExitCode.USAGE : ExitCode.FAILED;
             throw new CliException(code, reply.errorText());

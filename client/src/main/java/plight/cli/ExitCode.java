@@ -3,7 +3,7 @@ package plight.cli;
 /** The CLI's exit statuses, as SPEC fixes them. */
 public enum ExitCode {
     OK(0),
-    /** Could not persist, wait timed out, the daemon refused. */
+    /** Could not persist, the daemon refused. */
     FAILED(1),
     /** Unknown command, state or option. */
     USAGE(2),

@@ -36,6 +36,14 @@ interface Node {
     Reply ask(String request, Duration timeout) throws CliException;
 
     /**
+     * Sends a request whose error replies carry fields the caller reads ({@code wait}): the reply as it came,
+     * unless the daemon is stopping or gone.
+     *
+     * @throws CliException with {@link ExitCode#NOT_RUNNING} when no daemon runs
+     */
+    Reply call(String request, Duration timeout) throws CliException;
+
+    /**
      * Asks the daemon to stop; returns its pid (from the reply, else its pidfile; -1 if neither) to wait on.
      *
      * @throws CliException with {@link ExitCode#NOT_RUNNING} when no daemon runs

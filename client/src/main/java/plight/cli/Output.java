@@ -1,11 +1,11 @@
 package plight.cli;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import plight.text.Json;
 import plight.control.Reply;
+import plight.control.SourceLine;
 import plight.state.Marker;
 import plight.state.State;
 import plight.state.StateTable;
@@ -25,10 +25,34 @@ final class Output {
         sb.append("Message: ").append(node.message()).append('\n');
         Marker m = node.marker();
         if (m.since() != null) sb.append("Since: ").append(m.since()).append('\n');
-        if (m.by() != null) sb.append("By: ").append(m.by()).append('\n');
-        if (m.reason() != null) sb.append("Reason: ").append(m.reason()).append('\n');
+        if (m.by() != null) sb.append("By: ").append(visible(m.by())).append('\n');
+        if (m.reason() != null) sb.append("Reason: ").append(visible(m.reason())).append('\n');
         if (m.expires() != null) sb.append("Expires: ").append(m.expires()).append('\n');
         out.print(sb);
+    }
+
+    /**
+     * A marker's text as it may be printed on a terminal: anyone who can write the file could otherwise clear
+     * the screen or rewrite the lines above. Control characters (C0, DEL, C1) become {@code \n}, {@code \r},
+     * {@code \t} or {@code \xHH}; everything else is kept.
+     */
+    static String visible(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isISOControl(c)) {
+                if (sb != null) sb.append(c);
+                continue;
+            }
+            if (sb == null) sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     static void statusJson(PrintStream out, StatusView node, boolean running) {
@@ -47,12 +71,14 @@ final class Output {
         out.print(sb);
     }
 
-    static void listStates(PrintStream out, StateTable table) {
+    /** @param agent whether to add each state's {@code Agent:} line, which the original's output does not have */
+    static void listStates(PrintStream out, StateTable table, boolean agent) {
         StringBuilder sb = new StringBuilder();
         for (State s : table.states()) {
             sb.append("State: ").append(s.name()).append(s.isDefault() ? " [default]" : "").append('\n');
             sb.append("Code: ").append(s.code()).append('\n');
             sb.append("Message: ").append(s.message()).append('\n');
+            if (agent) sb.append("Agent: ").append(s.agentLine()).append('\n');
             sb.append('\n');
         }
         out.print(sb);
@@ -71,10 +97,22 @@ final class Output {
         List<String> sources = r.all("source");
         sb.append("Probe sources: ").append(sources.size()).append('\n');
         for (String source : sources) {
-            Map<String, String> f = words(source);
-            sb.append("  ").append(f.get("")).append("  last seen ").append(f.get("last"))
-                    .append("  every ").append(f.get("interval_ms")).append(" ms  served ").append(f.get("state"))
-                    .append(" x").append(f.get("streak")).append('\n');
+            SourceLine s = SourceLine.parse(source);
+            // Seen once, a source has no interval yet (the daemon reports 0).
+            String interval = Long.valueOf(1).equals(s.probes()) ? "interval unknown" : "every " + s.intervalMillis() + " ms";
+            sb.append("  ").append(s.address()).append("  ").append(s.kind() == null ? "other" : s.kind())
+                    .append("  last seen ").append(s.lastSeen())
+                    .append("  ").append(interval).append("  served ").append(s.state())
+                    .append(" x").append(s.streak());
+            if (s.lb() != null) {
+                // The load balancer's own view (HAProxy send-state).
+                sb.append("  LB ").append(s.lb().describe());
+                if (s.lb().name() != null) sb.append(" ").append(s.lb().name());
+                if (s.lb().node() != null) sb.append(" on ").append(s.lb().node());
+                if (s.lb().weight() != null) sb.append(" weight ").append(s.lb().weight());
+                if (s.lb().scur() != null) sb.append(" scur ").append(s.lb().scur());
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }
@@ -92,28 +130,27 @@ final class Output {
         sb.append("},\"sources\":[");
         sep = "";
         for (String source : r.all("source")) {
-            Map<String, String> f = words(source);
-            sb.append(sep).append("{\"address\":").append(Json.quote(f.get("")))
-                    .append(",\"last_seen\":").append(Json.quoteOrNull(f.get("last")))
-                    .append(",\"interval_ms\":").append(number(f.get("interval_ms")))
-                    .append(",\"state\":").append(Json.quoteOrNull(f.get("state")))
-                    .append(",\"streak\":").append(number(f.get("streak")))
-                    .append(",\"probes\":").append(number(f.get("probes"))).append('}');
+            SourceLine s = SourceLine.parse(source);
+            sb.append(sep).append("{\"address\":").append(Json.quote(s.address()))
+                    .append(",\"last_seen\":").append(Json.quoteOrNull(s.lastSeen() == null ? null : s.lastSeen().toString()))
+                    .append(",\"interval_ms\":").append(s.intervalMillis())
+                    .append(",\"state\":").append(Json.quoteOrNull(s.state()))
+                    .append(",\"streak\":").append(s.streak())
+                    .append(",\"probes\":").append(s.probes())
+                    .append(",\"kind\":").append(Json.quote(s.kind() == null ? "other" : s.kind()))
+                    .append(",\"lb\":").append(lbJson(s)).append('}');
             sep = ",";
         }
         return sb.append("]}\n").toString();
     }
 
-    /** {@code ADDRESS k=v k=v}: the address under the empty key. */
-    private static Map<String, String> words(String line) {
-        Map<String, String> f = new LinkedHashMap<>();
-        String[] parts = line.split(" ");
-        f.put("", parts[0]);
-        for (int i = 1; i < parts.length; i++) {
-            int eq = parts[i].indexOf('=');
-            if (eq > 0) f.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
-        }
-        return f;
+    /** The load balancer's own view of a source as JSON, or {@code null}. */
+    static String lbJson(SourceLine s) {
+        if (s.lb() == null) return "null";
+        return "{\"state\":" + Json.quote(s.lb().state()) + ",\"checks\":" + Json.quoteOrNull(s.lb().checks())
+                + ",\"name\":" + Json.quoteOrNull(s.lb().name()) + ",\"node\":" + Json.quoteOrNull(s.lb().node())
+                + ",\"weight\":" + Json.quoteOrNull(s.lb().weight()) + ",\"scur\":" + Json.quoteOrNull(s.lb().scur())
+                + ",\"sessions\":" + (s.lb().sessions() < 0 ? "null" : Long.toString(s.lb().sessions())) + "}";
     }
 
     private static String number(String s) {

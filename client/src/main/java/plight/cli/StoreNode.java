@@ -3,6 +3,7 @@ package plight.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import plight.control.Caller;
 import plight.control.Reply;
 import plight.state.Marker;
 import plight.state.State;
@@ -15,10 +16,10 @@ import plight.state.StoreException;
  */
 final class StoreNode implements Node {
     private final StateStore store;
-    private final String caller;
+    private final Caller caller;
     private final boolean running;
 
-    StoreNode(StateStore store, String caller, boolean running) {
+    StoreNode(StateStore store, Caller caller, boolean running) {
         this.store = store;
         this.caller = caller;
         this.running = running;
@@ -42,7 +43,7 @@ final class StoreNode implements Node {
     @Override
     public Changed set(State target, String reason, Duration ttl) throws CliException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Marker marker = new Marker(now, caller, reason, ttl == null ? null : now.plus(ttl));
+        Marker marker = new Marker(now, caller.describe(), reason, ttl == null ? null : now.plus(ttl));
         try {
             StateStore.Change change = store.change(target, marker);
             return new Changed(StatusView.of(change.after()), change.warnings());
@@ -50,6 +51,11 @@ final class StoreNode implements Node {
             throw new CliException(ExitCode.FAILED, "cannot change the state to '" + target.name() + "': " + e.getMessage()
                     + e.served().map(s -> "; the node is in '" + s.state().name() + "'").orElse(""));
         }
+    }
+
+    @Override
+    public Reply call(String request, Duration timeout) throws CliException {
+        throw new CliException(ExitCode.NOT_RUNNING, "plight is not running");
     }
 
     @Override

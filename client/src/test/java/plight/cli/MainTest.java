@@ -425,4 +425,78 @@ class MainTest {
             assertTrue(r.out().matches("plight \\S+\n"), r.out());
         }
     }
+
+    // --- issue 9: --wait options, wait drained, list-states' agent lines --------------------------------------
+
+    @Test
+    void listStatesAddsEachAgentLineWhenTheAgentPortIsOnOrAskedForAndOnlyThen() throws Exception {
+        String expectedWithAgent = Confs.ORIGINAL_LIST_STATES.replace("Message: OK\n", "Message: OK\nAgent: up ready\n")
+                .replace("Message: node is unavailable\n", "Message: node is unavailable\nAgent: up drain\n")
+                .replace("Message: node is offline\n", "Message: node is offline\nAgent: down # node is offline\n");
+        assertEquals(Confs.ORIGINAL_LIST_STATES, cli("list-states").out());
+        assertEquals(expectedWithAgent, cli("list-states", "--agent").out());
+        conf = write("agent.conf", Confs.ORIGINAL_IN_DIR + "\n[agent]\nport = 10102\n");
+        assertEquals(expectedWithAgent, cli("list-states").out());
+    }
+
+    @Test
+    void waitOptionsWithoutWaitOrOutOfRangeAreUsageErrorsAndChangeNothing() throws Exception {
+        for (String[] args : new String[][] {{"disable", "--fall", "2"}, {"disable", "--window", "30s"},
+                {"disable", "--require-sources", "1"}, {"disable", "--wait=0s"}, {"disable", "--wait", "--fall", "0"},
+                {"disable", "--wait=soon"}, {"disable", "--wait", "--window=-1s"}, {"disable", "--wait", "30s"}}) {
+            Result r = cli(args);
+            assertExit(ExitCode.USAGE, r);
+            assertEquals("enabled", currentState(), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void waitWithoutTheDaemonSavesTheStateAndFailsSayingNothingCanConfirm() throws Exception {
+        Result r = cli("disable", "--wait=1s", "--json");
+        assertExit(ExitCode.FAILED, r);
+        assertEquals("disabled", currentState());
+        assertTrue(r.err().contains("cannot wait for the load balancers: plight is not running"), r::toString);
+        assertEquals("{\"running\":false,\"state\":\"disabled\",\"code\":404,\"message\":\"node is unavailable\",\"warnings\":[],"
+                + "\"wait\":null}\n", r.out());
+    }
+
+    @Test
+    void jsonWithoutWaitPrintsTheStateServed() throws Exception {
+        Result r = cli("offline", "--json");
+        assertExit(ExitCode.OK, r);
+        assertEquals("{\"running\":false,\"state\":\"offline\",\"code\":503,\"message\":\"node is offline\",\"warnings\":[],"
+                + "\"wait\":null}\n", r.out());
+    }
+
+    @Test
+    void waitDrainedUsage() {
+        assertExit(ExitCode.USAGE, cli("wait"));
+        assertExit(ExitCode.USAGE, cli("wait", "undrained", "--port", "80"));
+        assertExit(ExitCode.USAGE, cli("wait", "drained"));
+        assertExit(ExitCode.USAGE, cli("wait", "drained", "--port", "0"));
+        assertExit(ExitCode.USAGE, cli("wait", "drained", "--port", "80", "--max", "-1"));
+        assertExit(ExitCode.USAGE, cli("wait", "drained", "--port", "80", "--timeout", "never"));
+        assertExit(ExitCode.USAGE, cli("wait", "drained", "--port", "http"));
+    }
+
+    @Test
+    void waitDrainedOnPortsWorksWithoutTheDaemon() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            Result idle = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "5s");
+            assertExit(ExitCode.OK, idle);
+            assertTrue(idle.out().startsWith("drained in "), idle::toString);
+            try (java.net.Socket client = new java.net.Socket(server.getInetAddress(), port); java.net.Socket accepted = server.accept()) {
+                Result held = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "300ms");
+                assertExit(ExitCode.FAILED, held);
+                assertTrue(held.err().contains("not drained after") && held.err().contains("port " + port + ": 1 established"), held::toString);
+                assertExit(ExitCode.OK, cli("wait", "drained", "--port", Integer.toString(port), "--max", "1", "--timeout", "1s"));
+            }
+        }
+    }
+
+    @Test
+    void waitDrainedLbNeedsTheDaemon() {
+        assertExit(ExitCode.NOT_RUNNING, cli("wait", "drained", "--lb", "--timeout", "1s"));
+    }
 }

@@ -106,9 +106,10 @@ public final class ConfigLoader {
         }
 
         Config read() throws ConfigException {
-            Path stateDir = env.isRoot() ? Path.of("/var/lib/plight") : env.userStateDir();
-            Path logDir = env.isRoot() ? Path.of("/var/log/plight") : env.userStateDir();
-            Path runDir = env.isRoot() ? Path.of("/run/plight") : env.userRuntimeDir();
+            // A plain user's defaults, unless a service manager handed the daemon its directories.
+            Path stateDir = env.isRoot() ? Path.of("/var/lib/plight") : env.serviceDirectory("STATE_DIRECTORY").orElseGet(env::userStateDir);
+            Path logDir = env.isRoot() ? Path.of("/var/log/plight") : env.serviceDirectory("LOGS_DIRECTORY").orElseGet(env::userStateDir);
+            Path runDir = env.isRoot() ? Path.of("/run/plight") : env.serviceDirectory("RUNTIME_DIRECTORY").orElseGet(env::userRuntimeDir);
 
             IniFile.Section web = section("webserver", WEB_KEYS);
             String group = string(web, "group", "plight");
@@ -245,9 +246,10 @@ public final class ConfigLoader {
             }
             IniFile.Entry codeEntry = s.get("code").orElse(null);
             if (codeEntry == null) {
-                throw new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 100-599)");
+                throw new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 200-599)");
             }
-            int code = parseInt(codeEntry, 100, 599, "an HTTP status code 100-599");
+            // A 1xx status is not a final answer: a prober would wait for the response that never follows.
+            int code = parseInt(codeEntry, 200, 599, "an HTTP status code 200-599 (1xx is not a final status)");
             String message = s.get("message").isPresent() ? printable(s.get("message").get(), "message") : name;
             Path stateFile = null;
             Optional<IniFile.Entry> fileEntry = s.get("file");
@@ -272,7 +274,7 @@ public final class ConfigLoader {
                         + verb + "', which is a built-in command; set 'command' to another word");
             }
             String agentLine = s.get("agent").isPresent()
-                    ? printable(s.get("agent").get(), "agent line")
+                    ? agentLine(s.get("agent").get())
                     : defaultAgentLine(stateFile == null, code, message);
             return new State(name, stateFile, code, message, verb, agentLine, headers, priority);
         }
@@ -396,6 +398,15 @@ public final class ConfigLoader {
                 // reported below with what is valid
             }
             throw new ConfigException(file, e.line(), "'" + e.key() + " = " + e.value() + "' is not " + expected);
+        }
+
+        private String agentLine(IniFile.Entry e) throws ConfigException {
+            String line = printable(e, "agent line");
+            List<String> notes = new ArrayList<>();
+            String problem = AgentLine.problem(line, notes);
+            if (problem != null) throw new ConfigException(file, e.line(), problem);
+            notes.forEach(n -> warnings.add(where(e.line()) + n));
+            return line;
         }
 
         private String printable(IniFile.Entry e, String what) throws ConfigException {

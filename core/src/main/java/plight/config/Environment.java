@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What config resolution and the built-in defaults depend on outside the file: environment variables and
@@ -34,6 +35,18 @@ public record Environment(Map<String, String> variables, long uid) {
     public Path userRuntimeDir() {
         String xdg = get("XDG_RUNTIME_DIR");
         return xdg != null ? Path.of(xdg, "plight") : Path.of("/tmp", "plight-" + uid);
+    }
+
+    /**
+     * The first directory of a systemd directory variable ({@code RUNTIME_DIRECTORY}, {@code STATE_DIRECTORY},
+     * {@code LOGS_DIRECTORY}; colon-separated when a unit names several), set by systemd for a unit's
+     * {@code RuntimeDirectory=} and friends and by the init script alike.
+     */
+    public Optional<Path> serviceDirectory(String variable) {
+        String v = get(variable);
+        if (v == null) return Optional.empty();
+        String first = v.split(":", 2)[0];
+        return first.startsWith("/") ? Optional.of(Path.of(first)) : Optional.empty();
     }
 
     private String home() {

@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import plight.testkit.Confs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every refused configuration names file, line and problem in one line ({@code FILE:LINE: problem}); nothing is
@@ -102,24 +104,32 @@ class ConfigErrorsTest {
 
     @Test
     void code99() throws Exception {
-        refused(CLASSIC_STATES.replace("code = 404", "code = 99"), 8, "'code = 99'", "100-599");
+        refused(CLASSIC_STATES.replace("code = 404", "code = 99"), 8, "'code = 99'", "200-599");
     }
 
     @Test
     void code600() throws Exception {
-        refused(CLASSIC_STATES.replace("code = 503", "code = 600"), 12, "'code = 600'", "100-599");
+        refused(CLASSIC_STATES.replace("code = 503", "code = 600"), 12, "'code = 600'", "200-599");
+    }
+
+    /** A 1xx status is not a final answer: a prober would wait for the response that never follows. */
+    @ParameterizedTest
+    @ValueSource(ints = {100, 101, 103, 199})
+    void informationalCodeIsRefused(int code) throws Exception {
+        refused(CLASSIC_STATES.replace("code = 404", "code = " + code), 8, "'code = " + code + "'", "200-599",
+                "1xx");
     }
 
     @Test
     void codeBoundsAreAccepted() throws Exception {
-        Config c = loader.loadFile(write(CLASSIC_STATES.replace("code = 404", "code = 100").replace("code = 503", "code = 599")));
-        assertEquals(100, c.states().byName("disabled").orElseThrow().code());
+        Config c = loader.loadFile(write(CLASSIC_STATES.replace("code = 404", "code = 200").replace("code = 503", "code = 599")));
+        assertEquals(200, c.states().byName("disabled").orElseThrow().code());
         assertEquals(599, c.states().byName("offline").orElseThrow().code());
     }
 
     @Test
     void nonNumericCode() throws Exception {
-        refused(CLASSIC_STATES.replace("code = 404", "code = not found"), 8, "'code = not found'", "100-599");
+        refused(CLASSIC_STATES.replace("code = 404", "code = not found"), 8, "'code = not found'", "200-599");
     }
 
     @Test
@@ -261,5 +271,24 @@ class ConfigErrorsTest {
         assertEquals(10103, on.metrics().port());
         assertTrue(on.appLog().json());
         assertTrue(on.web().accessLog().json());
+    }
+
+    /** HAProxy skips an agent word it does not know, so a typo would keep the node in rotation: refused at load. */
+    @Test
+    void agentLineOutsideHaproxysGrammarIsRefusedWithItsLine() throws Exception {
+        for (String bad : new String[] {"failed", "donw", "down#x", "up ready sometimes", "maxconn:x", "150 %"}) {
+            refused(CLASSIC_STATES + "agent = " + bad + "\n", 14, "agent line", "valid: up, down");
+        }
+    }
+
+    @Test
+    void agentLinesInHaproxysGrammarLoad() throws Exception {
+        for (String good : new String[] {"up ready", "down # planned, maintenance", "up,drain", "up\t50%", "maint",
+                "fail #x", "stopped", "up ready 100% maxconn:30", "#only a description"}) {
+            Path file = write(CLASSIC_STATES + "agent = " + good + "\n");
+            assertEquals(good, loader.loadFile(file).states().byName("offline").orElseThrow().agentLine());
+        }
+        Config c = loader.loadFile(write(CLASSIC_STATES + "agent = up weight:50\n"));
+        assertTrue(c.warnings().stream().anyMatch(w -> w.contains(":14: ") && w.contains("HAProxy 3.1")), c.warnings().toString());
     }
 }

@@ -139,6 +139,34 @@ class ResolutionTest {
         assertEquals(Path.of("/tmp/plight-1234/plight.pid"), c.pidFile());
     }
 
+    /**
+     * A daemon that systemd (or the init script) starts as the service user gets its directories handed to it
+     * ({@code RuntimeDirectory=}, {@code StateDirectory=}, {@code LogsDirectory=}): the built-in defaults use them, so
+     * that a config without {@code [control]} and {@code [daemon]} (the original plight's) puts the socket and the
+     * pidfile where root's CLI looks for them, /run/plight, and not in the service user's private /tmp.
+     */
+    @Test
+    void aServiceUserGetsTheDirectoriesTheServiceManagerHandsIt() throws Exception {
+        Path run = dir.resolve("run/plight");
+        Path state = dir.resolve("lib/plight");
+        Path logs = dir.resolve("log/plight");
+        Environment service = new Environment(Map.of("HOME", dir.resolve("home").toString(), "XDG_RUNTIME_DIR", dir.resolve("xdg").toString(),
+                "RUNTIME_DIRECTORY", run + ":" + dir.resolve("second"), "STATE_DIRECTORY", state.toString(),
+                "LOGS_DIRECTORY", logs.toString()), 999);
+        Config c = new ConfigLoader(service, dir.resolve("absent")).defaults();
+        assertEquals(run.resolve("control.sock"), c.control().socket());
+        assertEquals(run.resolve("plight.pid"), c.pidFile());
+        assertEquals(state.resolve("node_disabled"), c.states().byName("disabled").orElseThrow().file());
+        assertEquals(logs.resolve("plight.log"), c.appLog().file());
+        assertEquals(logs.resolve("access.log"), c.web().accessLog().file());
+
+        Path original = Files.writeString(dir.resolve("original.conf"), "[webserver]\nport = 10101\n[enabled]\ncode = 200\n"
+                + "[disabled]\nfile = /var/lib/plight/node_disabled\ncode = 404\n[offline]\nfile = /var/lib/plight/node_offline\ncode = 503\n");
+        Config fromFile = new ConfigLoader(service, dir.resolve("absent")).loadFile(original);
+        assertEquals(run.resolve("control.sock"), fromFile.control().socket());
+        assertEquals(run.resolve("plight.pid"), fromFile.pidFile());
+    }
+
     @Test
     void emptyXdgVariablesAreUnset() {
         Config c = new ConfigLoader(new Environment(Map.of("HOME", dir.toString(), "XDG_STATE_HOME", "", "XDG_RUNTIME_DIR", ""), 1234),

@@ -3,6 +3,7 @@ package plight.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -177,7 +178,7 @@ class DaemonIT {
         Processes.Result stats = node.plight("stats");
         assertExit(0, stats);
         assertTrue(Pattern.compile("Open connections: \\d+\nProbes served:\n  enabled: 3\nProbe sources: 1\n"
-                + "  127\\.0\\.0\\.1  last seen \\S+  every \\d+ ms  served enabled x3\n").matcher(stats.out()).matches(), stats::toString);
+                + "  127\\.0\\.0\\.1  other  last seen \\S+  every \\d+ ms  served enabled x3\n").matcher(stats.out()).matches(), stats::toString);
 
         Processes.Result json = node.plight("stats", "--json");
         assertExit(0, json);
@@ -193,6 +194,8 @@ class DaemonIT {
         assertEquals("enabled", s.get("state"));
         assertEquals(3L, s.get("streak"));
         assertEquals(3L, s.get("probes"));
+        assertEquals("other", s.get("kind"));
+        assertNull(s.get("lb"), "no send-state, no view of its own");
         assertTrue(s.get("interval_ms") instanceof Long, json::toString);
         assertNotNull(java.time.Instant.parse((String) s.get("last_seen")));
     }

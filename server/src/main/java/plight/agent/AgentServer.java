@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import plight.config.AgentSettings;
 import plight.probe.Transport;
@@ -44,6 +45,7 @@ public final class AgentServer implements AutoCloseable {
     private final AgentSettings settings;
     private final Supplier<State> current;
     private final Duration drainTimeout;
+    private final BiConsumer<InetSocketAddress, State> served;
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup group;
 
@@ -53,12 +55,18 @@ public final class AgentServer implements AutoCloseable {
 
     /** @param drainTimeout how long to wait for the client's line or end of input before closing anyway */
     public AgentServer(AgentSettings settings, Supplier<State> current, Duration drainTimeout) {
+        this(settings, current, drainTimeout, (remote, state) -> { });
+    }
+
+    /** @param served told of each agent line written, with the checker's address, so that agent checks count as probe sources */
+    public AgentServer(AgentSettings settings, Supplier<State> current, Duration drainTimeout, BiConsumer<InetSocketAddress, State> served) {
         if (drainTimeout.isNegative() || drainTimeout.isZero()) {
             throw new IllegalArgumentException("the agent port's drain timeout must be positive, not " + drainTimeout);
         }
         this.settings = settings;
         this.current = current;
         this.drainTimeout = drainTimeout;
+        this.served = served;
     }
 
     /** Binds every configured host, on one event loop of its own: agent checks are few. */
@@ -72,7 +80,7 @@ public final class AgentServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new Answer(current, drainTimeout));
+                        ch.pipeline().addLast(new Answer(current, drainTimeout, served));
                     }
                 });
         try {
@@ -104,27 +112,33 @@ public final class AgentServer implements AutoCloseable {
     private static final class Answer extends ChannelInboundHandlerAdapter {
         private final Supplier<State> current;
         private final Duration drainTimeout;
+        private final BiConsumer<InetSocketAddress, State> served;
         private boolean written;
         private boolean drained;
         private int discarded;
         private ScheduledFuture<?> timeout;
 
-        Answer(Supplier<State> current, Duration drainTimeout) {
+        Answer(Supplier<State> current, Duration drainTimeout, BiConsumer<InetSocketAddress, State> served) {
             this.current = current;
             this.drainTimeout = drainTimeout;
+            this.served = served;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             // The timeout bounds the whole connection, the write included, so no client can hold it open.
             timeout = ctx.executor().schedule((Runnable) ctx::close, drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            byte[] line = (current.get().agentLine() + "\n").getBytes(StandardCharsets.UTF_8);
+            State state = current.get();
+            byte[] line = (state.agentLine() + "\n").getBytes(StandardCharsets.UTF_8);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(line)).addListener(f -> {
                 if (!f.isSuccess()) {
                     ctx.close();
                     return;
                 }
                 written = true;
+                if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+                    served.accept(remote, state);
+                }
                 // A FIN right after the line: a client that reads until end of input has its answer at once,
                 // without waiting for the drain.
                 if (ctx.channel() instanceof DuplexChannel duplex) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.tinylog.Logger;
 import org.tinylog.TaggedLogger;
 import plight.probe.AccessLog;
+import plight.probe.Addresses;
 import plight.text.Json;
 
 /**
@@ -48,14 +49,14 @@ final class AccessLogWriter implements AccessLog {
     /** {@code {"ts","level","event":"probe","remote","request","status","bytes"}}; the request line quoted as JSON. */
     static String jsonLine(InetSocketAddress remote, Instant at, String requestLine, int status, int bytes) {
         return "{\"ts\":\"" + JSON_TIME.format(at) + "\",\"level\":\"info\",\"event\":\"probe\",\"remote\":"
-                + (remote == null ? "null" : Json.quote(remote.getAddress().getHostAddress()))
+                + (remote == null ? "null" : Json.quote(Addresses.of(remote.getAddress())))
                 + ",\"request\":" + Json.quote(requestLine) + ",\"status\":" + status + ",\"bytes\":" + bytes + "}";
     }
 
     /** The original's line, {@code %s - - [%s] "%s" %s %s}: address, local time, request line, code, size. */
     static String line(InetSocketAddress remote, String time, String requestLine, int status, int bytes) {
         StringBuilder sb = new StringBuilder(96 + requestLine.length());
-        sb.append(remote == null ? "-" : remote.getAddress().getHostAddress()).append(" - - [").append(time).append("] \"");
+        sb.append(remote == null ? "-" : Addresses.of(remote.getAddress())).append(" - - [").append(time).append("] \"");
         for (int i = 0; i < requestLine.length(); i++) {
             char c = requestLine.charAt(i);
             // A request line is the client's text: keep it on one line and inside its quotes.

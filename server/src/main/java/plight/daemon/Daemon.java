@@ -28,7 +28,6 @@ import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
-import plight.state.State;
 import plight.state.StateStore;
 import plight.state.StoreException;
 
@@ -51,6 +50,7 @@ public final class Daemon implements AutoCloseable {
     private final StateKeeper keeper;
     private final DaemonControl actions;
     private final ControlServer control;
+    private final SystemdNotifier systemd;
     private boolean closed;
 
     /**
@@ -60,7 +60,14 @@ public final class Daemon implements AutoCloseable {
      * @throws StoreException when the files cannot tell the state: without one they vouch for, nothing is safe to serve
      */
     public Daemon(Config config, Timings timings, AccessLog accessLog, Runnable stopRequested) throws StoreException {
+        this(config, timings, accessLog, SystemdNotifier.NONE, stopRequested);
+    }
+
+    /** As {@link #Daemon(Config, Timings, AccessLog, Runnable)}, telling {@code systemd} about reloads. */
+    Daemon(Config config, Timings timings, AccessLog accessLog, SystemdNotifier systemd, Runnable stopRequested)
+            throws StoreException {
         this.config = config;
+        this.systemd = systemd;
         this.timings = timings;
         StateStore store = new StateStore(config.states());
         NodeState initial = store.read();
@@ -73,11 +80,11 @@ public final class Daemon implements AutoCloseable {
         sources = new ProbeSources();
         probe = new ProbeServer(config.web(), responses, sources, accessLog);
         ServedCounts agentServed = new ServedCounts();
-        agent = config.agent().enabled() ? new AgentServer(config.agent(), () -> {
-            State s = responses.state();
-            agentServed.served(s.name());
-            return s;
-        }) : null;
+        agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state, AgentServer.DRAIN_TIMEOUT,
+                (remote, state) -> {
+                    agentServed.served(state.name());
+                    sources.agentServed(remote, state);
+                }) : null;
         StateChanges changes = new StateChanges();
         Reloads reloads = new Reloads();
         keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll(), changes);
@@ -85,7 +92,7 @@ public final class Daemon implements AutoCloseable {
                 agentServed::snapshot, probe::openConnections, sources, probe.rejections(), changes, reloads));
         metricsServer = config.metrics().enabled() ? new MetricsServer(config.metrics(), metrics) : null;
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
-                probe::openConnections, timer, stopRequested, timings.waitPoll(), reloads, metrics::text);
+                probe::openConnections, timer, stopRequested, timings.waitPoll(), systemd, reloads, metrics::text);
         control = new ControlServer(config.control(), actions, timings.controlIdle());
     }
 
@@ -106,14 +113,14 @@ public final class Daemon implements AutoCloseable {
     public void start() throws IOException, StoreException {
         NodeState served = keeper.start();
         probe.start();
-        Log.info("probe port {} ({}), state '{}'", probe.boundAddresses(), probe.transportName(), served.state().name());
+        Log.info("probe port {} ({}), state '{}'", plight.probe.Addresses.of(probe.boundAddresses()), probe.transportName(), served.state().name());
         if (agent != null) {
             agent.start();
-            Log.info("agent-check port {}", agent.ports());
+            Log.info("agent-check port {}", plight.probe.Addresses.listening(config.agent().hosts(), agent.ports()));
         }
         if (metricsServer != null) {
             metricsServer.start();
-            Log.info("metrics port {}", metricsServer.ports());
+            Log.info("metrics port {}", plight.probe.Addresses.listening(config.metrics().hosts(), metricsServer.ports()));
         }
         control.start();
         // Checked as often as sources are forgotten, at most once a minute.
@@ -144,6 +151,7 @@ public final class Daemon implements AutoCloseable {
         timer.shutdownNow();
         // Last, so that a CLI finding the socket gone finds the pidfile released a moment later.
         control.close();
+        systemd.close();
     }
 
     public Config config() {
@@ -219,7 +227,8 @@ public final class Daemon implements AutoCloseable {
         AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter(config.web().accessLog().json()) : AccessLog.OFF;
         Daemon daemon;
         try {
-            daemon = new Daemon(config, Timings.DEFAULT, accessLog, signals::requestStop);
+            daemon = new Daemon(config, Timings.DEFAULT, accessLog, SystemdNotifier.fromEnvironment(Environment.current()),
+                    signals::requestStop);
         } catch (StoreException e) {
             Log.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
@@ -231,8 +240,10 @@ public final class Daemon implements AutoCloseable {
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
             signals.onHangup(() -> daemon.reloadLater(self));
             Log.event("start").info("plight is running");
+            daemon.systemd.ready();
             signals.awaitStop();
             Log.event("stop").info("stopping");
+            daemon.systemd.stopping();
             return true;
         } catch (IOException | StoreException e) {
             Log.error("cannot start: {}", e.getMessage());

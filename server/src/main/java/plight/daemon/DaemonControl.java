@@ -21,6 +21,7 @@ import plight.control.Caller;
 import plight.control.server.ControlActions;
 import plight.control.Reply;
 import plight.control.Request;
+import plight.control.SourceLine;
 import plight.metrics.Reloads;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeSources;
@@ -37,22 +38,19 @@ final class DaemonControl implements ControlActions {
     private final ScheduledExecutorService timer;
     private final Runnable stop;
     private final Duration waitPoll;
+    private final SystemdNotifier systemd;
     private final Reloads reloads;
     private final Supplier<String> metrics;
     private volatile Config config;
 
-    DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
-                  IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll) {
-        this(config, loader, keeper, responses, sources, openConnections, timer, stop, waitPoll, new Reloads(), () -> "");
-    }
-
     /**
+     * @param systemd told of reloads
      * @param reloads told how each reload went
      * @param metrics the Prometheus text exposition, rendered when asked for
      */
     DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
                   IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll,
-                  Reloads reloads, Supplier<String> metrics) {
+                  SystemdNotifier systemd, Reloads reloads, Supplier<String> metrics) {
         this.reloads = reloads;
         this.metrics = metrics;
         this.config = config;
@@ -64,6 +62,7 @@ final class DaemonControl implements ControlActions {
         this.timer = timer;
         this.stop = stop;
         this.waitPoll = waitPoll;
+        this.systemd = systemd;
     }
 
     @Override
@@ -96,6 +95,15 @@ final class DaemonControl implements ControlActions {
 
     @Override
     public synchronized Reply reload(Caller caller) {
+        systemd.reloading();
+        try {
+            return reloadNow(caller);
+        } finally {
+            systemd.ready();
+        }
+    }
+
+    private Reply reloadNow(Caller caller) {
         Config next;
         try {
             next = config.source() == null ? loader.defaults() : loader.loadFile(config.source());
@@ -179,7 +187,8 @@ final class DaemonControl implements ControlActions {
             answer.complete(Reply.error(Reply.USAGE, "unknown state '" + wait.state() + "'"));
             return answer;
         }
-        String name = state.get().name();
+        State target = state.get();
+        String name = target.name();
         if (!keeper.current().state().name().equals(name)) {
             answer.complete(Reply.error(Reply.FAILED, "the node is in '" + keeper.current().state().name() + "', not '" + name + "'"));
             return answer;
@@ -191,22 +200,23 @@ final class DaemonControl implements ControlActions {
                 poll[0].cancel(false);
                 return;
             }
-            List<ProbeSources.Seen> lagging = sources.lagging(name, wait.fall(), wait.window().toMillis());
-            boolean done = lagging.isEmpty();
+            ProbeSources.Progress progress = sources.progress(target, wait.fall(), wait.window().toMillis());
+            boolean done = progress.lagging().isEmpty();
             if (done || System.nanoTime() - deadline >= 0 || !keeper.current().state().name().equals(name)) {
                 Reply reply;
                 if (done) {
                     Reply.Builder b = Reply.success().field("state", name);
-                    sources.snapshot().stream().filter(s -> s.lastSeenMillis() >= System.currentTimeMillis() - wait.window().toMillis())
-                            .forEach(s -> b.field("source", describe(s)));
+                    progress.confirmed().forEach(s -> b.field("source", describe(s)));
+                    progress.confirmed().forEach(s -> b.field("confirmed", describe(s)));
                     reply = b.build();
                 } else if (!keeper.current().state().name().equals(name)) {
                     reply = Reply.error(Reply.FAILED, "the state changed to '" + keeper.current().state().name() + "' while waiting");
                 } else {
                     Reply.Builder b = Reply.success();
-                    lagging.forEach(s -> b.field("lagging", describe(s)));
-                    reply = new Reply(false, Reply.TIMEOUT, lagging.size() + " probe source(s) not yet served '" + name
-                            + "' " + wait.fall() + " times", b.build().fields());
+                    progress.lagging().forEach(s -> b.field("lagging", describe(s)));
+                    progress.confirmed().forEach(s -> b.field("confirmed", describe(s)));
+                    reply = new Reply(false, Reply.TIMEOUT, progress.lagging().size() + " probe source(s) have not confirmed '" + name
+                            + "' (served " + wait.fall() + " times in a row, or the load balancer's own view)", b.build().fields());
                 }
                 answer.complete(reply);
                 poll[0].cancel(false);
@@ -236,7 +246,7 @@ final class DaemonControl implements ControlActions {
     }
 
     private static String describe(ProbeSources.Seen s) {
-        return s.address() + " last=" + Instant.ofEpochMilli(s.lastSeenMillis()) + " interval_ms=" + s.intervalMillis()
-                + " state=" + s.state() + " streak=" + s.streak() + " probes=" + s.probes();
+        return new SourceLine(s.address(), Instant.ofEpochMilli(s.lastSeenMillis()), s.intervalMillis(), s.state(), s.streak(),
+                s.probes(), s.kind(), s.view()).render();
     }
 }

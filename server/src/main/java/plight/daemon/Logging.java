@@ -14,8 +14,8 @@ import plight.log.Log;
 
 /**
  * Sets tinylog up from plight.conf: the application log and the access log (tag {@code access}) as rolling
- * files, plus the console in the foreground. One writing thread takes every line off the event loops, and an
- * access log at {@code OFF} gets no writer at all.
+ * files, plus the console in the foreground (in the journal's format when stderr is the journal). One writing
+ * thread takes every line off the event loops, and an access log at {@code OFF} gets no writer at all.
  */
 final class Logging {
     static final String ACCESS_TAG = "access";
@@ -45,10 +45,12 @@ final class Logging {
         }
         if (console) {
             n++;
-            p.put("writer" + n, "console");
+            boolean journal = JournalWriter.isStderr(System.getenv("JOURNAL_STREAM"));
+            p.put("writer" + n, journal ? JournalWriter.class.getName() : "console");
             p.put("writer" + n + ".tag", "-");
             p.put("writer" + n + ".level", app.isOff() ? "info" : app.level());
-            p.put("writer" + n + ".format", app.json() ? JSON_FORMAT
+            // JSON lines carry their own ts; the journal stamps each entry itself (and takes the <N> prefix off).
+            p.put("writer" + n + ".format", app.json() ? JSON_FORMAT : journal ? "{message}"
                     : "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} {message}");
         }
         if (n == 0) {

@@ -124,8 +124,9 @@ public final class NodeMetrics {
                 .help("When each probe source was last seen, in seconds since the epoch; at most "
                         + ProbeSources.MAX_SOURCES + " sources");
         for (ProbeSources.Seen s : seen) {
-            // The table does not tell probers apart yet: every source is an HTTP prober.
-            lastSeen.dataPoint(gauge(s.lastSeenMillis() / 1000.0, "source", s.address(), "kind", "http"));
+            // An address is one source per kind of check (HTTP and agent apart), so {source, kind} stays unique.
+            lastSeen.dataPoint(gauge(s.lastSeenMillis() / 1000.0, "source", s.address(), "kind",
+                    s.kind() == null ? "other" : s.kind()));
         }
         all.add(lastSeen.build());
 

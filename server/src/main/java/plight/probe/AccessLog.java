@@ -21,5 +21,4 @@ public interface AccessLog {
      */
     void log(InetSocketAddress remote, ByteBuf buf, int lineIndex, int lineLength, int status, int bytes);
 
-
 }

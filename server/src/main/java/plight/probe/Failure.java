@@ -6,7 +6,8 @@ enum Failure {
     METHOD_NOT_ALLOWED(405, "Method Not Allowed", "Allow: GET, HEAD, OPTIONS"),
     REQUEST_TIMEOUT(408, "Request Timeout", null),
     URI_TOO_LONG(414, "URI Too Long", null),
-    HEADERS_TOO_LARGE(431, "Request Header Fields Too Large", null);
+    HEADERS_TOO_LARGE(431, "Request Header Fields Too Large", null),
+    VERSION_NOT_SUPPORTED(505, "HTTP Version Not Supported", null);
 
     final int code;
     final String reason;

@@ -20,10 +20,12 @@ import java.net.InetSocketAddress;
  * One probe connection: decodes the request heads it receives and answers each from the live response
  * table, in order. The only handler in the pipeline, so nothing is passed on and no message objects are made.
  *
- * <p>Answers are written without flushing and flushed once per read batch. While the channel is not
- * writable the handler neither decodes nor reads, so a client that pipelines without reading is held back by
- * TCP instead of by our memory. All time limits share one scheduled task per connection that re-arms itself
- * from timestamps, so a busy connection costs no timer operations per request.
+ * <p>Answers are written without flushing and flushed once per read batch. Back-pressure is per connection:
+ * while the channel is not writable the handler neither decodes nor reads, so a client that pipelines without
+ * reading is held back by TCP instead of by our memory; and one turn of the event loop answers at most
+ * {@link #MAX_ANSWERS_PER_TURN} requests of a connection, the rest waiting (unread) for its next turn, so a
+ * deep pipeline cannot keep the other connections waiting. All time limits share one scheduled task per
+ * connection that re-arms itself from timestamps, so a busy connection costs no timer operations per request.
  */
 final class ProbeHandler extends ChannelInboundHandlerAdapter {
     /** User event that ends the connection gracefully: flush the answers, shut our side, let the client close. */
@@ -33,6 +35,9 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
             return "ProbeHandler.STOP";
         }
     };
+
+    /** Enough for any probe and a pipeline of a few dozen; each answer costs ~1 µs of the event loop's time. */
+    static final int MAX_ANSWERS_PER_TURN = 32;
 
     private static final long NONE = Long.MIN_VALUE;
 
@@ -47,10 +52,16 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     private InetSocketAddress remote;
     /** Received bytes not yet consumed; {@code null} when there are none. */
     private ByteBuf cumulation;
+    /** {@link #cumulation} is a copy of exactly the bytes kept, made by {@link #keepUnanswered}. */
+    private boolean cumulationExact;
     private boolean pendingFlush;
-    /** Reading stopped because the channel was not writable. */
+    /** Requests answered since this connection's turn began (a read batch, or a resumption). */
+    private int answeredThisTurn;
+    /** Reading stopped: the channel was not writable, or this turn's answers were used up. */
     private boolean paused;
     private boolean resumeScheduled;
+    /** The server is stopping: answer what is buffered, then end the connection. */
+    private boolean stopping;
     private boolean inputShut;
     /** The last answer is written; from now on input is discarded. */
     private boolean closing;
@@ -78,7 +89,9 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         remote = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet : null;
-        lastActivity = now();
+        // A connection accepted before it sent anything has waited out the kernel's deferral already. One that
+        // did send is read at once, and that read restarts the clock.
+        lastActivity = now() - setup.acceptDeferralNanos();
         arm(lastActivity + setup.requestTimeoutNanos());
     }
 
@@ -91,20 +104,22 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
         }
         lastActivity = now();
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        cumulationExact = false;
         drain();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         flushIfPending();
+        answeredThisTurn = 0;
+        keepUnanswered();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // Resume from a task of our own: this event can fire from inside a flush, midway through a write.
-        if (paused && !resumeScheduled && ctx.channel().isWritable()) {
-            resumeScheduled = true;
-            ctx.executor().execute(resume);
+        if (paused && ctx.channel().isWritable()) {
+            scheduleResume();
         }
     }
 
@@ -119,7 +134,9 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
                 flushIfPending();
             }
         } else if (evt == STOP) {
-            if (!closing) {
+            stopping = true;
+            // Requests held back for a later turn are answered first; resume() ends the connection then.
+            if (!closing && !paused) {
                 closeAfterWrites(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER), true);
             }
         } else if (!(evt instanceof ChannelInputShutdownReadComplete)) {
@@ -131,8 +148,9 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
         if (!(cause instanceof IOException)) {
-            // Not the network but a bug: let the pipeline's tail report it.
-            ctx.fireExceptionCaught(cause);
+            // Not the network: out of memory for buffers, or a bug. Counted, and reported once a minute per
+            // kind, instead of the pipeline tail's stack trace per connection.
+            setup.errors().closed(cause);
         }
     }
 
@@ -150,12 +168,13 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     private void drain() {
         boolean incomplete = false;
         while (!closing && cumulation != null && cumulation.isReadable()) {
-            if (!ctx.channel().isWritable()) {
+            if (answeredThisTurn >= MAX_ANSWERS_PER_TURN || !ctx.channel().isWritable()) {
                 pause();
                 break;
             }
             RequestDecoder.Result result = decoder.decode(cumulation, inputShut);
             if (result == RequestDecoder.Result.REQUEST) {
+                answeredThisTurn++;
                 answer();
             } else if (result == RequestDecoder.Result.FAILURE) {
                 fail(decoder.failure(), decoder.requestLineIndex(), decoder.requestLineLength());
@@ -193,7 +212,11 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
         boolean keepAlive = decoder.keepAlive();
         ByteBuf response = table.probe(decoder.http11(), keepAlive, decoder.method() == RequestDecoder.Method.HEAD);
         table.countServed();
-        setup.listener().served(remote, table.state());
+        if (decoder.identifiesProber()) {
+            setup.listener().served(remote, table.state(), decoder.userAgent(cumulation), decoder.serverState(cumulation));
+        } else {
+            setup.listener().served(remote, table.state());
+        }
         if (accessLogOn) {
             log(decoder.requestLineIndex(), decoder.requestLineLength(), table.state().code(), response);
         }
@@ -210,7 +233,8 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
 
     private void fail(Failure failure, int lineIndex, int lineLength) {
         setup.rejections().failed(failure);
-        ByteBuf response = setup.responses().current().failure(failure, decoder.http11());
+        boolean head = cumulation != null && RequestDecoder.isHead(cumulation);
+        ByteBuf response = setup.responses().current().failure(failure, decoder.http11(), head);
         if (accessLogOn) {
             log(lineIndex, lineLength, failure.code, response);
         }
@@ -248,9 +272,29 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(true);
     }
 
+    /**
+     * Stops reading until the rest of the buffered requests are answered. Unwritable: the resumption waits for
+     * {@link #channelWritabilityChanged}. Out of answers for this turn: it waits for the next turn.
+     */
     private void pause() {
-        paused = true;
-        ctx.channel().config().setAutoRead(false);
+        if (!paused) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+        if (ctx.channel().isWritable()) {
+            scheduleResume();
+        }
+    }
+
+    /**
+     * Resumes in the event loop's next turn, after its I/O: a scheduled task, unlike one merely executed, is
+     * not run by the batch of tasks already running, which lasts until the queue is empty (up to a second).
+     */
+    private void scheduleResume() {
+        if (!resumeScheduled) {
+            resumeScheduled = true;
+            ctx.executor().schedule(resume, 0, NANOSECONDS);
+        }
     }
 
     private void resume() {
@@ -258,13 +302,42 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
         if (closing || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
             return;
         }
-        paused = false;
-        lastActivity = now();
-        drain();
-        flushIfPending();
-        if (!paused && !closing) {
-            ctx.channel().config().setAutoRead(true);
+        try {
+            paused = false;
+            answeredThisTurn = 0;
+            lastActivity = now();
+            drain();
+            flushIfPending();
+            if (paused || closing) {
+                keepUnanswered();
+            } else if (stopping) {
+                closeAfterWrites(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER), true);
+            } else {
+                ctx.channel().config().setAutoRead(true);
+            }
+        } catch (Throwable t) {
+            // A task of our own: what the pipeline would do for a handler method, not the executor's stack trace.
+            exceptionCaught(ctx, t);
         }
+    }
+
+    /**
+     * Input kept past the read that brought it (requests held back for a later turn or until the client reads,
+     * the start of an incomplete head) moves into a buffer of exactly its size, outside the pool, and the read
+     * buffer goes back. It may be kept until a timeout, and hundreds of connections that each held on to a
+     * read buffer would pin as many of the pool's chunks, far larger than what they hold, and exhaust the
+     * direct memory. Probes and short pipelines never get here: they leave nothing behind.
+     */
+    private void keepUnanswered() {
+        if (closing || cumulation == null || cumulationExact || !cumulation.isReadable()) {
+            return;
+        }
+        int unanswered = cumulation.readableBytes();
+        ByteBuf exact = Unpooled.directBuffer(unanswered, unanswered);
+        exact.writeBytes(cumulation, cumulation.readerIndex(), unanswered);
+        cumulation.release();
+        cumulation = exact;
+        cumulationExact = true;
     }
 
     private void flushIfPending() {

@@ -16,4 +16,14 @@ public interface ProbeListener {
      * @param state  the state the probe was answered with
      */
     void served(InetSocketAddress remote, State state);
+
+    /**
+     * A probe that says who sent it; called instead of {@link #served(InetSocketAddress, State)}.
+     *
+     * @param userAgent   its {@code User-Agent}, or {@code null}
+     * @param serverState its {@code X-Haproxy-Server-State} (HAProxy's {@code http-check send-state}), or {@code null}
+     */
+    default void served(InetSocketAddress remote, State state, String userAgent, String serverState) {
+        served(remote, state);
+    }
 }

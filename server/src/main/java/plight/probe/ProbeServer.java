@@ -1,10 +1,13 @@
 package plight.probe;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -22,14 +25,36 @@ import plight.config.WebSettings;
 public final class ProbeServer implements AutoCloseable {
     /** Far above typical defaults: a fleet's probes can arrive in bursts of new connections. */
     private static final int BACKLOG = 4096;
+    /**
+     * Connections accepted per turn of the event loop. A new connection waits in the backlog for turns, and
+     * while hundreds of connections are busy each turn takes milliseconds, so a prober behind a burst of
+     * connections would wait for as many turns as there are connections before it.
+     */
+    private static final int ACCEPTS_PER_TURN = 256;
     /** How long {@link #close} lets queued answers drain, then how long the event loops get to stop. */
     private static final long DRAIN_MILLIS = 500;
     private static final long SHUTDOWN_MILLIS = 500;
+    /*
+     * Back-pressure per connection (DESIGN.md): how much of us one client that never reads can hold. Answers
+     * are 150-300 bytes, so no probe and no pipeline of a few dozen requests reaches any of these limits.
+     *
+     * SEND_BUFFER, RECEIVE_BUFFER: the kernel's buffers (Linux doubles the figure for its bookkeeping). Left to
+     * autotuning, each grows to megabytes, and a few hundred such clients put the whole machine's TCP under
+     * memory pressure: dropped packets, one-second retransmissions for every client. Set on the listener,
+     * whose accepted sockets inherit them.
+     */
+    static final int SEND_BUFFER = 16 * 1024;
+    static final int RECEIVE_BUFFER = 16 * 1024;
+    /** Answers queued in the process beyond what the kernel took; Netty counts ~100 bytes more per answer. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 16 * 1024);
+    /** Each read takes at most this much input; Netty's default grows to 64 KiB per connection. */
+    static final int MAX_READ = 8 * 1024;
 
     private final WebSettings web;
     private final LiveResponses responses;
     private final Transport transport;
     private final ConnectionGate gate;
+    private final ProbeErrors errors;
     private final Rejections rejections = new Rejections();
     private final List<Channel> listening = new ArrayList<>();
     private EventLoopGroup group;
@@ -37,16 +62,17 @@ public final class ProbeServer implements AutoCloseable {
     private volatile boolean closed;
 
     public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog) {
-        this(web, responses, listener, accessLog, Transport.best());
+        this(web, responses, listener, accessLog, Transport.best(), new ProbeErrors(ProbeErrors.LOG));
     }
 
     ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-                Transport transport) {
+                Transport transport, ProbeErrors errors) {
         this.web = web;
         this.responses = responses;
         this.transport = transport;
+        this.errors = errors;
         ProbeSetup setup = new ProbeSetup(responses, listener, accessLog, web.requestTimeout(), web.idleTimeout(),
-                rejections);
+                errors, transport.acceptDeferral(web.requestTimeout()), rejections);
         this.gate = new ConnectionGate(setup, web.maxConnections());
     }
 
@@ -66,12 +92,20 @@ public final class ProbeServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
+                // Not respecting "maybe more data": Netty's epoll listener takes an accepted descriptor for a
+                // byte count, concludes the backlog is empty and accepts one connection per turn.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
+                        .respectMaybeMoreData(false).maxMessagesPerRead(ACCEPTS_PER_TURN))
                 // TCP_NODELAY is not set here: Netty's Linux transports enable it on every accepted socket
                 // already, and setting it again costs a system call per connection.
                 // Lets a request line followed by end of input still be answered.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ))
                 .childHandler(gate);
         transport.clientSpeaksFirst(bootstrap, web.requestTimeout());
+        transport.sendBuffer(bootstrap, SEND_BUFFER);
         try {
             listening.addAll(Transport.bindAll(bootstrap, web.hosts(), web.port(), "port"));
         } catch (BindException e) {
@@ -105,6 +139,11 @@ public final class ProbeServer implements AutoCloseable {
     /** Requests and connections refused so far, by reason. */
     public Rejections rejections() {
         return rejections;
+    }
+
+    /** Connections closed so far because of an error other than the network's, per kind. */
+    public java.util.Map<String, Long> connectionErrors() {
+        return errors.counts();
     }
 
     /** Probe connections open right now. */

@@ -2,18 +2,25 @@ package plight.probe;
 
 import java.time.Duration;
 
-/** What every probe connection shares: where answers come from, who is told, and the time limits. */
+/**
+ * What every probe connection shares: where answers come from, who is told, the time limits, error counts.
+ * {@code acceptDeferralNanos}: how long a connection that has sent nothing may have waited in the kernel before
+ * it was accepted ({@link Transport#acceptDeferral}); it counts towards its request timeout.
+ */
 record ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-                  long requestTimeoutNanos, long idleTimeoutNanos, Rejections rejections) {
+                  long requestTimeoutNanos, long idleTimeoutNanos, ProbeErrors errors, long acceptDeferralNanos,
+                  Rejections rejections) {
 
     ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-               Duration requestTimeout, Duration idleTimeout) {
-        this(responses, listener, accessLog, requestTimeout, idleTimeout, new Rejections());
+               Duration requestTimeout, Duration idleTimeout, ProbeErrors errors, Duration acceptDeferral) {
+        this(responses, listener, accessLog, requestTimeout, idleTimeout, errors, acceptDeferral, new Rejections());
     }
 
     ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-               Duration requestTimeout, Duration idleTimeout, Rejections rejections) {
-        this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout), rejections);
+               Duration requestTimeout, Duration idleTimeout, ProbeErrors errors, Duration acceptDeferral,
+               Rejections rejections) {
+        this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout), errors,
+                acceptDeferral.toNanos(), rejections);
     }
 
     private static long positive(Duration d) {

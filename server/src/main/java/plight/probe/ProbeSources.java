@@ -8,18 +8,20 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import plight.control.LbView;
 import plight.state.State;
 
 /**
  * Who probes this node: one entry per source address (load balancers open a new connection per check, so the
  * port means nothing), with when it was last seen, how often it probes, and which state it was last served and
- * how many times in a row. {@code stats} shows the table and the protocol's {@code wait} waits on it. Bounded: at most
+ * how many times in a row; what kind of prober it is and, when it reports one (HAProxy's {@code send-state}), the
+ * load balancer's own view. Agent-port checks are sources of their own, next to the same address's HTTP checks. {@code stats} shows the table and the protocol's {@code wait} waits on it. Bounded: at most
  * {@link #MAX_SOURCES} addresses; {@link #forgetOlderThan} drops the silent ones.
  */
 public final class ProbeSources implements ProbeListener {
     public static final int MAX_SOURCES = 4096;
 
-    private final ConcurrentHashMap<InetAddress, Source> sources = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Source> sources = new ConcurrentHashMap<>();
     private final AtomicInteger untracked = new AtomicInteger();
     private final LongSupplier clockMillis;
 
@@ -31,23 +33,77 @@ public final class ProbeSources implements ProbeListener {
         this.clockMillis = clockMillis;
     }
 
-    /** What is known about one source, as of the moment it was copied. */
-    public record Seen(String address, long lastSeenMillis, long intervalMillis, String state, long streak, long probes) {
+    /** HTTP probes and agent checks from one address are told apart. */
+    private record Key(InetAddress address, boolean agent) {
+    }
+
+    /**
+     * What is known about one source, as of the moment it was copied.
+     *
+     * @param kind      {@code haproxy}, {@code envoy}, {@code kube-probe}, {@code other}, or {@code agent} for agent checks
+     * @param view      the last view the source reported of this node, or {@code null}
+     * @param viewFresh whether that view was reported after the source had been served {@code state} already
+     *                  (so it shows what the load balancer made of that state)
+     */
+    public record Seen(String address, long lastSeenMillis, long intervalMillis, String state, long streak, long probes,
+                       String kind, LbView view, boolean viewFresh) {
+        /**
+         * Whether this source has taken in {@code target}: one that reports its view when that view is settled on the
+         * target's code and was reported after being served it; any other when served it {@code fall} times in a row.
+         */
+        public boolean confirms(State target, int fall) {
+            if (!state.equals(target.name())) return false;
+            return view != null ? viewFresh && view.settledOn(target.code()) : streak >= fall;
+        }
+    }
+
+    /** Where a wait stands: the sources seen within the window that confirmed, and those that did not yet. */
+    public record Progress(List<Seen> confirmed, List<Seen> lagging) {
     }
 
     @Override
     public void served(InetSocketAddress remote, State state) {
-        if (remote == null) return;
-        InetAddress address = remote.getAddress();
-        Source s = sources.get(address);
+        Source s = source(remote, false);
+        if (s != null) s.served(state.name(), clockMillis.getAsLong(), null, null);
+    }
+
+    @Override
+    public void served(InetSocketAddress remote, State state, String userAgent, String serverState) {
+        Source s = source(remote, false);
+        if (s == null) return;
+        // Parsed here, off the decoder, and only for the requests that carry the headers.
+        LbView view = serverState == null ? null : LbView.parse(serverState);
+        s.served(state.name(), clockMillis.getAsLong(), kind(userAgent, serverState), view);
+    }
+
+    /** An agent check answered with {@code state}'s agent line. */
+    public void agentServed(InetSocketAddress remote, State state) {
+        Source s = source(remote, true);
+        if (s != null) s.served(state.name(), clockMillis.getAsLong(), "agent", null);
+    }
+
+    /** The prober's kind from its {@code User-Agent}; a request with send-state comes from HAProxy whatever it says. */
+    static String kind(String userAgent, String serverState) {
+        if (serverState != null) return "haproxy";
+        if (userAgent == null) return null;
+        if (userAgent.startsWith("kube-probe/")) return "kube-probe";
+        if (userAgent.startsWith("Envoy/HC")) return "envoy";
+        if (userAgent.toLowerCase(java.util.Locale.ROOT).contains("haproxy")) return "haproxy";
+        return "other";
+    }
+
+    private Source source(InetSocketAddress remote, boolean agent) {
+        if (remote == null) return null;
+        Key key = new Key(remote.getAddress(), agent);
+        Source s = sources.get(key);
         if (s == null) {
             if (sources.size() >= MAX_SOURCES) {
                 untracked.incrementAndGet();
-                return;
+                return null;
             }
-            s = sources.computeIfAbsent(address, a -> new Source(a.getHostAddress()));
+            s = sources.computeIfAbsent(key, k -> new Source(Addresses.of(k.address()), k.agent() ? "agent" : "other"));
         }
-        s.served(state.name(), clockMillis.getAsLong());
+        return s;
     }
 
     /** The sources, most recently seen first. */
@@ -60,16 +116,17 @@ public final class ProbeSources implements ProbeListener {
         return list;
     }
 
-    /** Sources seen within {@code windowMillis} that were not yet served {@code state} {@code fall} times in a row. */
-    public List<Seen> lagging(String state, int fall, long windowMillis) {
+    /** The sources seen within {@code windowMillis}, split by whether they confirm {@code target} (see {@link Seen#confirms}). */
+    public Progress progress(State target, int fall, long windowMillis) {
         long since = clockMillis.getAsLong() - windowMillis;
+        List<Seen> confirmed = new ArrayList<>();
         List<Seen> lagging = new ArrayList<>();
         for (Seen s : snapshot()) {
-            if (s.lastSeenMillis() >= since && !(s.state().equals(state) && s.streak() >= fall)) {
-                lagging.add(s);
+            if (s.lastSeenMillis() >= since) {
+                (s.confirms(target, fall) ? confirmed : lagging).add(s);
             }
         }
-        return lagging;
+        return new Progress(confirmed, lagging);
     }
 
     /** Probes from addresses the table had no room for. */
@@ -85,17 +142,23 @@ public final class ProbeSources implements ProbeListener {
     /** Updated by whichever event loop answered; a monitor per source, uncontended in practice. */
     private static final class Source {
         private final String address;
+        private String kind;
+        private LbView view;
+        /** {@link #probes} when {@link #view} was reported. */
+        private long viewAt;
         private long lastSeen;
         private long interval;
         private String state = "";
         private long streak;
         private long probes;
 
-        Source(String address) {
+        Source(String address, String kind) {
             this.address = address;
+            this.kind = kind;
         }
 
-        synchronized void served(String stateName, long now) {
+        /** @param kind {@code null} to keep the known one; {@code view} {@code null} keeps the last one reported */
+        synchronized void served(String stateName, long now, String kind, LbView view) {
             if (probes > 0) {
                 long gap = Math.max(0, now - lastSeen);
                 // Exponentially weighted, so that one late check does not swing the estimate.
@@ -109,6 +172,11 @@ public final class ProbeSources implements ProbeListener {
                 state = stateName;
                 streak = 1;
             }
+            if (kind != null) this.kind = kind;
+            if (view != null) {
+                this.view = view;
+                viewAt = probes;
+            }
         }
 
         synchronized long lastSeen() {
@@ -116,7 +184,9 @@ public final class ProbeSources implements ProbeListener {
         }
 
         synchronized Seen copy() {
-            return new Seen(address, lastSeen, interval, state, streak, probes);
+            // The view in the n-th request of the current streak shows what the LB made of the n-1 answers before it.
+            boolean fresh = view != null && viewAt - (probes - streak) >= 2;
+            return new Seen(address, lastSeen, interval, state, streak, probes, kind, view, fresh);
         }
     }
 }

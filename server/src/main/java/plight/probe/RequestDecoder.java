@@ -26,10 +26,12 @@ final class RequestDecoder {
     private static final byte[] GET = ascii("GET");
     private static final byte[] HEAD = ascii("HEAD");
     private static final byte[] OPTIONS = ascii("OPTIONS");
-    private static final byte[] HTTP_1 = ascii("HTTP/1.");
+    private static final byte[] HTTP_ = ascii("HTTP/");
     private static final byte[] CONNECTION = ascii("connection");
     private static final byte[] CONTENT_LENGTH = ascii("content-length");
     private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+    private static final byte[] USER_AGENT = ascii("user-agent");
+    private static final byte[] SERVER_STATE = ascii("x-haproxy-server-state");
     private static final byte[] CLOSE = ascii("close");
     private static final byte[] KEEP_ALIVE = ascii("keep-alive");
 
@@ -46,6 +48,8 @@ final class RequestDecoder {
     private static final ByteProcessor WHILE_TCHAR = b -> TCHAR[b & 0xff];
     /** Request-target bytes: anything visible, obs-text included (clients send raw UTF-8 in paths). */
     private static final ByteProcessor WHILE_TARGET = b -> (b & 0xff) > 0x20 && b != 0x7f;
+    /** RFC 9110 5.5: NUL and CR never belong in a field value (LF cannot be there: it ends the line). */
+    private static final ByteProcessor WHILE_FIELD_VALUE = b -> b != 0 && b != CR;
 
     // Progress through the current head, as offsets from its first byte.
     private boolean inHeaders;
@@ -59,11 +63,19 @@ final class RequestDecoder {
     // What the current request says.
     private Method method;
     private boolean http11 = true;
+    /** The request line has no version: an HTTP/0.9 request, complete without headers. */
+    private boolean http09;
     private boolean close;
     private boolean keepAlive;
     private Failure failure;
     private int requestLineIndex;
     private int requestLineLength;
+    // Where the prober's User-Agent and HAProxy's send-state header are, as offsets from the request's first
+    // byte; -1 when absent. Only located here: they are read as text by whoever needs them, and only when present.
+    private int userAgentAt = -1;
+    private int userAgentEnd;
+    private int serverStateAt = -1;
+    private int serverStateEnd;
 
     /**
      * Decodes the head that starts at {@code in}'s reader index.
@@ -86,15 +98,20 @@ final class RequestDecoder {
             close = false;
             keepAlive = false;
             requestLineLength = 0;
+            userAgentAt = -1;
+            serverStateAt = -1;
             Result line = requestLine(in, eof);
-            if (line != Result.REQUEST) {
+            if (line != Result.REQUEST || !inHeaders) {
                 return line;
             }
         }
         return headers(in, eof);
     }
 
-    /** {@code REQUEST} here means the line is accepted and the headers come next. */
+    /**
+     * {@code REQUEST} here means the line is accepted and the headers come next ({@link #inHeaders} set), or,
+     * for a line without a version, that the request is complete.
+     */
     private Result requestLine(ByteBuf in, boolean eof) {
         int start = in.readerIndex();
         int end = in.writerIndex();
@@ -111,6 +128,9 @@ final class RequestDecoder {
         } else if (eof) {
             lf = end;
             next = end;
+        } else if (!canStartRequestLine(in, start, Math.max(start, start + scanned - 1), end)) {
+            // Not worth waiting for a line end that would only turn this into a 408 (a TLS handshake, bare CRs).
+            return fail(Failure.BAD_REQUEST);
         } else {
             scanned = end - start;
             return Result.INCOMPLETE;
@@ -123,9 +143,35 @@ final class RequestDecoder {
         if (!parseRequestLine(in, start, lineEnd)) {
             return Result.FAILURE;
         }
+        if (http09) {
+            // HTTP/0.9 has no headers: the line is the whole request, and the connection ends with the answer.
+            return complete(in, next);
+        }
         inHeaders = true;
         headerStart = lineStart = scanned = next - start;
         return Result.REQUEST;
+    }
+
+    /**
+     * Whether the bytes of an unfinished request line from {@code from} to {@code to} can still become one: it
+     * starts with a token character, holds no control character but HTAB, and a CR only right before the LF.
+     * {@code from} may repeat the last byte already checked (a CR then still needs its LF).
+     */
+    private static boolean canStartRequestLine(ByteBuf in, int lineStart, int from, int to) {
+        if (!TCHAR[in.getByte(lineStart) & 0xff]) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            byte b = in.getByte(i);
+            if (b == CR) {
+                if (i + 1 < to) {
+                    return false; // followed by something other than LF: no LF was found
+                }
+            } else if ((b & 0xff) < 0x20 && b != '\t' || b == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 9112 2.2: a server should ignore empty lines received before a request line. */
@@ -142,15 +188,24 @@ final class RequestDecoder {
         in.readerIndex(i);
     }
 
-    /** {@code method SP request-target SP HTTP-version}, whitespace runs tolerated as the original did. */
+    /**
+     * {@code method SP request-target SP HTTP-version}, whitespace runs tolerated as the original did; or
+     * {@code method SP request-target}, the HTTP/0.9 form (F5's default monitor sends {@code GET /}).
+     */
     private boolean parseRequestLine(ByteBuf in, int start, int end) {
+        http09 = false;
         int methodEnd = in.forEachByte(start, end - start, WHILE_TCHAR);
         if (methodEnd <= start || !isWhitespace(in.getByte(methodEnd))) {
             return failed(Failure.BAD_REQUEST);
         }
         int targetStart = skipWhitespace(in, methodEnd, end);
-        int targetEnd = targetStart == end ? -1 : in.forEachByte(targetStart, end - targetStart, WHILE_TARGET);
-        if (targetEnd < 0 || !isWhitespace(in.getByte(targetEnd))) {
+        if (targetStart == end) {
+            return failed(Failure.BAD_REQUEST);
+        }
+        int targetEnd = in.forEachByte(targetStart, end - targetStart, WHILE_TARGET);
+        if (targetEnd < 0) {
+            targetEnd = end;
+        } else if (!isWhitespace(in.getByte(targetEnd))) {
             return failed(Failure.BAD_REQUEST);
         }
         int versionStart = skipWhitespace(in, targetEnd, end);
@@ -158,15 +213,28 @@ final class RequestDecoder {
         while (versionEnd > versionStart && isWhitespace(in.getByte(versionEnd - 1))) {
             versionEnd--;
         }
-        if (versionEnd - versionStart != HTTP_1.length + 1 || !matches(in, versionStart, HTTP_1)) {
-            return failed(Failure.BAD_REQUEST);
+        if (versionStart == versionEnd) {
+            // Answered in HTTP/1.0 form, which every monitor that sends this form understands.
+            http09 = true;
+            http11 = false;
+        } else {
+            // HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 2.3)
+            if (versionEnd - versionStart != HTTP_.length + 3 || !matches(in, versionStart, HTTP_)
+                    || in.getByte(versionStart + HTTP_.length + 1) != '.') {
+                return failed(Failure.BAD_REQUEST);
+            }
+            byte major = in.getByte(versionStart + HTTP_.length);
+            byte minor = in.getByte(versionEnd - 1);
+            if (major < '1' || major > '9' || minor < '0' || minor > '9') {
+                return failed(Failure.BAD_REQUEST);
+            }
+            if (major != '1') {
+                // HTTP/2 and later do not start with a request line; nginx answers 505 too.
+                return failed(Failure.VERSION_NOT_SUPPORTED);
+            }
+            // RFC 9110 2.5: a later 1.x minor version is answered as the highest one we speak.
+            http11 = minor != '0';
         }
-        byte minor = in.getByte(versionEnd - 1);
-        if (minor < '0' || minor > '9') {
-            return failed(Failure.BAD_REQUEST);
-        }
-        // RFC 9110 2.5: a later 1.x minor version is answered as the highest one we speak.
-        http11 = minor != '0';
         method = method(in, start, methodEnd - start);
         return method != null || failed(Failure.METHOD_NOT_ALLOWED);
     }
@@ -233,6 +301,9 @@ final class RequestDecoder {
         if (colon <= start || in.getByte(colon) != ':') {
             return failed(Failure.BAD_REQUEST);
         }
+        if (colon + 1 < end && in.forEachByte(colon + 1, end - colon - 1, WHILE_FIELD_VALUE) >= 0) {
+            return failed(Failure.BAD_REQUEST);
+        }
         int valueStart = skipWhitespace(in, colon + 1, end);
         int valueEnd = end;
         while (valueEnd > valueStart && isWhitespace(in.getByte(valueEnd - 1))) {
@@ -249,6 +320,12 @@ final class RequestDecoder {
         } else if (nameLength == TRANSFER_ENCODING.length
                 && matchesIgnoreCase(in, start, end, TRANSFER_ENCODING)) {
             return failed(Failure.BAD_REQUEST);
+        } else if (nameLength == USER_AGENT.length && matchesIgnoreCase(in, start, end, USER_AGENT)) {
+            userAgentAt = valueStart - requestLineIndex;
+            userAgentEnd = valueEnd - requestLineIndex;
+        } else if (nameLength == SERVER_STATE.length && matchesIgnoreCase(in, start, end, SERVER_STATE)) {
+            serverStateAt = valueStart - requestLineIndex;
+            serverStateEnd = valueEnd - requestLineIndex;
         }
         return true;
     }
@@ -288,6 +365,15 @@ final class RequestDecoder {
         return method;
     }
 
+    /**
+     * Whether the request that starts at {@code in}'s reader index uses HEAD, even one refused before its line
+     * was complete or valid: the answer to HEAD has no body (RFC 9110 9.3.2), an error's included.
+     */
+    static boolean isHead(ByteBuf in) {
+        int i = in.readerIndex();
+        return in.writerIndex() - i > HEAD.length && matches(in, i, HEAD) && isWhitespace(in.getByte(i + HEAD.length));
+    }
+
     /** Whether to answer in HTTP/1.1; also true when the failure came before the version was read. */
     boolean http11() {
         return http11;
@@ -296,6 +382,25 @@ final class RequestDecoder {
     /** Whether the connection may stay open after the request just returned (RFC 9112 9.3). */
     boolean keepAlive() {
         return keepAlive;
+    }
+
+    /** Whether the request just returned carries a {@code User-Agent} or an {@code X-Haproxy-Server-State}. */
+    boolean identifiesProber() {
+        return userAgentAt >= 0 || serverStateAt >= 0;
+    }
+
+    /** The request's {@code User-Agent}, read from {@code in} (the buffer passed to decode, unchanged since); {@code null} if none. */
+    String userAgent(ByteBuf in) {
+        return text(in, userAgentAt, userAgentEnd);
+    }
+
+    /** The request's {@code X-Haproxy-Server-State} value, as {@link #userAgent}. */
+    String serverState(ByteBuf in) {
+        return text(in, serverStateAt, serverStateEnd);
+    }
+
+    private String text(ByteBuf in, int at, int end) {
+        return at < 0 ? null : in.toString(requestLineIndex + at, end - at, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     Failure failure() {

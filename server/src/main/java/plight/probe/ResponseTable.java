@@ -33,7 +33,7 @@ public final class ResponseTable {
     /** Indexed by {@link #probeIndex}. */
     private final ByteBuf[] probes = new ByteBuf[8];
     /** Indexed by {@link #failureIndex}. */
-    private final ByteBuf[] failures = new ByteBuf[Failure.values().length * 2];
+    private final ByteBuf[] failures = new ByteBuf[Failure.values().length * 4];
 
     private ResponseTable(State state, long epochSecond, LongAdder served) {
         this.state = state;
@@ -69,10 +69,15 @@ public final class ResponseTable {
         int[] failureSpans = new int[table.failures.length * 2];
         for (Failure failure : Failure.values()) {
             for (int http11 = 0; http11 < 2; http11++) {
-                int i = failureIndex(failure, http11 == 1);
-                failureSpans[i * 2] = out.size();
-                out.failure(failure, date, http11 == 1);
-                failureSpans[i * 2 + 1] = out.size();
+                int start = out.size();
+                int headEnd = out.failure(failure, date, http11 == 1);
+                int get = failureIndex(failure, http11 == 1, false);
+                int head = failureIndex(failure, http11 == 1, true);
+                failureSpans[get * 2] = start;
+                failureSpans[get * 2 + 1] = out.size();
+                // RFC 9110 9.3.2: no content for HEAD, errors included; the same head, Content-Length too.
+                failureSpans[head * 2] = start;
+                failureSpans[head * 2 + 1] = headEnd;
             }
         }
         ByteBuffer all = out.toDirect();
@@ -92,8 +97,8 @@ public final class ResponseTable {
         return (http11 ? 4 : 0) | (keepAlive ? 2 : 0) | (head ? 1 : 0);
     }
 
-    private static int failureIndex(Failure failure, boolean http11) {
-        return failure.ordinal() * 2 + (http11 ? 1 : 0);
+    private static int failureIndex(Failure failure, boolean http11, boolean head) {
+        return failure.ordinal() * 4 + (http11 ? 2 : 0) + (head ? 1 : 0);
     }
 
     /** The answer to a probe; OPTIONS is answered like GET. The caller writes it (no release needed). */
@@ -101,9 +106,13 @@ public final class ResponseTable {
         return probes[probeIndex(http11, keepAlive, head)].duplicate();
     }
 
-    /** The answer to a request that is not a probe; it always says {@code Connection: close}. */
-    ByteBuf failure(Failure failure, boolean http11) {
-        return failures[failureIndex(failure, http11)].duplicate();
+    /**
+     * The answer to a request that is not a probe; it always says {@code Connection: close}.
+     *
+     * @param head the request's method is HEAD: the same answer without its body
+     */
+    ByteBuf failure(Failure failure, boolean http11, boolean head) {
+        return failures[failureIndex(failure, http11, head)].duplicate();
     }
 
     /** Counts one probe answered from this table. */
@@ -156,7 +165,8 @@ public final class ResponseTable {
             return headEnd;
         }
 
-        void failure(Failure failure, String date, boolean http11) {
+        /** Returns the offset just after the head's blank line. */
+        int failure(Failure failure, String date, boolean http11) {
             byte[] body = (failure.reason + "\n").getBytes(StandardCharsets.US_ASCII);
             statusLine(http11, failure.code, failure.reason);
             common(date);
@@ -167,7 +177,9 @@ public final class ResponseTable {
             }
             line("Connection: close");
             line("");
+            int headEnd = size();
             bytes.writeBytes(body);
+            return headEnd;
         }
 
         private void statusLine(boolean http11, int code, String reason) {

@@ -3,6 +3,7 @@ package plight.probe;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -11,6 +12,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,13 +34,27 @@ public enum Transport {
 
         /**
          * TCP_DEFER_ACCEPT: the kernel hands a connection over once its first bytes have arrived, so accepting
-         * and reading take one wake-up instead of two, and a connection that never speaks costs nothing until
-         * the deferral (the request timeout, in whole seconds) is over.
+         * and reading take one wake-up instead of two. One second, the least: Linux counts the deferral in
+         * retransmissions of its SYN-ACK (after 1, 2, 4 … s), so 5 s would hold a silent connection for 7 s,
+         * and only then would our request timeout start (12 s in all). With one second, the handler counts
+         * that second in (see {@link #acceptDeferral}). Not for timeouts below a second, which it would exceed.
          */
         @Override
         void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
-            long seconds = Math.max(1, requestTimeout.plusMillis(999).getSeconds());
-            bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) Math.min(Integer.MAX_VALUE, seconds));
+            if (!acceptDeferral(requestTimeout).isZero()) {
+                bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, 1);
+            }
+        }
+
+        @Override
+        Duration acceptDeferral(Duration requestTimeout) {
+            return requestTimeout.compareTo(Duration.ofSeconds(1)) >= 0 ? Duration.ofSeconds(1) : Duration.ZERO;
+        }
+
+        /** On the listener: Linux gives accepted sockets its buffer sizes, which saves a system call each. */
+        @Override
+        void sendBuffer(ServerBootstrap bootstrap, int bytes) {
+            bootstrap.option(LISTENER_SNDBUF, bytes);
         }
     },
     NIO {
@@ -53,12 +69,28 @@ public enum Transport {
         }
     };
 
+    /** SO_SNDBUF by number (SOL_SOCKET 1, SO_SNDBUF 7 on Linux): Netty offers no such option for listeners. */
+    private static final IntegerUnixChannelOption LISTENER_SNDBUF = new IntegerUnixChannelOption("SO_SNDBUF", 1, 7);
+
     public abstract IoHandlerFactory ioHandlerFactory();
 
     public abstract Class<? extends ServerChannel> serverChannel();
 
     /** Tunes a listener whose clients always send first (HTTP); not for the agent port, where we speak first. */
     void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
+    }
+
+    /**
+     * How long the kernel may have held a connection that has sent nothing before handing it over, after
+     * {@link #clientSpeaksFirst}: its request timeout has been running since it connected.
+     */
+    Duration acceptDeferral(Duration requestTimeout) {
+        return Duration.ZERO;
+    }
+
+    /** Limits the kernel's send buffer of every accepted connection to about {@code bytes}. */
+    void sendBuffer(ServerBootstrap bootstrap, int bytes) {
+        bootstrap.childOption(ChannelOption.SO_SNDBUF, bytes);
     }
 
     /**

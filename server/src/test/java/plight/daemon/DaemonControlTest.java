@@ -178,7 +178,7 @@ class DaemonControlTest {
             }, Duration.ofSeconds(3), "the one open probe connection to be counted");
             List<String> sources = stats.all("source");
             assertEquals(1, sources.size(), stats::render);
-            assertTrue(Pattern.matches("127\\.0\\.0\\.1 last=\\d{4}-\\d\\d-\\d\\dT\\S+Z interval_ms=\\d+ state=enabled streak=4 probes=4",
+            assertTrue(Pattern.matches("127\\.0\\.0\\.1 last=\\d{4}-\\d\\d-\\d\\dT\\S+Z interval_ms=\\d+ state=enabled streak=4 probes=4 kind=other",
                     sources.get(0)), sources.get(0));
 
             assertOk(w.call("set offline"));
@@ -201,7 +201,8 @@ class DaemonControlTest {
             Reply timedOut = w.call("wait disabled fall=2 timeout=300ms");
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(Reply.TIMEOUT, timedOut.errorKind(), timedOut::render);
-            assertEquals("1 probe source(s) not yet served 'disabled' 2 times", timedOut.errorText());
+            assertEquals("1 probe source(s) have not confirmed 'disabled' (served 2 times in a row, or the load balancer's own view)",
+                    timedOut.errorText());
             assertEquals(1, timedOut.all("lagging").size(), timedOut::render);
             assertTrue(timedOut.get("lagging").startsWith("127.0.0.1 ") && timedOut.get("lagging").contains(" state=enabled "),
                     timedOut::render);

@@ -155,6 +155,24 @@ class MetricsTest {
     }
 
     @Test
+    void eachSourcesLastSeenCarriesTheProbersKindFromItsUserAgentAndAgentChecks() throws Exception {
+        try (LiveNode node = start()) {
+            try (RawHttp h = new RawHttp(node.port())) {
+                assertEquals(200, h.send("GET /healthz HTTP/1.1\r\nHost: node\r\nUser-Agent: kube-probe/1.29\r\n\r\n").read().code());
+            }
+            try (Socket agent = RawHttp.connected(new Socket(), new InetSocketAddress("127.0.0.1", node.daemon.agentPorts().get(0)))) {
+                agent.getInputStream().readAllBytes(); // the agent line, then plight closes
+            }
+            Await.until(() -> node.daemon.sources().snapshot().size() == 2, Duration.ofSeconds(10), "both sources");
+            String text = scrape(node);
+            promtoolAccepts(text, "with an HTTP and an agent source");
+            Map<String, Double> now = samples(text);
+            assertTrue(now.containsKey("plight_probe_source_last_seen_timestamp_seconds{kind=\"kube-probe\",source=\"127.0.0.1\"}"), text);
+            assertTrue(now.containsKey("plight_probe_source_last_seen_timestamp_seconds{kind=\"agent\",source=\"127.0.0.1\"}"), text);
+        }
+    }
+
+    @Test
     void controlMetricsRequestGivesTheSameExposition() throws Exception {
         try (LiveNode node = start()) {
             Reply reply = node.actions.metrics();

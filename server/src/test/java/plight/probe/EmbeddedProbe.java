@@ -28,10 +28,20 @@ final class EmbeddedProbe implements AutoCloseable {
         this(live, ProbeListener.NONE, AccessLog.OFF);
     }
 
+    EmbeddedProbe(LiveResponses live, ProbeErrors errors) {
+        this(live, ProbeListener.NONE, AccessLog.OFF, errors);
+    }
+
     EmbeddedProbe(LiveResponses live, ProbeListener listener, AccessLog accessLog) {
+        this(live, listener, accessLog, new ProbeErrors((message, trace) -> {
+            throw new AssertionError("unexpected error report: " + message, trace);
+        }));
+    }
+
+    private EmbeddedProbe(LiveResponses live, ProbeListener listener, AccessLog accessLog, ProbeErrors errors) {
         this.live = live;
         channel = new EmbeddedChannel(new ProbeHandler(
-                new ProbeSetup(live, listener, accessLog, REQUEST_TIMEOUT, IDLE_TIMEOUT)));
+                new ProbeSetup(live, listener, accessLog, REQUEST_TIMEOUT, IDLE_TIMEOUT, errors, Duration.ZERO)));
         channel.config().setAllocator(alloc);
         channel.freezeTime();
     }

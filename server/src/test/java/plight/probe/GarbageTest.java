@@ -22,7 +22,7 @@ import plight.testkit.RawHttp;
  */
 class GarbageTest {
     private static final LiveResponses LIVE = new LiveResponses(TestStates.ENABLED);
-    private static final Set<Integer> ERRORS = Set.of(400, 405, 408, 414, 431);
+    private static final Set<Integer> ERRORS = Set.of(400, 405, 408, 414, 431, 505);
     private static final String[] PIECES = {"GET", "HEAD", "OPTIONS", "POST", "get", " ", " ", "\t", "/", "/x?y",
         "*", "HTTP/1.1", "HTTP/1.0", "HTTP/", "HTTP/1.", "\r\n", "\r\n", "\n", "\r", ":", ": ", "Host", "Connection",
         "close", "keep-alive", ",", "Content-Length", "Transfer-Encoding", "0", "5", "\u0000", "\u007f", "ü",

@@ -71,4 +71,14 @@ class ObserversTest {
             assertEquals("127.0.0.1", logged.get(0).remote().getAddress().getHostAddress());
         }
     }
+
+    @Test
+    void probeSourcesWriteIpv6AddressesInTheirShortForm() throws IOException {
+        ProbeSources sources = new ProbeSources();
+        try (TestServer server = TestServer.builder().hosts("[::1]").listener(sources).start();
+             RawHttp c = new RawHttp(server.server.boundAddresses().get(0))) {
+            assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
+            assertEquals("::1", sources.snapshot().get(0).address());
+        }
+    }
 }

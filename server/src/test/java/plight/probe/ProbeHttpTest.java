@@ -14,11 +14,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import plight.testkit.Await;
 import plight.testkit.RawHttp.Response;
@@ -241,6 +244,63 @@ class ProbeHttpTest {
         }
     }
 
+    // "A request line without a version (GET /\r\n, the HTTP/0.9 form F5's default monitor sends) is answered
+    // with the state's response in HTTP/1.0 form, then closed."
+    @ParameterizedTest
+    @CsvSource({"enabled, 200", "disabled, 404", "offline, 503"})
+    void requestLineWithoutVersionGetsTheStatesHttp10AnswerThenClose(String state, int code) throws IOException {
+        server.live.show(state.equals("enabled") ? TestStates.ENABLED
+                : state.equals("disabled") ? TestStates.DISABLED : TestStates.OFFLINE);
+        try (RawHttp c = server.connect()) {
+            // Nothing follows the line: HTTP/0.9 has no headers, so the line is the whole request.
+            Response r = c.send("GET /\r\n").read();
+            assertEquals("HTTP/1.0", r.version());
+            assertEquals(code, r.code());
+            assertEquals(state, r.header("X-Plight-State"));
+            assertEquals(r.reason() + "\n", r.bodyText());
+            assertNull(r.header("Connection"), "HTTP/1.0 closes by default");
+            assertTrue(c.closedByServer());
+        } finally {
+            server.live.show(TestStates.ENABLED);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /\n", "GET /health?x=1\r\n", "GET  /  \r\n", "OPTIONS *\r\n", "HEAD /\r\n",
+        "GET /\r\n\r\n", "GET /\r\nGET / HTTP/1.1\r\n\r\n"})
+    void requestLineWithoutVersionIsAnsweredAloneWhateverFollows(String request) throws IOException {
+        try (RawHttp c = server.connect()) {
+            c.send(request);
+            boolean head = request.startsWith("HEAD");
+            Response r = c.read(head);
+            assertEquals("HTTP/1.0", r.version(), request);
+            assertEquals(200, r.code(), request);
+            assertEquals(head ? "" : "OK\n", r.bodyText(), request);
+            assertArrayEquals(new byte[0], c.readToEnd(), "nothing after the answer");
+        }
+    }
+
+    @Test
+    void requestLineWithoutVersionThenEndOfInputIsAnswered() throws IOException {
+        try (RawHttp c = server.connect()) {
+            c.send("GET /").shutdownOutput();
+            Response r = c.read();
+            assertEquals("HTTP/1.0", r.version());
+            assertEquals(200, r.code());
+            assertArrayEquals(new byte[0], c.readToEnd());
+        }
+    }
+
+    @Test
+    void otherMethodWithoutVersionIs405InHttp10() throws IOException {
+        try (RawHttp c = server.connect()) {
+            Response r = c.send("POST /\r\n").read();
+            assertEquals("HTTP/1.0", r.version());
+            assertEquals(405, r.code());
+            assertTrue(c.closedByServer());
+        }
+    }
+
     @Test
     void endOfInputAfterCompleteRequestsClosesAfterAnsweringThem() throws IOException {
         try (RawHttp c = server.connect()) {
@@ -291,8 +351,6 @@ class ProbeHttpTest {
     @ValueSource(strings = {
         "GARBAGE\r\n\r\n",
         "GET\r\n\r\n",
-        "GET /\r\n\r\n",
-        "GET / HTTP/2.0\r\n\r\n",
         "GET / HTTP/1.x\r\n\r\n",
         "GET / http/1.1\r\n\r\n",
         "GET / HTTP/1.1 extra\r\n\r\n",
@@ -319,6 +377,82 @@ class ProbeHttpTest {
         }
     }
 
+    // "A request line naming HTTP/2.0 or later -> 505."
+    @ParameterizedTest
+    @ValueSource(strings = {"GET / HTTP/2.0", "GET / HTTP/3.0", "HEAD / HTTP/9.9", "PRI * HTTP/2.0"})
+    void requestLineNamingHttp2OrLaterIs505AndClose(String line) throws IOException {
+        try (RawHttp c = server.connect()) {
+            boolean head = line.startsWith("HEAD");
+            Response r = c.send(line + "\r\nHost: x\r\n\r\n").read(head);
+            assertEquals(505, r.code(), line);
+            assertEquals("HTTP Version Not Supported", r.reason());
+            assertEquals("close", r.header("Connection"));
+            assertArrayEquals(new byte[0], c.readToEnd(), "no body for HEAD, nothing after the answer");
+        }
+    }
+
+    // RFC 9110 9.3.2: the answer to HEAD has no content, errors included; its Content-Length is GET's.
+    static Stream<Arguments> headRequestsAnsweredWithAnError() {
+        return Stream.of(
+                Arguments.of(400, "HEAD / HTTP/1.1\r\nBad Name: x\r\n\r\n"),
+                Arguments.of(400, "HEAD / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"),
+                Arguments.of(400, "HEAD / HTTP/1.x\r\n\r\n"),
+                Arguments.of(414, "HEAD /" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n"),
+                Arguments.of(431, "HEAD / HTTP/1.1\r\nX-Big: " + "b".repeat(17 * 1024) + "\r\n\r\n"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("headRequestsAnsweredWithAnError")
+    void headAnsweredWithAnErrorHasNoBody(int code, String request) throws IOException {
+        String getBody;
+        try (RawHttp c = server.connect()) {
+            getBody = c.send(request.replaceFirst("HEAD", "GET")).read().bodyText();
+        }
+        try (RawHttp c = server.connect()) {
+            Response r = c.send(request).read(true);
+            assertEquals(code, r.code());
+            assertEquals(String.valueOf(getBody.length()), r.header("Content-Length"), "GET's length");
+            assertEquals("close", r.header("Connection"));
+            assertArrayEquals(new byte[0], c.readToEnd(), "a body after the head of an error to HEAD");
+        }
+    }
+
+    // "malformed -> 400", at once when the first line cannot become a request line: waiting for a line end
+    // would only turn it into a 408 after request_timeout.
+    @ParameterizedTest
+    @ValueSource(strings = {"GET / HTTP/1.1\rHost: x\r\r", "GET / HTTP/1.1\r\r", "GET /\u0000", "\u0000\u0000",
+        "G\u0001", "GET / HTTP/1.1 \u007f"})
+    void inputThatCannotBeARequestLineIs400WithoutWaitingForALineEnd(String input) throws IOException {
+        try (RawHttp c = server.connect()) {
+            Response r = c.send(input).read();
+            assertEquals(400, r.code(), input);
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void tlsClientHelloIs400WithoutWaitingForALineEnd() throws IOException {
+        // The start of a TLS 1.2/1.3 ClientHello (record header, handshake header, version, random): no LF.
+        byte[] hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03, 0x5e, (byte) 0xa1,
+            0x2c, 0x77, (byte) 0x90, 0x13, 0x44, (byte) 0xe0, 0x21, 0x3b, (byte) 0xc8, 0x01, 0x6f};
+        try (RawHttp c = server.connect()) {
+            Response r = c.send(hello).read();
+            assertEquals(400, r.code());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    // RFC 9112 2.2 / RFC 9110 5.5: NUL or a bare CR in a field value is rejected.
+    @ParameterizedTest
+    @ValueSource(strings = {"X-A: a\u0000b", "X-A: \u0000", "X-A: a\rb", "X-A: a\r", "Host: x\r\rY: z"})
+    void nulOrBareCrInAHeaderValueIs400(String header) throws IOException {
+        try (RawHttp c = server.connect()) {
+            Response r = c.send("GET / HTTP/1.1\r\n" + header + "\r\n\r\n").read();
+            assertEquals(400, r.code(), header);
+            assertTrue(c.closedByServer());
+        }
+    }
+
     // "a request with a body -> 400"
     @ParameterizedTest
     @ValueSource(strings = {
@@ -329,7 +463,7 @@ class ProbeHttpTest {
     })
     void requestsWithABodyAre400AndClose(String request) throws IOException {
         try (RawHttp c = server.connect()) {
-            Response r = c.send(request).read();
+            Response r = c.send(request).read(request.startsWith("HEAD"));
             assertEquals(400, r.code());
             assertTrue(c.closedByServer());
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.Channel;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -16,8 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import plight.testkit.Await;
 import plight.testkit.RawHttp.Response;
@@ -101,6 +106,32 @@ class ProbeLimitsTest {
             long start = System.nanoTime();
             assertArrayEquals(new byte[0], c.readToEnd());
             assertTrue(millisSince(start) >= SHORT.toMillis() - 50);
+        }
+    }
+
+    @Test
+    void headAnsweredWith408HasNoBody() throws IOException {
+        try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();
+             RawHttp c = server.connect()) {
+            Response r = c.send("HEAD / HTTP/1.1\r\nHost: x\r\n").read(true);
+            assertEquals(408, r.code());
+            assertEquals(String.valueOf("Request Timeout\n".length()), r.header("Content-Length"));
+            assertArrayEquals(new byte[0], c.readToEnd());
+        }
+    }
+
+    // A timeout of whole seconds, as configured in practice: the kernel may hold a silent connection before
+    // handing it over (TCP_DEFER_ACCEPT), and that time counts too.
+    @Test
+    void connectionThatSendsNothingIsClosedAtTheRequestTimeoutCountedFromConnecting() throws IOException {
+        Duration timeout = Duration.ofSeconds(2);
+        try (TestServer server = TestServer.builder().requestTimeout(timeout).start();
+             RawHttp c = server.connect()) {
+            long start = System.nanoTime();
+            assertArrayEquals(new byte[0], c.readToEnd());
+            long elapsed = millisSince(start);
+            assertTrue(elapsed >= timeout.toMillis() - 100 && elapsed < timeout.toMillis() + 900,
+                    "closed after " + elapsed + " ms");
         }
     }
 
@@ -214,6 +245,73 @@ class ProbeLimitsTest {
         }
     }
 
+    /**
+     * Issue 7 item 10: hundreds of clients that pipeline and never read must neither stall a prober that opens a
+     * new connection per check nor exhaust the direct memory (the tests run with the daemon's 32 MiB, see
+     * server/pom.xml). {@code -Dplight.test.pipeliners=N} changes how many; 600 is the issue's target.
+     */
+    @Test
+    void pipelinersThatNeverReadDoNotStallAProberOrExhaustMemory() throws Exception {
+        int count = Integer.getInteger("plight.test.pipeliners", 300);
+        List<LogRecord> nettyWarnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    nettyWarnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger netty = java.util.logging.Logger.getLogger("io.netty");
+        netty.addHandler(capture);
+        // PARANOID (the tests' level) takes a stack trace at every byte the decoder reads: hundreds of
+        // connections would run a thousand times slower than in the daemon, which runs without leak detection.
+        ResourceLeakDetector.Level leakDetection = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+        try (TestServer server = TestServer.start();
+             Pipeliners pipeliners = new Pipeliners(new InetSocketAddress("127.0.0.1", server.port()), count)) {
+            int checks = 0;
+            // Probe while the pipeliners fill what the server lets them, until they are all held back.
+            long last = -1;
+            long unchangedSince = System.nanoTime();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (millisSince(unchangedSince) < 1000 && System.nanoTime() < deadline) {
+                try (RawHttp prober = server.connect()) {
+                    assertEquals(200, prober.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").read().code(),
+                            "check " + checks);
+                }
+                checks++;
+                long written = pipeliners.written();
+                if (written != last) {
+                    last = written;
+                    unchangedSince = System.nanoTime();
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "the pipeliners were never held back");
+            for (int i = 0; i < 20; i++, checks++) {
+                try (RawHttp prober = server.connect()) {
+                    assertEquals(200, prober.send("GET / HTTP/1.0\r\n\r\n").read().code(), "check " + checks);
+                }
+            }
+            assertEquals(0, pipeliners.closedByServer(), "pipeliners closed by the server");
+            assertEquals(count, server.server.openConnections(), "open connections");
+            assertEquals(List.of(), server.errorReports);
+            assertEquals(java.util.Map.of(), server.server.connectionErrors());
+        } finally {
+            ResourceLeakDetector.setLevel(leakDetection);
+            netty.removeHandler(capture);
+        }
+        assertEquals(List.of(), nettyWarnings.stream().map(r -> r.getMessage() + " " + r.getThrown()).toList());
+    }
+
     /** Waits until the writer has made no progress for a second. */
     private static void awaitStall(AtomicLong written) throws InterruptedException {
         long last = -1;
@@ -263,6 +361,24 @@ class ProbeLimitsTest {
                 assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
                 Channel accepted = server.server.connections().iterator().next();
                 assertTrue(accepted.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), transport.name());
+            }
+        }
+    }
+
+    // Back-pressure per connection: the kernel may hold only a little of what a client does not read.
+    @Test
+    void acceptedConnectionsHaveASmallSendBuffer() throws IOException {
+        for (Transport transport : Transport.values()) {
+            if (transport == Transport.EPOLL && Transport.best() != Transport.EPOLL) {
+                continue;
+            }
+            try (TestServer server = TestServer.builder().transport(transport).start();
+                 RawHttp c = server.connect()) {
+                assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
+                Channel accepted = server.server.connections().iterator().next();
+                int sendBuffer = accepted.config().getOption(io.netty.channel.ChannelOption.SO_SNDBUF);
+                // Linux reports twice what was set (its bookkeeping); autotuned, it would be megabytes.
+                assertTrue(sendBuffer <= 2 * ProbeServer.SEND_BUFFER, transport + ": SO_SNDBUF " + sendBuffer);
             }
         }
     }

@@ -58,11 +58,16 @@ class ResponseTableTest {
         assertEquals("HTTP/1.1 405 Method Not Allowed\r\nServer: plight\r\nDate: Tue, 05 Mar 2024 07:08:09 GMT\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 19\r\nCache-Control: no-store\r\n"
                 + "Allow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\nMethod Not Allowed\n",
-                text(t.failure(Failure.METHOD_NOT_ALLOWED, true)));
+                text(t.failure(Failure.METHOD_NOT_ALLOWED, true, false)));
         for (Failure f : Failure.values()) {
-            String http10 = text(t.failure(f, false));
+            String http10 = text(t.failure(f, false, false));
             assertTrue(http10.startsWith("HTTP/1.0 " + f.code + " " + f.reason + "\r\n"), http10);
             assertTrue(http10.contains("\r\nConnection: close\r\n"), http10);
+            for (boolean http11 : new boolean[] {false, true}) {
+                String get = text(t.failure(f, http11, false));
+                assertEquals(get.substring(0, get.indexOf("\r\n\r\n") + 4), text(t.failure(f, http11, true)),
+                        "the answer to HEAD is GET's without the body");
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import plight.config.LogSettings;
 import plight.config.WebSettings;
 import plight.state.State;
@@ -14,10 +15,13 @@ import plight.testkit.RawHttp;
 final class TestServer implements AutoCloseable {
     final LiveResponses live;
     final ProbeServer server;
+    /** What the server reported about connections it closed after errors (messages and stack traces). */
+    final List<String> errorReports;
 
-    private TestServer(LiveResponses live, ProbeServer server) {
+    private TestServer(LiveResponses live, ProbeServer server, List<String> errorReports) {
         this.live = live;
         this.server = server;
+        this.errorReports = errorReports;
     }
 
     static Builder builder() {
@@ -109,9 +113,12 @@ final class TestServer implements AutoCloseable {
                     new LogSettings(Path.of("/dev/null"), "off", 0, 0), idleTimeout, requestTimeout, maxConnections,
                     threads);
             LiveResponses live = this.live != null ? this.live : new LiveResponses(state);
-            ProbeServer server = new ProbeServer(web, live, listener, accessLog, transport);
+            List<String> reports = new CopyOnWriteArrayList<>();
+            ProbeErrors errors = new ProbeErrors((message, trace) -> reports.add(message + (trace == null ? ""
+                    : "\n" + java.util.Arrays.toString(trace.getStackTrace()))));
+            ProbeServer server = new ProbeServer(web, live, listener, accessLog, transport, errors);
             server.start();
-            return new TestServer(live, server);
+            return new TestServer(live, server, reports);
         }
     }
 }
