@@ -23,7 +23,7 @@ final class CommandTable {
             new Entry("status", "show the current state [--json]", false),
             new Entry("list-states", "list the configured states", true),
             new Entry("reload", "make the running daemon re-read its configuration", false),
-            new Entry("stats", "probes served, connections, probe sources and each load balancer's view [--json]", false),
+            new Entry("stats", "probes served, connections, probe sources and each load balancer's view [--json | --format prometheus]", false),
             new Entry("wait", "wait drained [--port N ...] [--max M] [--timeout T] [--lb]: until connections and LB sessions drain", false),
             new Entry("version", "print the version", true));
 

@@ -40,9 +40,10 @@ public final class ConfigLoader {
             Map.entry("critical", "error"), Map.entry("fatal", "error"), Map.entry("off", "off"));
 
     private static final Set<String> WEB_KEYS = Set.of("host", "port", "user", "group", "logfile", "loglevel",
-            "filesize", "rotationcount", "idle_timeout", "request_timeout", "max_connections", "threads");
-    private static final Set<String> LOG_KEYS = Set.of("logfile", "loglevel", "filesize", "rotationcount");
-    private static final Set<String> FIXED_SECTIONS = Set.of("webserver", "logging", "priorities", "control", "agent", "daemon");
+            "filesize", "rotationcount", "idle_timeout", "request_timeout", "max_connections", "threads", "logformat");
+    private static final Set<String> LOG_KEYS = Set.of("logfile", "loglevel", "filesize", "rotationcount", "format");
+    private static final Set<String> FIXED_SECTIONS = Set.of("webserver", "logging", "priorities", "control", "agent",
+            "metrics", "daemon");
 
     private final Environment env;
     private final Path systemConfig;
@@ -117,12 +118,12 @@ public final class ConfigLoader {
                     integer(web, "port", 10101, 0, 65535),
                     string(web, "user", "plight"),
                     group,
-                    logSettings(web, logDir.resolve("access.log")),
+                    logSettings(web, logDir.resolve("access.log"), "logformat"),
                     duration(web, "idle_timeout", Duration.ofSeconds(60)),
                     duration(web, "request_timeout", Duration.ofSeconds(5)),
                     integer(web, "max_connections", 10000, 1, 1_000_000),
                     integer(web, "threads", 1, 1, 256));
-            LogSettings appLog = logSettings(section("logging", LOG_KEYS), logDir.resolve("plight.log"));
+            LogSettings appLog = logSettings(section("logging", LOG_KEYS), logDir.resolve("plight.log"), "format");
 
             IniFile.Section control = section("control", Set.of("socket", "mode", "group"));
             ControlSettings controlSettings = new ControlSettings(
@@ -133,11 +134,14 @@ public final class ConfigLoader {
             IniFile.Section agent = section("agent", Set.of("port", "host"));
             AgentSettings agentSettings = new AgentSettings(hosts(agent, "0.0.0.0"), integer(agent, "port", 0, 0, 65535));
 
+            IniFile.Section metrics = section("metrics", Set.of("port", "host"));
+            MetricsSettings metricsSettings = new MetricsSettings(hosts(metrics, "127.0.0.1"), integer(metrics, "port", 0, 0, 65535));
+
             IniFile.Section daemon = section("daemon", Set.of("pidfile"));
             Path pidFile = path(daemon, "pidfile", runDir.resolve("plight.pid"));
 
             StateTable states = states(stateDir);
-            return new Config(file, webSettings, appLog, controlSettings, agentSettings, pidFile, states, warnings);
+            return new Config(file, webSettings, appLog, controlSettings, agentSettings, metricsSettings, pidFile, states, warnings);
         }
 
         private StateTable states(Path stateDir) throws ConfigException {
@@ -300,7 +304,8 @@ public final class ConfigLoader {
             }
         }
 
-        private LogSettings logSettings(IniFile.Section s, Path defaultFile) throws ConfigException {
+        /** @param formatKey the key naming the line format: {@code format} or {@code logformat} */
+        private LogSettings logSettings(IniFile.Section s, Path defaultFile, String formatKey) throws ConfigException {
             String level = "info";
             Optional<IniFile.Entry> l = s.get("loglevel");
             if (l.isPresent()) {
@@ -312,7 +317,18 @@ public final class ConfigLoader {
             }
             return new LogSettings(path(s, "logfile", defaultFile), level,
                     s.get("filesize").isPresent() ? parseLong(s.get("filesize").get(), 1, Long.MAX_VALUE, "a size in bytes") : 1_024_000L,
-                    integer(s, "rotationcount", 10, 0, 1000));
+                    integer(s, "rotationcount", 10, 0, 1000), json(s, formatKey));
+        }
+
+        private boolean json(IniFile.Section s, String key) throws ConfigException {
+            Optional<IniFile.Entry> e = s.get(key);
+            if (e.isEmpty()) return false;
+            return switch (e.get().value().toLowerCase(Locale.ROOT)) {
+                case "text" -> false;
+                case "json" -> true;
+                default -> throw new ConfigException(file, e.get().line(), key + " '" + e.get().value()
+                        + "' is not one of text, json");
+            };
         }
 
         private List<String> hosts(IniFile.Section s, String dflt) throws ConfigException {

@@ -12,7 +12,8 @@ import plight.config.Durations;
 public sealed interface Request {
     int MAX_LINE_BYTES = 4096;
     /** The protocol's request words: not the CLI's command names, which are {@link plight.config.ReservedCommands}. */
-    List<String> COMMANDS = List.of("status", "list", "set", "reload", "stats", "wait", "stop", "version", "help");
+    List<String> COMMANDS = List.of("status", "list", "set", "reload", "stats", "metrics", "wait", "stop", "version",
+            "help");
 
     record Status() implements Request { }
 
@@ -24,6 +25,9 @@ public sealed interface Request {
     record Reload() implements Request { }
 
     record Stats() implements Request { }
+
+    /** The Prometheus text exposition, one {@code line} field per line (node_exporter's textfile collector). */
+    record Metrics() implements Request { }
 
     /** Wait until every probe source seen within {@code window} was served {@code state} {@code fall} times. */
     record Wait(String state, int fall, Duration timeout, Duration window) implements Request { }
@@ -55,6 +59,7 @@ public sealed interface Request {
             case "list" -> noArgs(new ListStates(), command, rest);
             case "reload" -> noArgs(new Reload(), command, rest);
             case "stats" -> noArgs(new Stats(), command, rest);
+            case "metrics" -> noArgs(new Metrics(), command, rest);
             case "stop" -> noArgs(new Stop(), command, rest);
             case "version" -> noArgs(new Version(), command, rest);
             case "help" -> noArgs(new Help(), command, rest);

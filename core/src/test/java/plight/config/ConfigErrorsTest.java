@@ -250,6 +250,29 @@ class ConfigErrorsTest {
         assertEquals("nœud hors ligne", c.states().byName("offline").orElseThrow().message());
     }
 
+    @Test
+    void metricsAndLogFormatKeysAreCheckedWithFileAndLine() throws Exception {
+        refused(CLASSIC_STATES + "[metrics]\nport = 70000\n", 15, "port", "0-65535");
+        refused(CLASSIC_STATES + "[metrics]\nhost = a b\n", 15, "host");
+        refused(CLASSIC_STATES + "[metrics]\npath = /x\n", 15, "unknown key 'path'", "host, port");
+        refused(CLASSIC_STATES + "[logging]\nformat = xml\n", 15, "format 'xml'", "text, json");
+        refused(CLASSIC_STATES + "[webserver]\nlogformat = yaml\n", 15, "logformat 'yaml'", "text, json");
+    }
+
+    @Test
+    void metricsAreOffOnLoopbackAndLogsAreTextByDefault() throws Exception {
+        Config c = loader.loadFile(write(CLASSIC_STATES));
+        assertFalse(c.metrics().enabled());
+        assertEquals(java.util.List.of("127.0.0.1"), c.metrics().hosts());
+        assertFalse(c.appLog().json());
+        assertFalse(c.web().accessLog().json());
+        Config on = loader.loadFile(write(CLASSIC_STATES + "[metrics]\nport = 10103\n[logging]\nformat = JSON\n"
+                + "[webserver]\nlogformat = json\n"));
+        assertEquals(10103, on.metrics().port());
+        assertTrue(on.appLog().json());
+        assertTrue(on.web().accessLog().json());
+    }
+
     /** HAProxy skips an agent word it does not know, so a typo would keep the node in rotation: refused at load. */
     @Test
     void agentLineOutsideHaproxysGrammarIsRefusedWithItsLine() throws Exception {

@@ -11,6 +11,7 @@ import org.tinylog.Logger;
 import org.tinylog.TaggedLogger;
 import plight.probe.AccessLog;
 import plight.probe.Addresses;
+import plight.text.Json;
 
 /**
  * The access log: formats the original's line on the event loop (the request line must be copied out of the
@@ -20,15 +21,36 @@ import plight.probe.Addresses;
 final class AccessLogWriter implements AccessLog {
     /** Python's {@code BaseHTTPRequestHandler.log_date_time_string}, which the original used. */
     static final DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy HH:mm:ss", Locale.US);
+    private static final DateTimeFormatter JSON_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
 
     private final TaggedLogger log = Logger.tag(Logging.ACCESS_TAG);
     private final ZoneId zone = ZoneId.systemDefault();
     private final ThreadLocal<Stamp> stamp = ThreadLocal.withInitial(Stamp::new);
+    private final boolean json;
+
+    /** The original's text lines. */
+    AccessLogWriter() {
+        this(false);
+    }
+
+    /** @param json one JSON object per line ({@code [webserver] logformat = json}) instead of the original's line */
+    AccessLogWriter(boolean json) {
+        this.json = json;
+    }
 
     @Override
     public void log(InetSocketAddress remote, ByteBuf buf, int lineIndex, int lineLength, int status, int bytes) {
         String requestLine = lineLength == 0 ? "" : buf.toString(lineIndex, lineLength, StandardCharsets.ISO_8859_1);
-        log.info(line(remote, stamp.get().now(zone), requestLine, status, bytes));
+        log.info(json ? jsonLine(remote, Instant.now(), requestLine, status, bytes)
+                : line(remote, stamp.get().now(zone), requestLine, status, bytes));
+    }
+
+    /** {@code {"ts","level","event":"probe","remote","request","status","bytes"}}; the request line quoted as JSON. */
+    static String jsonLine(InetSocketAddress remote, Instant at, String requestLine, int status, int bytes) {
+        return "{\"ts\":\"" + JSON_TIME.format(at) + "\",\"level\":\"info\",\"event\":\"probe\",\"remote\":"
+                + (remote == null ? "null" : Json.quote(Addresses.of(remote.getAddress())))
+                + ",\"request\":" + Json.quote(requestLine) + ",\"status\":" + status + ",\"bytes\":" + bytes + "}";
     }
 
     /** The original's line, {@code %s - - [%s] "%s" %s %s}: address, local time, request line, code, size. */

@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.agent.AgentServer;
 import plight.config.Config;
 import plight.config.ConfigLoader;
@@ -18,6 +18,11 @@ import plight.config.Version;
 import plight.control.Caller;
 import plight.control.PidFile;
 import plight.control.server.ControlServer;
+import plight.metrics.MetricsServer;
+import plight.metrics.NodeMetrics;
+import plight.metrics.Reloads;
+import plight.metrics.ServedCounts;
+import plight.metrics.StateChanges;
 import plight.probe.AccessLog;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
@@ -27,8 +32,8 @@ import plight.state.StateStore;
 import plight.state.StoreException;
 
 /**
- * The daemon's parts wired together: state keeper, probe port, agent-check port, control socket and the timer
- * they share. Built in that order, started by {@link #start()}, closed in the reverse order by {@link #close()}.
+ * The daemon's parts wired together: state keeper, probe port, agent-check port, metrics port, control socket
+ * and the timer they share. Built in that order, started by {@link #start()}, closed in the reverse order by {@link #close()}.
  * {@link #runForeground} is {@code plight start}: the pidfile, logging and signals around one of these.
  */
 public final class Daemon implements AutoCloseable {
@@ -40,6 +45,8 @@ public final class Daemon implements AutoCloseable {
     private final ProbeServer probe;
     /** {@code null} when {@code [agent]} is off. */
     private final AgentServer agent;
+    /** {@code null} when {@code [metrics]} is off. */
+    private final MetricsServer metricsServer;
     private final StateKeeper keeper;
     private final DaemonControl actions;
     private final ControlServer control;
@@ -72,10 +79,20 @@ public final class Daemon implements AutoCloseable {
         responses = new LiveResponses(initial.state());
         sources = new ProbeSources();
         probe = new ProbeServer(config.web(), responses, sources, accessLog);
-        agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state, AgentServer.DRAIN_TIMEOUT, sources::agentServed) : null;
-        keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll());
+        ServedCounts agentServed = new ServedCounts();
+        agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state, AgentServer.DRAIN_TIMEOUT,
+                (remote, state) -> {
+                    agentServed.served(state.name());
+                    sources.agentServed(remote, state);
+                }) : null;
+        StateChanges changes = new StateChanges();
+        Reloads reloads = new Reloads();
+        keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll(), changes);
+        NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(keeper::table, keeper::current, responses::served,
+                agentServed::snapshot, probe::openConnections, sources, probe.rejections(), changes, reloads));
+        metricsServer = config.metrics().enabled() ? new MetricsServer(config.metrics(), metrics) : null;
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
-                probe::openConnections, timer, stopRequested, timings.waitPoll(), systemd);
+                probe::openConnections, timer, stopRequested, timings.waitPoll(), systemd, reloads, metrics::text);
         control = new ControlServer(config.control(), actions, timings.controlIdle());
     }
 
@@ -92,14 +109,18 @@ public final class Daemon implements AutoCloseable {
         return daemon;
     }
 
-    /** Serves the state on disk, then opens the probe port, the agent port and the control socket, in that order. */
+    /** Serves the state on disk, then opens the probe port, the agent port, the metrics port and the control socket, in that order. */
     public void start() throws IOException, StoreException {
         NodeState served = keeper.start();
         probe.start();
-        Logger.info("probe port {} ({}), state '{}'", plight.probe.Addresses.of(probe.boundAddresses()), probe.transportName(), served.state().name());
+        Log.info("probe port {} ({}), state '{}'", plight.probe.Addresses.of(probe.boundAddresses()), probe.transportName(), served.state().name());
         if (agent != null) {
             agent.start();
-            Logger.info("agent-check port {}", plight.probe.Addresses.listening(config.agent().hosts(), agent.ports()));
+            Log.info("agent-check port {}", plight.probe.Addresses.listening(config.agent().hosts(), agent.ports()));
+        }
+        if (metricsServer != null) {
+            metricsServer.start();
+            Log.info("metrics port {}", plight.probe.Addresses.listening(config.metrics().hosts(), metricsServer.ports()));
         }
         control.start();
         // Checked as often as sources are forgotten, at most once a minute.
@@ -123,6 +144,7 @@ public final class Daemon implements AutoCloseable {
         if (closed) return;
         closed = true;
         control.beginStop(); // waits in flight are answered, changes refused
+        if (metricsServer != null) metricsServer.close();
         if (agent != null) agent.close();
         probe.close();
         keeper.close();
@@ -147,6 +169,11 @@ public final class Daemon implements AutoCloseable {
     /** The agent-check ports bound, in {@code [agent] host} order; empty when the agent port is off. */
     public List<Integer> agentPorts() {
         return agent == null ? List.of() : agent.ports();
+    }
+
+    /** The metrics ports bound, in {@code [metrics] host} order; empty when the metrics port is off. */
+    public List<Integer> metricsPorts() {
+        return metricsServer == null ? List.of() : metricsServer.ports();
     }
 
     public ProbeSources sources() {
@@ -186,7 +213,7 @@ public final class Daemon implements AutoCloseable {
         try (pid) {
             return run(config, signals, pid, err);
         } catch (IOException e) {
-            Logger.warn("cannot remove the pidfile {}: {}", config.pidFile(), plight.text.IoErrors.reason(e));
+            Log.warn("cannot remove the pidfile {}: {}", config.pidFile(), plight.text.IoErrors.reason(e));
             return true;
         } finally {
             Logging.stop();
@@ -194,15 +221,16 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static boolean run(Config config, DaemonSignals signals, PidFile pid, PrintStream err) {
-        Logger.info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
-        config.warnings().forEach(Logger::warn);
-        AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter() : AccessLog.OFF;
+        Log.event("start").field("version", Version.get()).field("config", config.describeSource())
+                .field("pid", ProcessHandle.current().pid()).info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
+        config.warnings().forEach(Log::warn);
+        AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter(config.web().accessLog().json()) : AccessLog.OFF;
         Daemon daemon;
         try {
             daemon = new Daemon(config, Timings.DEFAULT, accessLog, SystemdNotifier.fromEnvironment(Environment.current()),
                     signals::requestStop);
         } catch (StoreException e) {
-            Logger.error("cannot start: {}", e.getMessage());
+            Log.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
             return false;
         }
@@ -211,14 +239,14 @@ public final class Daemon implements AutoCloseable {
             recordSocket(pid, daemon.socket());
             Caller self = new Caller(Environment.current().uid(), ProcessHandle.current().pid(), "signal SIGHUP");
             signals.onHangup(() -> daemon.reloadLater(self));
-            Logger.info("plight is running");
+            Log.event("start").info("plight is running");
             daemon.systemd.ready();
             signals.awaitStop();
-            Logger.info("stopping");
+            Log.event("stop").info("stopping");
             daemon.systemd.stopping();
             return true;
         } catch (IOException | StoreException e) {
-            Logger.error("cannot start: {}", e.getMessage());
+            Log.error("cannot start: {}", e.getMessage());
             err.println("plight: cannot start: " + e.getMessage());
             return false;
         } catch (InterruptedException e) {
@@ -226,7 +254,7 @@ public final class Daemon implements AutoCloseable {
             return true;
         } finally {
             daemon.close();
-            Logger.info("plight has stopped");
+            Log.event("stop").info("plight has stopped");
         }
     }
 
@@ -235,7 +263,7 @@ public final class Daemon implements AutoCloseable {
         try {
             pid.recordSocket(socket);
         } catch (IOException e) {
-            Logger.warn("cannot record the control socket beside the pidfile {}: {}; a CLI finds it from the configuration only",
+            Log.warn("cannot record the control socket beside the pidfile {}: {}; a CLI finds it from the configuration only",
                     pid.path(), plight.text.IoErrors.reason(e));
         }
     }

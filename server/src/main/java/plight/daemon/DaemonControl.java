@@ -12,7 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
-import org.tinylog.Logger;
+import java.util.function.Supplier;
+import plight.log.Log;
 import plight.config.Config;
 import plight.config.ConfigException;
 import plight.config.ConfigLoader;
@@ -21,6 +22,7 @@ import plight.control.server.ControlActions;
 import plight.control.Reply;
 import plight.control.Request;
 import plight.control.SourceLine;
+import plight.metrics.Reloads;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeSources;
 import plight.state.NodeState;
@@ -37,11 +39,20 @@ final class DaemonControl implements ControlActions {
     private final Runnable stop;
     private final Duration waitPoll;
     private final SystemdNotifier systemd;
+    private final Reloads reloads;
+    private final Supplier<String> metrics;
     private volatile Config config;
 
+    /**
+     * @param systemd told of reloads
+     * @param reloads told how each reload went
+     * @param metrics the Prometheus text exposition, rendered when asked for
+     */
     DaemonControl(Config config, ConfigLoader loader, StateKeeper keeper, LiveResponses responses, ProbeSources sources,
                   IntSupplier openConnections, ScheduledExecutorService timer, Runnable stop, Duration waitPoll,
-                  SystemdNotifier systemd) {
+                  SystemdNotifier systemd, Reloads reloads, Supplier<String> metrics) {
+        this.reloads = reloads;
+        this.metrics = metrics;
         this.config = config;
         this.loader = loader;
         this.keeper = keeper;
@@ -73,7 +84,7 @@ final class DaemonControl implements ControlActions {
     public Reply set(String word, String reason, Duration ttl, Caller caller) {
         try {
             // The lookup happens in the keeper, in the same step as the change: a reload cannot come between.
-            StateKeeper.Changed changed = keeper.change(word, caller.describe(), reason, ttl);
+            StateKeeper.Changed changed = keeper.change(word, caller.describe(), caller, reason, ttl);
             Reply.Builder b = statusFields(changed.node());
             changed.warnings().forEach(w -> b.field("warning", w));
             return b.build();
@@ -97,7 +108,9 @@ final class DaemonControl implements ControlActions {
         try {
             next = config.source() == null ? loader.defaults() : loader.loadFile(config.source());
         } catch (ConfigException e) {
-            Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
+            reloads.failed();
+            Log.event("reload").caller(caller).field("status", "refused").field("reason", e.getMessage())
+                    .error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
         State before = keeper.current().state();
@@ -107,16 +120,22 @@ final class DaemonControl implements ControlActions {
             // Checked and swapped in one step of the keeper: a reload never changes the served state.
             now = keeper.reload(next.states(), next.describeSource());
         } catch (StateKeeper.Refused | IllegalArgumentException e) {
-            Logger.error("reload by {} refused: {}", caller.describe(), e.getMessage());
+            reloads.failed();
+            Log.event("reload").caller(caller).field("status", "refused").field("reason", e.getMessage())
+                    .error("reload by {} refused: {}", caller.describe(), e.getMessage());
             return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
         }
         config = next;
-        Logger.info("configuration reloaded by {} from {}; state '{}'{}", caller.describe(), next.describeSource(),
+        reloads.succeeded();
+        Log.event("reload").caller(caller).field("status", "ok").field("config", next.describeSource())
+                .field("state", now.state().name())
+                .info("configuration reloaded by {} from {}; state '{}'{}", caller.describe(), next.describeSource(),
                 now.state().name(), restart.isEmpty() ? "" : "; needs a restart to apply: " + String.join(", ", restart));
         if (!now.state().name().equals(before.name())) {
-            Logger.info("state {} -> {} (reload by {})", before.name(), now.state().name(), caller.describe());
+            Log.event("state_change").field("from", before.name()).field("to", now.state().name()).field("origin", "reload")
+                    .caller(caller).info("state {} -> {} (reload by {})", before.name(), now.state().name(), caller.describe());
         }
-        next.warnings().forEach(Logger::warn);
+        next.warnings().forEach(Log::warn);
         Reply.Builder b = Reply.success().field("config", next.describeSource()).field("state", now.state().name());
         restart.forEach(r -> b.field("restart-needed", r));
         return b.build();
@@ -135,6 +154,7 @@ final class DaemonControl implements ControlActions {
         if (!before.appLog().equals(after.appLog())) changed.add("[logging]");
         if (!before.control().equals(after.control())) changed.add("[control]");
         if (!before.agent().equals(after.agent())) changed.add("[agent]");
+        if (!before.metrics().equals(after.metrics())) changed.add("[metrics]");
         if (!Objects.equals(before.pidFile(), after.pidFile())) changed.add("[daemon] pidfile");
         return changed;
     }
@@ -149,6 +169,13 @@ final class DaemonControl implements ControlActions {
             b.field("source", describe(s));
         }
         if (sources.untracked() > 0) b.field("untracked-probes", sources.untracked());
+        return b.build();
+    }
+
+    @Override
+    public Reply metrics() {
+        Reply.Builder b = Reply.success();
+        metrics.get().lines().forEach(line -> b.field("line", line));
         return b.build();
     }
 
@@ -200,7 +227,7 @@ final class DaemonControl implements ControlActions {
 
     @Override
     public Reply stop(Caller caller) {
-        Logger.info("stop requested by {}", caller.describe());
+        Log.event("stop").caller(caller).info("stop requested by {}", caller.describe());
         stop.run();
         // The CLI waits for this process to end, whether or not it can find the pidfile.
         return Reply.success().field("stopping", "yes").field("pid", ProcessHandle.current().pid()).build();

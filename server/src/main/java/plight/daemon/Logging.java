@@ -10,6 +10,7 @@ import org.tinylog.configuration.Configuration;
 import org.tinylog.provider.ProviderRegistry;
 import plight.config.Config;
 import plight.config.LogSettings;
+import plight.log.Log;
 
 /**
  * Sets tinylog up from plight.conf: the application log and the access log (tag {@code access}) as rolling
@@ -22,7 +23,11 @@ final class Logging {
     private Logging() {
     }
 
+    /** {@code [logging] format = json}: the message is the whole line, a JSON object made by {@link Log}. */
+    private static final String JSON_FORMAT = "{message}";
+
     static void start(Config config, boolean console, PrintStream err) {
+        Log.useJson(config.appLog().json());
         Map<String, String> p = new LinkedHashMap<>();
         p.put("writingthread", "true");
         p.put("autoshutdown", "false");
@@ -30,7 +35,8 @@ final class Logging {
         LogSettings app = config.appLog();
         if (!app.isOff() && usable(app.file(), err)) {
             n++;
-            rollingFile(p, "writer" + n, app, "-", "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} {message}");
+            rollingFile(p, "writer" + n, app, "-", app.json() ? JSON_FORMAT
+                    : "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} {message}");
         }
         LogSettings access = config.web().accessLog();
         if (!access.isOff() && usable(access.file(), err)) {
@@ -43,7 +49,9 @@ final class Logging {
             p.put("writer" + n, journal ? JournalWriter.class.getName() : "console");
             p.put("writer" + n + ".tag", "-");
             p.put("writer" + n + ".level", app.isOff() ? "info" : app.level());
-            p.put("writer" + n + ".format", journal ? "{message}" : "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} {message}");
+            // JSON lines carry their own ts; the journal stamps each entry itself (and takes the <N> prefix off).
+            p.put("writer" + n + ".format", app.json() ? JSON_FORMAT : journal ? "{message}"
+                    : "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} {message}");
         }
         if (n == 0) {
             p.put("writer", "console");

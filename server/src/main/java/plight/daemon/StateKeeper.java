@@ -10,8 +10,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.config.Durations;
+import plight.control.Caller;
+import plight.metrics.StateChanges;
+import plight.metrics.StateChanges.Origin;
 import plight.state.Marker;
 import plight.state.NodeState;
 import plight.state.State;
@@ -65,6 +68,7 @@ final class StateKeeper implements AutoCloseable {
     private final Clock clock;
     private final Reports reports;
     private final Duration poll;
+    private final StateChanges changes;
     private volatile Published published;
     private volatile boolean closed;
     private volatile ScheduledFuture<?> expiry;
@@ -76,6 +80,13 @@ final class StateKeeper implements AutoCloseable {
 
     /** @param poll how often the marker files are looked at for changes made by hand */
     StateKeeper(StateStore store, Consumer<State> serve, ScheduledExecutorService timer, Clock clock, Duration poll) {
+        this(store, serve, timer, clock, poll, new StateChanges(clock::millis));
+    }
+
+    /** @param changes told of every change of the state served, with what made it */
+    StateKeeper(StateStore store, Consumer<State> serve, ScheduledExecutorService timer, Clock clock, Duration poll,
+                StateChanges changes) {
+        this.changes = changes;
         this.store = store;
         this.poll = poll;
         this.serve = serve;
@@ -124,6 +135,11 @@ final class StateKeeper implements AutoCloseable {
      *                 not give the state afterwards (the message then says what is served)
      */
     Changed change(String word, String by, String reason, Duration ttl) throws Refused {
+        return change(word, by, null, reason, ttl);
+    }
+
+    /** As {@link #change(String, String, String, Duration)}; {@code caller}, when known, gives the log its uid and pid. */
+    Changed change(String word, String by, Caller caller, String reason, Duration ttl) throws Refused {
         synchronized (writer) {
             StateTable table = store.table();
             State target = table.byVerbOrName(word).orElseThrow(() -> new Refused("unknown state '" + word + "' (valid: "
@@ -139,21 +155,33 @@ final class StateKeeper implements AutoCloseable {
             try {
                 change = store.change(target, marker);
             } catch (StoreException e) {
-                Logger.error("state change {} -> {} by {} failed: {}", before.name(), target.name(), by, e.getMessage());
+                Log.event("state_change_failed").field("from", before.name()).field("to", target.name()).caller(caller)
+                        .field("reason", e.getMessage())
+                        .error("state change {} -> {} by {} failed: {}", before.name(), target.name(), by, e.getMessage());
                 // What the files give now; when they cannot tell, the last known state stays.
                 e.served().ifPresent(served -> publish(table, served));
                 State served = published.node().state();
                 if (!served.equals(before)) {
-                    Logger.info("state {} -> {} (marker files as left by the failed change)", before.name(), served.name());
+                    changes.changed(before.name(), served.name(), Origin.FILE);
+                    Log.event("state_change").field("from", before.name()).field("to", served.name()).field("origin", "file")
+                            .info("state {} -> {} (marker files as left by the failed change)", before.name(), served.name());
                 }
                 scheduleExpiry();
                 throw new Refused("cannot change the state to '" + target.name() + "': " + e.getMessage()
                         + (served.equals(before) ? "; still serving '" : "; now serving '") + served.name() + "'", false);
             }
             publish(table, change.after());
-            Logger.info("state {} -> {} by {}{}{}", before.name(), target.name(), by,
+            if (!change.after().state().name().equals(before.name())) {
+                changes.changed(before.name(), change.after().state().name(), Origin.CLI);
+            }
+            Log.event("state_change").field("from", before.name()).field("to", target.name()).field("origin", "cli")
+                    .field("by", caller == null ? by : caller.user())
+                    .field("uid", caller == null ? null : caller.uid()).field("pid", caller == null ? null : caller.pid())
+                    .field("reason", reason).field("ttl", ttl == null ? null : Durations.format(ttl))
+                    .field("expires", marker.expires())
+                    .info("state {} -> {} by {}{}{}", before.name(), target.name(), by,
                     ttl == null ? "" : " for " + Durations.format(ttl), reason == null ? "" : ", reason: " + reason);
-            change.warnings().forEach(w -> Logger.warn("state {} is served, but {}", target.name(), w));
+            change.warnings().forEach(w -> Log.warn("state {} is served, but {}", target.name(), w));
             scheduleExpiry();
             return new Changed(change.after(), change.warnings());
         }
@@ -185,6 +213,9 @@ final class StateKeeper implements AutoCloseable {
             }
             publish(next, then);
             store = nextStore;
+            if (!now.state().name().equals(then.state().name())) {
+                changes.changed(now.state().name(), then.state().name(), Origin.RELOAD);
+            }
             scheduleExpiry();
             return then;
         }
@@ -228,12 +259,15 @@ final class StateKeeper implements AutoCloseable {
                 if (blind) {
                     blind = false;
                     reports.clear();
-                    Logger.info("the marker files can be checked again; serving '{}'", onDisk.state().name());
+                    Log.info("the marker files can be checked again; serving '{}'", onDisk.state().name());
                 }
                 NodeState known = published.node();
                 if (!onDisk.equals(known)) {
                     if (!onDisk.state().equals(known.state())) {
-                        Logger.info("state {} -> {} (marker files changed on disk)", known.state().name(), onDisk.state().name());
+                        changes.changed(known.state().name(), onDisk.state().name(), Origin.FILE);
+                        Log.event("state_change").field("from", known.state().name()).field("to", onDisk.state().name())
+                                .field("origin", "file")
+                                .info("state {} -> {} (marker files changed on disk)", known.state().name(), onDisk.state().name());
                     }
                     publish(store.table(), onDisk);
                     scheduleExpiry();
@@ -241,7 +275,7 @@ final class StateKeeper implements AutoCloseable {
                 expireIfDue();
             } catch (RuntimeException e) {
                 // Logged, and the next second tries again: a scheduled task that throws is never run again.
-                Logger.error(e, "following the marker files failed");
+                Log.error(e, "following the marker files failed");
             }
         }
     }
@@ -250,7 +284,7 @@ final class StateKeeper implements AutoCloseable {
     private void cannotTell(String problem) {
         blind = true;
         if (reports.due(problem, clock.instant())) {
-            Logger.error("cannot check the marker files, still serving '{}': {}", published.node().state().name(), problem);
+            Log.error("cannot check the marker files, still serving '{}': {}", published.node().state().name(), problem);
         }
     }
 
@@ -293,7 +327,7 @@ final class StateKeeper implements AutoCloseable {
                 expireIfDue();
                 scheduleExpiry();
             } catch (RuntimeException e) {
-                Logger.error(e, "ending a ttl failed");
+                Log.error(e, "ending a ttl failed");
             }
         }
     }
@@ -310,10 +344,12 @@ final class StateKeeper implements AutoCloseable {
             try {
                 store.expire(m.state(), m.marker().expires());
                 removed = true;
-                Logger.info("ttl of '{}' set by {} expired at {}", m.state().name(), m.marker().by(), m.marker().expires());
+                Log.event("ttl_expired").field("state", m.state().name()).field("by", m.marker().by())
+                        .field("expires", m.marker().expires())
+                        .info("ttl of '{}' set by {} expired at {}", m.state().name(), m.marker().by(), m.marker().expires());
             } catch (StoreException e) {
                 String problem = "cannot end the ttl of '" + m.state().name() + "': " + e.getMessage();
-                if (reports.due(problem, now)) Logger.error("{}; retrying every second", problem);
+                if (reports.due(problem, now)) Log.error("{}; retrying every second", problem);
             }
         }
         if (!removed) return;
@@ -326,7 +362,10 @@ final class StateKeeper implements AutoCloseable {
         }
         NodeState known = published.node();
         if (!after.state().equals(known.state())) {
-            Logger.info("state {} -> {} by {} (ttl expired)", known.state().name(), after.state().name(), SELF);
+            changes.changed(known.state().name(), after.state().name(), Origin.TTL);
+            Log.event("state_change").field("from", known.state().name()).field("to", after.state().name())
+                    .field("origin", "ttl").field("by", SELF)
+                    .info("state {} -> {} by {} (ttl expired)", known.state().name(), after.state().name(), SELF);
         }
         publish(store.table(), after);
         scheduleExpiry();

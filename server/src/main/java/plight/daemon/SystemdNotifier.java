@@ -16,7 +16,7 @@ import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.config.Environment;
 
 /**
@@ -45,11 +45,11 @@ final class SystemdNotifier implements AutoCloseable {
             return NONE;
         }
         if (!socket.startsWith("/") && !(socket.startsWith("@") && socket.length() > 1)) {
-            Logger.warn("NOTIFY_SOCKET '{}' is neither a path nor an abstract socket name; systemd is not notified", socket);
+            Log.warn("NOTIFY_SOCKET '{}' is neither a path nor an abstract socket name; systemd is not notified", socket);
             return NONE;
         }
         if (!Epoll.isAvailable()) {
-            Logger.warn("cannot notify systemd at {}: no epoll transport ({})", socket, Epoll.unavailabilityCause().getMessage());
+            Log.warn("cannot notify systemd at {}: no epoll transport ({})", socket, Epoll.unavailabilityCause().getMessage());
             return NONE;
         }
         String path = socket.startsWith("@") ? "\0" + socket.substring(1) : socket;
@@ -91,7 +91,7 @@ final class SystemdNotifier implements AutoCloseable {
                     ? channel.writeAndFlush(new DomainDatagramPacket(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8), target))
                     : registered;
             if (!sent.awaitUninterruptibly(SEND_TIMEOUT_MILLIS) || !sent.isSuccess()) {
-                Logger.warn("cannot notify systemd ({}): {}", message.lines().findFirst().orElse(message),
+                Log.warn("cannot notify systemd ({}): {}", message.lines().findFirst().orElse(message),
                         sent.cause() == null ? "timed out" : sent.cause().getMessage());
             }
         } finally {

@@ -41,6 +41,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         Channel ch = ctx.channel();
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
+            setup.rejections().overMaxConnections();
             ch.close();
             return;
         }

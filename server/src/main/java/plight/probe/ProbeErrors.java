@@ -5,7 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.tinylog.Logger;
+import plight.log.Log;
 
 /**
  * Counts the probe connections closed because of an error other than the network's, and reports each kind
@@ -23,12 +23,12 @@ public final class ProbeErrors {
         void report(String message, Throwable trace);
     }
 
-    /** Allocation failures as a warning, anything else (a bug) as an error with its stack trace. */
+    /** Allocation failures as a warning, anything else (a bug) as an error with its stack trace; JSON with {@code [logging] format = json}. */
     public static final Sink LOG = (message, trace) -> {
         if (trace == null) {
-            Logger.warn(message);
+            Log.warn(message);
         } else {
-            Logger.error(trace, message);
+            Log.error(trace, message);
         }
     };
 

@@ -232,6 +232,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(Failure failure, int lineIndex, int lineLength) {
+        setup.rejections().failed(failure);
         boolean head = cumulation != null && RequestDecoder.isHead(cumulation);
         ByteBuf response = setup.responses().current().failure(failure, decoder.http11(), head);
         if (accessLogOn) {

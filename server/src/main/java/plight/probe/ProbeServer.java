@@ -55,6 +55,7 @@ public final class ProbeServer implements AutoCloseable {
     private final Transport transport;
     private final ConnectionGate gate;
     private final ProbeErrors errors;
+    private final Rejections rejections = new Rejections();
     private final List<Channel> listening = new ArrayList<>();
     private EventLoopGroup group;
     private volatile ScheduledFuture<?> tick;
@@ -71,7 +72,7 @@ public final class ProbeServer implements AutoCloseable {
         this.transport = transport;
         this.errors = errors;
         ProbeSetup setup = new ProbeSetup(responses, listener, accessLog, web.requestTimeout(), web.idleTimeout(),
-                errors, transport.acceptDeferral(web.requestTimeout()));
+                errors, transport.acceptDeferral(web.requestTimeout()), rejections);
         this.gate = new ConnectionGate(setup, web.maxConnections());
     }
 
@@ -133,6 +134,11 @@ public final class ProbeServer implements AutoCloseable {
             addresses.add((InetSocketAddress) ch.localAddress());
         }
         return addresses;
+    }
+
+    /** Requests and connections refused so far, by reason. */
+    public Rejections rejections() {
+        return rejections;
     }
 
     /** Connections closed so far because of an error other than the network's, per kind. */

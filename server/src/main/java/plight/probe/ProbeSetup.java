@@ -8,12 +8,19 @@ import java.time.Duration;
  * it was accepted ({@link Transport#acceptDeferral}); it counts towards its request timeout.
  */
 record ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-                  long requestTimeoutNanos, long idleTimeoutNanos, ProbeErrors errors, long acceptDeferralNanos) {
+                  long requestTimeoutNanos, long idleTimeoutNanos, ProbeErrors errors, long acceptDeferralNanos,
+                  Rejections rejections) {
 
     ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
                Duration requestTimeout, Duration idleTimeout, ProbeErrors errors, Duration acceptDeferral) {
+        this(responses, listener, accessLog, requestTimeout, idleTimeout, errors, acceptDeferral, new Rejections());
+    }
+
+    ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
+               Duration requestTimeout, Duration idleTimeout, ProbeErrors errors, Duration acceptDeferral,
+               Rejections rejections) {
         this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout), errors,
-                acceptDeferral.toNanos());
+                acceptDeferral.toNanos(), rejections);
     }
 
     private static long positive(Duration d) {

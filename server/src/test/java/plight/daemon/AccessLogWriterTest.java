@@ -31,6 +31,20 @@ class AccessLogWriterTest {
     }
 
     @Test
+    void theJsonLineCarriesTheProbesFieldsWithTheRequestLineQuoted() {
+        String line = AccessLogWriter.jsonLine(CLIENT, java.time.Instant.parse("2024-03-05T07:08:09.010Z"),
+                "GET /\"a\r\nb HTTP/1.1", 400, 12);
+        assertEquals(-1, line.indexOf('\n'));
+        java.util.Map<String, Object> o = plight.testkit.JsonReader.object(line);
+        assertEquals("2024-03-05T07:08:09.010Z", o.get("ts"));
+        assertEquals("probe", o.get("event"));
+        assertEquals("192.0.2.7", o.get("remote"));
+        assertEquals("GET /\"a\r\nb HTTP/1.1", o.get("request"));
+        assertEquals(400L, ((Number) o.get("status")).longValue());
+        assertEquals(12L, ((Number) o.get("bytes")).longValue());
+    }
+
+    @Test
     void ipv6AddressesAreWrittenInTheirShortForm() {
         assertEquals("::1 - - [t] \"GET / HTTP/1.1\" 200 2",
                 AccessLogWriter.line(new java.net.InetSocketAddress("::1", 40000), "t", "GET / HTTP/1.1", 200, 2));

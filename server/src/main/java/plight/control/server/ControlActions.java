@@ -21,6 +21,9 @@ public interface ControlActions {
 
     Reply stats();
 
+    /** The metrics in the Prometheus text format, a {@code line} field per line. */
+    Reply metrics();
+
     /** Completes when the condition holds or {@code timeout} passes. */
     CompletableFuture<Reply> await(Request.Wait wait);
 

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.config.Durations;
 import plight.control.Caller;
 import plight.control.Reply;
@@ -122,7 +122,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         String change = changeNamed(request);
         if (change != null && !access.permits(caller.uid(), callerGid, caller.pid())) {
-            Logger.warn("denied: {} by {}: not root, the daemon's user or a member of the control group", line.strip(), caller.describe());
+            Log.event("denied").caller(caller).field("request", line.strip()).warn("denied: {} by {}: not root, the daemon's user or a member of the control group", line.strip(), caller.describe());
             send(ctx, Reply.error(Reply.DENIED, access.refusal(change, caller)));
             return;
         }
@@ -138,7 +138,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         try {
             reply = dispatch(request);
         } catch (RuntimeException e) {
-            Logger.error(e, "control request '{}' failed", line);
+            Log.error(e, "control request '{}' failed", line);
             reply = Reply.error(Reply.FAILED, "internal error: " + e);
         }
         send(ctx, reply);
@@ -182,6 +182,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (request instanceof Request.Set s) return actions.set(s.state(), s.reason(), s.ttl(), caller);
         if (request instanceof Request.Reload) return actions.reload(caller);
         if (request instanceof Request.Stats) return actions.stats();
+        if (request instanceof Request.Metrics) return actions.metrics();
         if (request instanceof Request.Stop) return actions.stop(caller);
         if (request instanceof Request.Version) {
             return Reply.success().field("protocol", 1).field("version", plight.config.Version.get()).build();
@@ -268,7 +269,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
         } else if (cause instanceof IOException) {
             ctx.close();
         } else {
-            Logger.warn(cause, "control connection failed");
+            Log.warn(cause, "control connection failed");
             ctx.close();
         }
     }
@@ -282,7 +283,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 int[] gids = cred.gids();
                 callerGid = gids.length > 0 ? gids[0] : -1;
             } catch (IOException e) {
-                Logger.warn("cannot read the peer credentials of a control connection: {}", e.getMessage());
+                Log.warn("cannot read the peer credentials of a control connection: {}", e.getMessage());
             }
         }
     }

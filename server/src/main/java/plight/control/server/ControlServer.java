@@ -25,7 +25,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.tinylog.Logger;
+import plight.log.Log;
 import plight.config.ControlSettings;
 import plight.config.Environment;
 import plight.control.Reply;
@@ -114,7 +114,7 @@ public final class ControlServer implements AutoCloseable {
         access = ControlAccess.of(path, daemonUid, ((Number) Files.getAttribute(bindPath, "unix:gid")).longValue(), group);
         Files.move(bindPath, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         bound = true;
-        Logger.info("control socket {} (mode {}, group {})", path, String.format("%04o", settings.mode()), group);
+        Log.info("control socket {} (mode {}, group {})", path, String.format("%04o", settings.mode()), group);
     }
 
     /** A socket file nobody answers on is a leftover of a crash; one that answers belongs to another daemon. */
@@ -132,7 +132,7 @@ public final class ControlServer implements AutoCloseable {
         }
         if (answered) throw new IOException("another process serves the control socket " + path);
         Files.delete(path);
-        Logger.info("removed the stale control socket {}", path);
+        Log.info("removed the stale control socket {}", path);
     }
 
     /** Sets mode and group; returns the group the socket ended up with. */
@@ -151,9 +151,9 @@ public final class ControlServer implements AutoCloseable {
             GroupPrincipal g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(groupName);
             view.setGroup(g);
         } catch (UserPrincipalNotFoundException e) {
-            Logger.warn("group '{}' of the control socket does not exist on this machine; the socket keeps the daemon's group", groupName);
+            Log.warn("group '{}' of the control socket does not exist on this machine; the socket keeps the daemon's group", groupName);
         } catch (IOException e) {
-            Logger.warn("cannot give the control socket to group '{}': {}; it keeps the daemon's group", groupName, e.getMessage());
+            Log.warn("cannot give the control socket to group '{}': {}; it keeps the daemon's group", groupName, e.getMessage());
         }
     }
 
@@ -198,7 +198,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             Files.deleteIfExists(settings.socket());
         } catch (IOException e) {
-            Logger.warn("cannot remove the control socket {}: {}", settings.socket(), e.getMessage());
+            Log.warn("cannot remove the control socket {}: {}", settings.socket(), e.getMessage());
         }
     }
 }

@@ -105,6 +105,10 @@ class ControlProtocolTest {
             assertEquals("3", stats.get("connections"));
             assertEquals("7", stats.get("probes.enabled"));
 
+            Reply metrics = w.call("metrics");
+            assertOk(metrics);
+            assertEquals(List.of("# TYPE plight_probe_sources gauge", "plight_probe_sources 0"), metrics.all("line"));
+
             Reply version = w.call("version");
             assertOk(version);
             assertEquals("1", version.get("protocol"));
@@ -124,7 +128,7 @@ class ControlProtocolTest {
             // Commands are case-insensitive and surrounding blanks and CRLF are forgiven, as socat users type.
             assertOk(w.call("  STATUS\t\r"));
         }
-        assertEquals(List.of("status", "list", "stats", "reload", "status"), actions.names());
+        assertEquals(List.of("status", "list", "stats", "metrics", "reload", "status"), actions.names());
     }
 
     @Test
@@ -389,7 +393,7 @@ class ControlProtocolTest {
 
     @Test
     void everyBadRequestGetsAUsageErrorAndTheConnectionStaysUsable() throws IOException {
-        String valid = "(valid: status, list, set, reload, stats, wait, stop, version, help)";
+        String valid = "(valid: status, list, set, reload, stats, metrics, wait, stop, version, help)";
         Object[][] cases = {
             {"bogus", "unknown command 'bogus' " + valid},
             {"statuss", "unknown command 'statuss'"},

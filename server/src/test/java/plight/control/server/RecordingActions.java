@@ -62,6 +62,12 @@ final class RecordingActions implements ControlActions {
     }
 
     @Override
+    public Reply metrics() {
+        calls.add(new Call("metrics", null, null, null, null));
+        return Reply.success().field("line", "# TYPE plight_probe_sources gauge").field("line", "plight_probe_sources 0").build();
+    }
+
+    @Override
     public CompletableFuture<Reply> await(Request.Wait wait) {
         calls.add(new Call("wait", wait.state(), null, wait.timeout(), null));
         CompletableFuture<Reply> answer = new CompletableFuture<>();

@@ -1,0 +1,169 @@
+package plight.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Await;
+import plight.testkit.JsonReader;
+import plight.testkit.Ports;
+import plight.testkit.Processes;
+import plight.testkit.Tools;
+
+/** {@code [metrics] port} of the real daemon, read by the real Prometheus tools and by {@code plight stats --format prometheus}. */
+@Timeout(180)
+class MetricsIT {
+    @TempDir
+    Path dir;
+
+    private PlightNode node;
+    private int metricsPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeEach
+    void node() throws IOException {
+        node = new PlightNode(dir);
+        metricsPort = Ports.free();
+        node.writeConf(PlightNode.CONF + "[metrics]\nport = " + metricsPort + "\n");
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        node.cleanUp();
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    @Test
+    void statsFormatPrometheusPrintsWhatTheMetricsPortServesAndPromtoolAcceptsIt() throws Exception {
+        Path promtool = Tools.require("promtool", "prometheus");
+        node.start();
+        node.probe();
+        assertEquals(0, node.plight("disable", "--reason", "a \"quoted\" reason").exit());
+        Processes.Result stats = node.plight("stats", "--format", "prometheus");
+        assertEquals(0, stats.exit(), stats::toString);
+        assertTrue(stats.out().contains("plight_state{state=\"disabled\"} 1.0\n"), stats.out());
+        assertTrue(stats.out().contains("plight_probes_total{protocol=\"http\",state=\"enabled\"} 1.0\n"), stats.out());
+        Path file = Files.writeString(dir.resolve("stats.prom"), stats.out());
+        Processes.Result check = Processes.run(new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectInput(file.toFile()), Duration.ofSeconds(30));
+        assertEquals(0, check.exit(), check + "\n" + stats.out());
+        // The same series as a scrape (values move: the process figures).
+        assertEquals(seriesNames(scrape()), seriesNames(stats.out()));
+
+        Processes.Result bad = node.plight("stats", "--format", "xml");
+        assertEquals(2, bad.exit(), bad::toString);
+        assertTrue(bad.err().contains("valid: text, json, prometheus"), bad::toString);
+    }
+
+    private static List<String> seriesNames(String exposition) {
+        return exposition.lines().filter(l -> l.startsWith("# TYPE ")).sorted().toList();
+    }
+
+    @Test
+    void alertRulesExamplePassesPromtoolCheckRules() throws Exception {
+        Path promtool = Tools.require("promtool", "prometheus");
+        Path rules = Path.of("examples/plight-alerts.yml").toAbsolutePath();
+        Processes.Result r = Processes.run(new ProcessBuilder(promtool.toString(), "check", "rules", rules.toString()),
+                Duration.ofSeconds(30));
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("SUCCESS: 4 rules found"), r::toString);
+    }
+
+    @Test
+    void aRealPrometheusScrapingTheDaemonSeesDisabledAfterPlightDisable() throws Exception {
+        Path prometheus = Tools.require("prometheus", "prometheus");
+        node.start();
+        int webPort = Ports.free();
+        Path config = Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
+                "global:",
+                "  scrape_interval: 1s",
+                "  evaluation_interval: 1s",
+                "rule_files:",
+                "  - " + Path.of("examples/plight-alerts.yml").toAbsolutePath(),
+                "scrape_configs:",
+                "  - job_name: plight",
+                "    static_configs:",
+                "      - targets: ['127.0.0.1:" + metricsPort + "']",
+                ""));
+        Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + webPort)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            String up = "up{job=\"plight\"} == 1";
+            Await.until(() -> !query(webPort, up).isEmpty(), Duration.ofSeconds(60), "Prometheus to scrape plight");
+            assertTrue(!query(webPort, "plight_state{state=\"enabled\"} == 1").isEmpty());
+            assertEquals(0, node.plight("disable").exit());
+            Await.until(() -> !query(webPort, "plight_state{state=\"disabled\"} == 1").isEmpty(), Duration.ofSeconds(60),
+                    "Prometheus to see plight_state{state=\"disabled\"} == 1");
+            assertTrue(query(webPort, "plight_state{state=\"enabled\"} == 1").isEmpty());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- prometheus.log\n" + Files.readString(dir.resolve("prometheus.log")), e);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+    }
+
+    /** The result vector of an instant query; empty when Prometheus is not up yet or nothing matches. */
+    @SuppressWarnings("unchecked")
+    private List<Object> query(int webPort, String promql) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort
+                    + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) return List.of();
+            Map<String, Object> data = (Map<String, Object>) JsonReader.object(r.body()).get("data");
+            return (List<Object>) data.get("result");
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    @Test
+    void tenThousandScrapesDoNotGrowTheDaemonsMemory() throws Exception {
+        PlightNode.Daemon daemon = node.start();
+        long idle = rssKib(daemon.pid());
+        // The first 10,000 bring the heap to its working size and compile the code; the next 10,000 must not add.
+        for (int i = 0; i < 10_000; i++) scrape();
+        long before = rssKib(daemon.pid());
+        for (int i = 0; i < 10_000; i++) scrape();
+        long after = rssKib(daemon.pid());
+        System.out.printf("daemon RSS: %d KiB idle, %d KiB after 10,000 scrapes, %d KiB after 10,000 more (%+d KiB)%n",
+                idle, before, after, after - before);
+        // Generous against the heap's own breathing (bin/plight caps it at 64 MiB); a leak of 1 KiB a scrape is 10 MiB.
+        assertTrue(after - before < 6 * 1024, "RSS grew from " + before + " KiB to " + after + " KiB over 10,000 scrapes");
+    }
+
+    private static long rssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        throw new AssertionError("no VmRSS for pid " + pid);
+    }
+}
