@@ -1,6 +1,5 @@
 package plight.agent;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,25 +7,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import plight.config.AgentSettings;
-import plight.probe.Transport;
+import plight.probe.SidePort;
 import plight.state.State;
 
 /**
@@ -46,8 +40,7 @@ public final class AgentServer implements AutoCloseable {
     private final Supplier<State> current;
     private final Duration drainTimeout;
     private final BiConsumer<InetSocketAddress, State> served;
-    private final List<Channel> channels = new ArrayList<>();
-    private EventLoopGroup group;
+    private SidePort port;
 
     public AgentServer(AgentSettings settings, Supplier<State> current) {
         this(settings, current, DRAIN_TIMEOUT);
@@ -71,10 +64,7 @@ public final class AgentServer implements AutoCloseable {
 
     /** Binds every configured host, on one event loop of its own: agent checks are few. */
     public void start() throws IOException {
-        Transport transport = Transport.best();
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("plight-agent"), transport.ioHandlerFactory());
-        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
+        port = SidePort.open("plight-agent", settings.hosts(), settings.port(), "agent port", bootstrap -> bootstrap
                 // The client's end of input is one of the ends of the drain, not a reason to close at once.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -82,29 +72,19 @@ public final class AgentServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new Answer(current, drainTimeout, served));
                     }
-                });
-        try {
-            channels.addAll(Transport.bindAll(bootstrap, settings.hosts(), settings.port(), "agent port"));
-        } catch (BindException e) {
-            close();
-            throw e;
-        }
+                }));
     }
 
     /** The bound ports, in the order of {@code [agent] host}; useful when the configured port is 0. */
     public List<Integer> ports() {
-        return channels.stream().map(c -> ((InetSocketAddress) c.localAddress()).getPort()).toList();
+        return port == null ? List.of() : port.ports();
     }
 
     @Override
     public void close() {
-        for (Channel c : channels) {
-            c.close().syncUninterruptibly();
-        }
-        channels.clear();
-        if (group != null) {
-            group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
-            group = null;
+        if (port != null) {
+            port.close();
+            port = null;
         }
     }
 

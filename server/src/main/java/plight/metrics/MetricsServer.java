@@ -1,14 +1,11 @@
 package plight.metrics;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
@@ -26,19 +23,15 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import plight.log.Log;
 import plight.config.MetricsSettings;
-import plight.probe.Transport;
+import plight.probe.SidePort;
 
 /**
  * {@code [metrics] port}: {@code GET /metrics} (and {@code HEAD}) in the Prometheus text format, OpenMetrics when
@@ -55,8 +48,7 @@ public final class MetricsServer implements AutoCloseable {
     private final MetricsSettings settings;
     private final NodeMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
-    private final List<Channel> channels = new ArrayList<>();
-    private EventLoopGroup group;
+    private SidePort port;
 
     public MetricsServer(MetricsSettings settings, NodeMetrics metrics) {
         this.settings = settings;
@@ -64,10 +56,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        Transport transport = Transport.best();
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("plight-metrics"), transport.ioHandlerFactory());
-        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
+        port = SidePort.open("plight-metrics", settings.hosts(), settings.port(), "metrics port", bootstrap -> bootstrap
                 // A scraper that sends requests and never reads the answers holds this much of the daemon at most.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -85,29 +74,19 @@ public final class MetricsServer implements AutoCloseable {
                                 new HttpObjectAggregator(MAX_REQUEST),
                                 new Scrape());
                     }
-                });
-        try {
-            channels.addAll(Transport.bindAll(bootstrap, settings.hosts(), settings.port(), "metrics port"));
-        } catch (BindException e) {
-            close();
-            throw e;
-        }
+                }));
     }
 
     /** The bound ports, in the order of {@code [metrics] host}. */
     public List<Integer> ports() {
-        return channels.stream().map(c -> ((InetSocketAddress) c.localAddress()).getPort()).toList();
+        return port == null ? List.of() : port.ports();
     }
 
     @Override
     public void close() {
-        for (Channel c : channels) {
-            c.close().syncUninterruptibly();
-        }
-        channels.clear();
-        if (group != null) {
-            group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
-            group = null;
+        if (port != null) {
+            port.close();
+            port = null;
         }
     }
 

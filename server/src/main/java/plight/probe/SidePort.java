@@ -1,0 +1,63 @@
+package plight.probe;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A port beside the probe port (agent checks, metrics scrapes), bound on every configured host with one event
+ * loop of its own: its connections are few, and they never take a turn from the probes. Bound and closed as one.
+ */
+public final class SidePort implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final List<Channel> channels;
+
+    private SidePort(EventLoopGroup group, List<Channel> channels) {
+        this.group = group;
+        this.channels = channels;
+    }
+
+    /**
+     * @param threadName the event loop's thread name
+     * @param what       names the port in a bind error, e.g. "agent port"
+     * @param configure  adds the options and the child handler to a bootstrap that has its group and channel
+     */
+    public static SidePort open(String threadName, List<String> hosts, int port, String what,
+                                UnaryOperator<ServerBootstrap> configure) throws IOException {
+        Transport transport = Transport.best();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName), transport.ioHandlerFactory());
+        ServerBootstrap bootstrap = configure.apply(new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true));
+        try {
+            return new SidePort(group, Transport.bindAll(bootstrap, hosts, port, what));
+        } catch (IOException | RuntimeException e) {
+            shutDown(group);
+            throw e;
+        }
+    }
+
+    /** The bound ports, in the order of the configured hosts; useful when the configured port is 0. */
+    public List<Integer> ports() {
+        return channels.stream().map(c -> ((InetSocketAddress) c.localAddress()).getPort()).toList();
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : channels) {
+            c.close().syncUninterruptibly();
+        }
+        shutDown(group);
+    }
+
+    private static void shutDown(EventLoopGroup group) {
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+}
