@@ -83,4 +83,24 @@ class InitScriptIT {
         assertFalse(PlightNode.answers(node.port), "stop left the daemon serving");
         assertExit(3, initd("status"));
     }
+
+    /** A reload plight refuses fails the init script's reload (LSB 1), with plight's reason; a good one succeeds. */
+    @Test
+    void reloadReportsWhetherPlightTookTheConfiguration() throws Exception {
+        Path home = dir.resolve("dist");
+        setUp(home);
+        assertExit(0, initd("start"));
+        Shell.Result good = initd("reload");
+        assertExit(0, good);
+
+        String conf = Files.readString(node.conf);
+        Files.writeString(node.conf, conf.replace("code = 404", "code = 4040"));
+        Shell.Result refused = initd("reload");
+        assertExit(1, refused);
+        assertTrue(refused.err().contains("4040"), refused::toString);
+        assertTrue(PlightNode.answers(node.port), "a refused reload leaves the daemon serving");
+        Files.writeString(node.conf, conf);
+        assertExit(0, initd("stop"));
+        assertExit(7, initd("reload"));
+    }
 }
