@@ -40,7 +40,7 @@ public final class PidFile implements AutoCloseable {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = null;
         try {
-            // A CLI probing runningPid holds a shared lock for a moment; retry briefly before calling it a daemon.
+            // A CLI probing the pidfile holds a shared lock for a moment; retry briefly before calling it a daemon.
             for (int attempt = 0; attempt < 5 && lock == null; attempt++) {
                 try {
                     lock = ch.tryLock();
@@ -130,38 +130,6 @@ public final class PidFile implements AutoCloseable {
             return Optional.of(Path.of(text.substring(0, text.length() - 1)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    /** The pid of the daemon holding {@code path}, or empty when none does. */
-    public static OptionalLong runningPid(Path path) {
-        if (!Files.exists(path)) return OptionalLong.empty();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            FileLock probe;
-            try {
-                probe = ch.tryLock(0, Long.MAX_VALUE, true);
-            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
-                probe = null;
-            }
-            if (probe != null) {
-                probe.release();
-                return OptionalLong.empty();
-            }
-            OptionalLong pid = readPid(ch);
-            return pid.isPresent() ? pid : OptionalLong.of(-1);
-        } catch (IOException e) {
-            // Not readable for us: fall back to the pid it names, if we can see that at all.
-            return pidIfAlive(path);
-        }
-    }
-
-    private static OptionalLong pidIfAlive(Path path) {
-        try {
-            String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
-            long pid = Long.parseLong(text);
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() ? OptionalLong.of(pid) : OptionalLong.empty();
-        } catch (IOException | NumberFormatException e) {
-            return OptionalLong.empty();
         }
     }
 
