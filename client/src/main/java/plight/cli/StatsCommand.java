@@ -5,8 +5,7 @@ import com.beust.jcommander.Parameters;
 import plight.control.Reply;
 
 /** {@code stats}: probes served, connections, probe sources. */
-// The description is status's: both commands once shared one options class, and --help prints it.
-@Parameters(commandDescription = "Show the current state")
+@Parameters(commandDescription = "Show probes served, open connections and probe sources")
 final class StatsCommand extends Command {
     @Parameter(names = "--json", description = "Print one JSON object")
     boolean json;

@@ -270,6 +270,14 @@ class MainTest {
         }
     }
 
+    /** Each command's help says what that command does: stats is not status. */
+    @Test
+    void statsHelpDescribesStats() {
+        Result r = cli("stats", "--help");
+        assertExit(ExitCode.OK, r);
+        assertTrue(r.out().startsWith("Show probes served, open connections and probe sources\n"), r.out());
+    }
+
     @Test
     void commandHelp() {
         Result r = cli("disable", "--help");
@@ -420,7 +428,8 @@ class MainTest {
 
     @Test
     void version() {
-        for (Result r : List.of(run(env, "version"), run(env, "--version"), cli("version"))) {
+        for (Result r : List.of(run(env, "version"), run(env, "--version"), cli("version"), cli("--version"),
+                run(env, "--config=" + conf, "--version"))) {
             assertExit(ExitCode.OK, r);
             assertTrue(r.out().matches("plight \\S+\n"), r.out());
         }
