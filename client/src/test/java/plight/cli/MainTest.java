@@ -258,6 +258,22 @@ class MainTest {
         assertTrue(r.err().contains("extra"), r.err());
     }
 
+    /**
+     * A daemon holds its pidfile but its socket is gone, as during a normal stop (the socket closes first): the
+     * warning names the stop in progress, not only a restart.
+     */
+    @Test
+    void statusWhileTheSocketIsGoneAndThePidfileHeldNamesAStopInProgress() throws Exception {
+        java.nio.file.Path pidFile = new plight.config.ConfigLoader(env).load(conf).pidFile();
+        try (plight.control.PidFile held = plight.control.PidFile.acquire(pidFile)) {
+            Result r = cli("status");
+            assertExit(ExitCode.OK, r);
+            assertTrue(r.err().contains("plight: warning: plight (pid " + ProcessHandle.current().pid()
+                    + ") is running but its control socket "), r::toString);
+            assertTrue(r.err().contains(" is missing: it is stopping, or the socket was removed (then restart it)"), r::toString);
+        }
+    }
+
     // --- help ------------------------------------------------------------------------------------------------
 
     @Test
