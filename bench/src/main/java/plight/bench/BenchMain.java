@@ -207,12 +207,15 @@ public final class BenchMain {
         } catch (plight.config.ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }
-        java.util.OptionalLong pid = plight.control.PidFile.runningPid(c.pidFile());
-        if (pid.isEmpty() || pid.getAsLong() <= 0) {
-            err.println(PROGRAM + ": no running daemon holds " + c.pidFile() + "; not measuring its CPU");
-            return s;
+        plight.control.PidFile.Probe probe = plight.control.PidFile.probe(c.pidFile());
+        if (probe instanceof plight.control.PidFile.Probe.Held held && held.pid() > 0) {
+            return s.withPid(held.pid());
         }
-        return s.withPid(pid.getAsLong());
+        String why = probe instanceof plight.control.PidFile.Probe.Unknown unknown
+                ? "cannot tell whether a daemon holds " + c.pidFile() + " (" + unknown.reason() + ")"
+                : "no running daemon holds " + c.pidFile();
+        err.println(PROGRAM + ": " + why + "; not measuring its CPU");
+        return s;
     }
 
     /** The percentile chart to {@code --plot}, and a timeline beside it ({@code NAME-timeline.svg}) when there is one. */

@@ -52,9 +52,10 @@ record Invocation(Config config, Environment env, PrintStream out, PrintStream e
         }
         boolean runningWithoutSocket = false;
         if (!runningButClosedToUs && daemon instanceof PidFile.Probe.Held) {
-            // A daemon holds the pidfile but nobody listens on the socket (a tmp cleaner, an operator's rm).
+            // A daemon holds the pidfile but nobody listens on the socket: it is stopping (the socket closes
+            // first), or the socket was removed (a tmp cleaner, an operator's rm), which only a restart mends.
             String problem = "plight (pid " + daemonPid + ") is running but its control socket "
-                    + prefetch.socket() + " is missing; restart it";
+                    + prefetch.socket() + " is missing: it is stopping, or the socket was removed (then restart it)";
             if (reach == Reach.DAEMON) {
                 throw new CliException(ExitCode.FAILED, problem);
             }

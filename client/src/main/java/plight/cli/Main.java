@@ -29,7 +29,7 @@ public final class Main {
 
     ExitCode run(String[] args) {
         try {
-            if (args.length == 1 && (args[0].equals("version") || args[0].equals("--version"))) {
+            if (args.length == 1 && args[0].equals("version") || versionAsked(args)) {
                 out.println(VersionCommand.LINE);
                 return ExitCode.OK;
             }
@@ -120,6 +120,21 @@ public final class Main {
             }
         }
         return null;
+    }
+
+    /** {@code --version} without a command, also after the global options ({@code plight -c FILE --version}). */
+    private static boolean versionAsked(String[] args) {
+        boolean asked = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("-c") || args[i].equals("--config")) {
+                i++;
+            } else if (args[i].equals("--version")) {
+                asked = true;
+            } else if (!args[i].startsWith("-")) {
+                return false; // a command: --version is then its (unknown) option
+            }
+        }
+        return asked;
     }
 
     /** Where the first word that is neither an option nor an option's value, the command, stands; -1 if none. */

@@ -6,7 +6,7 @@ import java.util.List;
 import plight.control.Reply;
 
 /** {@code stats}: probes served, connections, probe sources; or, with {@code --format prometheus}, what /metrics serves. */
-@Parameters(separators = "=", commandDescription = "Probes served, connections, probe sources")
+@Parameters(separators = "=", commandDescription = "Show probes served, open connections and probe sources")
 final class StatsCommand extends Command {
     private static final List<String> FORMATS = List.of("text", "json", "prometheus");
 

@@ -258,6 +258,22 @@ class MainTest {
         assertTrue(r.err().contains("extra"), r.err());
     }
 
+    /**
+     * A daemon holds its pidfile but its socket is gone, as during a normal stop (the socket closes first): the
+     * warning names the stop in progress, not only a restart.
+     */
+    @Test
+    void statusWhileTheSocketIsGoneAndThePidfileHeldNamesAStopInProgress() throws Exception {
+        java.nio.file.Path pidFile = new plight.config.ConfigLoader(env).load(conf).pidFile();
+        try (plight.control.PidFile held = plight.control.PidFile.acquire(pidFile)) {
+            Result r = cli("status");
+            assertExit(ExitCode.OK, r);
+            assertTrue(r.err().contains("plight: warning: plight (pid " + ProcessHandle.current().pid()
+                    + ") is running but its control socket "), r::toString);
+            assertTrue(r.err().contains(" is missing: it is stopping, or the socket was removed (then restart it)"), r::toString);
+        }
+    }
+
     // --- help ------------------------------------------------------------------------------------------------
 
     @Test
@@ -268,6 +284,14 @@ class MainTest {
         for (String cmd : List.of("start", "stop", "status", "list-states", "enable", "disable", "offline", "version")) {
             assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(cmd) + " ").matcher(r.out()).find(), cmd + " missing from\n" + r.out());
         }
+    }
+
+    /** Each command's help says what that command does: stats is not status. */
+    @Test
+    void statsHelpDescribesStats() {
+        Result r = cli("stats", "--help");
+        assertExit(ExitCode.OK, r);
+        assertTrue(r.out().startsWith("Show probes served, open connections and probe sources\n"), r.out());
     }
 
     @Test
@@ -420,7 +444,8 @@ class MainTest {
 
     @Test
     void version() {
-        for (Result r : List.of(run(env, "version"), run(env, "--version"), cli("version"))) {
+        for (Result r : List.of(run(env, "version"), run(env, "--version"), cli("version"), cli("--version"),
+                run(env, "--config=" + conf, "--version"))) {
             assertExit(ExitCode.OK, r);
             assertTrue(r.out().matches("plight \\S+\n"), r.out());
         }

@@ -249,7 +249,8 @@ public final class ConfigLoader {
                 throw new ConfigException(file, s.line(), "state [" + name + "] has no 'code' (an HTTP status code 200-599)");
             }
             // A 1xx status is not a final answer: a prober would wait for the response that never follows.
-            int code = parseInt(codeEntry, 200, 599, "an HTTP status code 200-599 (1xx is not a final status)");
+            int code = parseInt(codeEntry, 200, 599, "an HTTP status code 200-599"
+                    + (informational(codeEntry.value()) ? " (1xx is not a final status)" : ""));
             String message = s.get("message").isPresent() ? printable(s.get("message").get(), "message") : name;
             Path stateFile = null;
             Optional<IniFile.Entry> fileEntry = s.get("file");
@@ -383,6 +384,16 @@ public final class ConfigLoader {
                 return Durations.parsePositive("'" + key + "'", e.get().value());
             } catch (IllegalArgumentException ex) {
                 throw new ConfigException(file, e.get().line(), ex.getMessage());
+            }
+        }
+
+        /** Whether {@code value} is a 1xx status, which needs saying why it is refused although it is a status. */
+        private static boolean informational(String value) {
+            try {
+                long n = Long.parseLong(value);
+                return n >= 100 && n <= 199;
+            } catch (NumberFormatException notANumber) {
+                return false;
             }
         }
 

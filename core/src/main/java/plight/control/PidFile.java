@@ -40,7 +40,7 @@ public final class PidFile implements AutoCloseable {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = null;
         try {
-            // A CLI probing runningPid holds a shared lock for a moment; retry briefly before calling it a daemon.
+            // A CLI probing the pidfile holds a shared lock for a moment; retry briefly before calling it a daemon.
             for (int attempt = 0; attempt < 5 && lock == null; attempt++) {
                 try {
                     lock = ch.tryLock();
@@ -124,19 +124,6 @@ public final class PidFile implements AutoCloseable {
         }
     }
 
-    /** The pid of the daemon holding {@code path}, or empty when none does. */
-    public static OptionalLong runningPid(Path path) {
-        if (!Files.exists(path)) return OptionalLong.empty();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (!locked(ch)) return OptionalLong.empty();
-            OptionalLong pid = readPid(ch);
-            return pid.isPresent() ? pid : OptionalLong.of(-1);
-        } catch (IOException e) {
-            // Not readable for us: fall back to the pid it names, if we can see that at all.
-            return pidIfAlive(path);
-        }
-    }
-
     /** Whether a process holds the lock on {@code ch}'s file (a shared lock of our own is taken and let go again). */
     private static boolean locked(FileChannel ch) throws IOException {
         FileLock probe;
@@ -148,16 +135,6 @@ public final class PidFile implements AutoCloseable {
         if (probe == null) return true;
         probe.release();
         return false;
-    }
-
-    private static OptionalLong pidIfAlive(Path path) {
-        try {
-            String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
-            long pid = Long.parseLong(text);
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() ? OptionalLong.of(pid) : OptionalLong.empty();
-        } catch (IOException | NumberFormatException e) {
-            return OptionalLong.empty();
-        }
     }
 
     private static OptionalLong readPid(FileChannel ch) {

@@ -107,9 +107,13 @@ class ConfigErrorsTest {
         refused(CLASSIC_STATES.replace("code = 404", "code = 99"), 8, "'code = 99'", "200-599");
     }
 
-    @Test
-    void code600() throws Exception {
-        refused(CLASSIC_STATES.replace("code = 503", "code = 600"), 12, "'code = 600'", "200-599");
+    /** Codes outside 200-599 that are not 1xx name the valid range only: the 1xx reason would mislead. */
+    @ParameterizedTest
+    @ValueSource(strings = {"600", "099", "99", "2e2", "not found", "-150"})
+    void aCodeOutsideTheRangeNamesTheRangeAndNotTheReasonFor1xx(String code) throws Exception {
+        ConfigException e = refused(CLASSIC_STATES.replace("code = 503", "code = " + code), 12, "'code = " + code + "'",
+                "an HTTP status code 200-599");
+        assertFalse(e.problem().contains("1xx"), e.problem());
     }
 
     /** A 1xx status is not a final answer: a prober would wait for the response that never follows. */

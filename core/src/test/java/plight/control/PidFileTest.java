@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +53,7 @@ class PidFileTest {
 
     @Test
     void freeWhenThereIsNoFile() {
-        assertEquals(OptionalLong.empty(), PidFile.runningPid(dir.resolve("plight.pid")));
+        assertEquals(new PidFile.Probe.Free(), PidFile.probe(dir.resolve("plight.pid")));
     }
 
     @Test
@@ -65,7 +64,7 @@ class PidFileTest {
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path));
         }
         assertFalse(Files.exists(path));
-        assertEquals(OptionalLong.empty(), PidFile.runningPid(path));
+        assertEquals(new PidFile.Probe.Free(), PidFile.probe(path));
     }
 
     @Test
@@ -73,13 +72,13 @@ class PidFileTest {
         Path path = dir.resolve("plight.pid");
         Process p = holder(path);
         try {
-            assertEquals(OptionalLong.of(p.pid()), PidFile.runningPid(path));
+            assertEquals(new PidFile.Probe.Held(p.pid(), java.util.Optional.empty()), PidFile.probe(path));
             PidFile.AlreadyRunningException e = assertThrows(PidFile.AlreadyRunningException.class, () -> PidFile.acquire(path));
             assertTrue(e.getMessage().contains("already running (pid " + p.pid() + ")"), e.getMessage());
             assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
             // The refused attempt did not disturb the holder's file.
             assertEquals(p.pid() + "\n", Files.readString(path));
-            assertEquals(OptionalLong.of(p.pid()), PidFile.runningPid(path));
+            assertEquals(new PidFile.Probe.Held(p.pid(), java.util.Optional.empty()), PidFile.probe(path));
         } finally {
             release(p);
         }
@@ -101,7 +100,7 @@ class PidFileTest {
     void staleFileWithoutALockDoesNotBlock() throws Exception {
         Path path = dir.resolve("plight.pid");
         Files.writeString(path, ProcessHandle.current().parent().orElseThrow().pid() + "\n"); // a live pid, but no lock
-        assertEquals(OptionalLong.empty(), PidFile.runningPid(path));
+        assertEquals(new PidFile.Probe.Free(), PidFile.probe(path));
         try (PidFile mine = PidFile.acquire(path)) {
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path), "the stale content is replaced entirely");
         }
@@ -142,13 +141,13 @@ class PidFileTest {
         try (PidFile first = PidFile.acquire(path)) {
             PidFile.AlreadyRunningException e = assertThrows(PidFile.AlreadyRunningException.class, () -> PidFile.acquire(path));
             assertTrue(e.getMessage().contains("(pid " + ProcessHandle.current().pid() + ")"), e.getMessage());
-            assertEquals(OptionalLong.of(ProcessHandle.current().pid()), PidFile.runningPid(path));
+            assertEquals(new PidFile.Probe.Held(ProcessHandle.current().pid(), java.util.Optional.empty()), PidFile.probe(path));
         }
     }
 
     /** Nobody holds {@code path}, and we can take it: our pid is then all it says. */
     private static void assertFreeAndTakeable(Path path) throws Exception {
-        assertEquals(OptionalLong.empty(), PidFile.runningPid(path));
+        assertEquals(new PidFile.Probe.Free(), PidFile.probe(path));
         try (PidFile mine = PidFile.acquire(path)) {
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(path));
         }

@@ -234,7 +234,7 @@ class DaemonIT {
             assertTrue(reload.err().startsWith("plight: " + node.conf + ":24: "), reload::toString);
             assertEquals("moved OK", keepAlive.get().reason());
 
-            // SIGHUP, as systemd's ExecReload sends it.
+            // SIGHUP, as an operator or a script sends it.
             node.writeConf(PlightNode.CONF.replace("message = OK", "message = hup OK"));
             d.signal("HUP");
             Await.until(() -> {

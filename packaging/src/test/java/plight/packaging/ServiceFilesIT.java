@@ -158,6 +158,31 @@ class ServiceFilesIT {
         assertTrue(exposure <= 2.0, () -> "exposure " + exposure + " > 2.0\n" + r.out());
     }
 
+    /**
+     * {@code systemctl reload} fails when plight refuses the reload: the unit reloads through {@code plight reload}
+     * (exit 1 on refusal), not a SIGHUP whose result only the log shows.
+     */
+    @Test
+    void theUnitReloadsThroughPlightSoThatARefusalFails() throws IOException {
+        String text = Files.readString(src().resolve("systemd/plightd.service"));
+        assertEquals(List.of("ExecReload=/usr/share/plight/bin/plight -c /etc/plight/plight.conf reload"),
+                text.lines().filter(l -> l.startsWith("ExecReload=")).toList());
+    }
+
+    /** The unit as systemd reads it; its commands point at a stand-in, as plight is not installed here. */
+    @Test
+    void theUnitPassesSystemdAnalyzeVerify(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Assumptions.assumeTrue(Shell.has("systemd-analyze"), "systemd-analyze is not installed (Debian: apt-get install systemd)");
+        Path plight = dir.resolve("plight");
+        Files.writeString(plight, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(plight, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path unit = dir.resolve("plightd.service");
+        Files.writeString(unit, Files.readString(src().resolve("systemd/plightd.service")).replace("/usr/share/plight/bin/plight", plight.toString()));
+        Shell.Result r = Shell.run("systemd-analyze", "verify", "--man=no", unit.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("", r.err(), r::toString);
+    }
+
     @Test
     void theFirewalldServiceOpensTheProbePort() throws Exception {
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(src().resolve("firewalld/plight.xml").toFile());

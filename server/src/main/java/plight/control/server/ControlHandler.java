@@ -38,10 +38,14 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
      */
     static final int MAX_QUEUED = 128;
     static final int MAX_QUEUED_BYTES = 16 * Request.MAX_LINE_BYTES;
-    /** Queued in place of a request that is not UTF-8, of one whose newline never came, and of the excess; compared by identity. */
+    /**
+     * Queued in place of a request that is not UTF-8, of one whose newline never came, of the excess, and of a
+     * line too long; compared by identity.
+     */
     private static final String NOT_UTF8 = new String("not UTF-8");
     private static final String INCOMPLETE_LINE = new String("incomplete");
     private static final String TOO_MANY = new String("too many");
+    private static final String TOO_LONG = new String("too long");
 
     private record Queued(String line, int bytes) { }
 
@@ -205,6 +209,10 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
                         + MAX_QUEUED + " requests or " + MAX_QUEUED_BYTES + " bytes)"));
                 return;
             }
+            if (next.line() == TOO_LONG) {
+                closeWith(ctx, tooLong());
+                return;
+            }
             handle(ctx, next.line());
         }
         if (inputEnded && !busy && !closing && queued.isEmpty()) {
@@ -265,13 +273,25 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            closeWith(ctx, Reply.error(Reply.TOO_LONG, "request line longer than " + Request.MAX_LINE_BYTES + " bytes"));
+            if (busy) {
+                // The wait and what was queued behind it are answered first; nothing read after this line is kept.
+                if (!overflowed) {
+                    overflowed = true;
+                    queued.add(new Queued(TOO_LONG, 0));
+                }
+            } else {
+                closeWith(ctx, tooLong());
+            }
         } else if (cause instanceof IOException) {
             ctx.close();
         } else {
             Log.warn(cause, "control connection failed");
             ctx.close();
         }
+    }
+
+    private static Reply tooLong() {
+        return Reply.error(Reply.TOO_LONG, "request line longer than " + Request.MAX_LINE_BYTES + " bytes");
     }
 
     private void readCredentials(ChannelHandlerContext ctx) {

@@ -547,6 +547,41 @@ class ControlProtocolTest {
         assertEquals(List.of(), actions.names(), "requests behind the oversized line were run");
     }
 
+    /**
+     * A line too long behind a pending wait: the wait and everything queued before the long line are answered
+     * in order (the wait when it completes, or as stopping), then the too-long error, then the close.
+     */
+    @Test
+    void requestsQueuedBeforeAnOversizedLineBehindAWaitAreAnsweredFirst() throws Exception {
+        String tooLong = "ERR too-long request line longer than " + Request.MAX_LINE_BYTES + " bytes";
+        String longLine = "x".repeat(Request.MAX_LINE_BYTES + 1) + "\n";
+        try (ControlWire w = ControlWire.open(socket)) {
+            w.send("wait disabled timeout=1h\nset offline reason=pipelined\nstatus\n" + longLine + "set disabled\n");
+            RecordingActions.PendingWait pending = actions.nextWait();
+            barrier();
+            pending.answer().complete(Reply.success().field("state", "disabled").build());
+            assertEquals("disabled", w.reply().get("state"), "the wait's answer is not lost");
+            assertEquals("pipelined", w.reply().get("reason"), "the set queued behind the wait is run and answered");
+            assertEquals("offline", w.reply().get("state"));
+            assertEquals(tooLong, w.readLine());
+            assertEquals("", w.readLine());
+            assertTrue(w.closedByServer(), "then the close");
+        }
+        try (ControlWire w = ControlWire.open(socket)) {
+            w.send("wait disabled timeout=1h\nstatus\n" + longLine);
+            actions.nextWait();
+            barrier();
+            server.beginStop();
+            assertStopping(w.reply());
+            assertEquals("offline", w.reply().get("state"), "the status queued behind the wait is answered");
+            assertEquals(tooLong, w.readLine());
+            assertEquals("", w.readLine());
+            assertTrue(w.closedByServer());
+        }
+        assertEquals(List.of("wait", "set", "status", "wait", "status"), actions.names(),
+                "nothing behind the oversized line is run");
+    }
+
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws IOException {
         try (ControlWire w = ControlWire.open(socket)) {
