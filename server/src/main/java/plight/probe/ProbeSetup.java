@@ -3,17 +3,19 @@ package plight.probe;
 import java.time.Duration;
 
 /**
- * What every probe connection shares: where answers come from, who is told, the time limits, error counts.
+ * What every probe connection shares: where answers come from, who is told, the time limits, error counts,
+ * the queues of connections waiting for a turn.
  * {@code acceptDeferralNanos}: how long a connection that has sent nothing may have waited in the kernel before
  * it was accepted ({@link Transport#acceptDeferral}); it counts towards its request timeout.
  */
 record ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-                  long requestTimeoutNanos, long idleTimeoutNanos, ProbeErrors errors, long acceptDeferralNanos) {
+                  long requestTimeoutNanos, long idleTimeoutNanos, ProbeErrors errors, long acceptDeferralNanos,
+                  Turns turns) {
 
     ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
                Duration requestTimeout, Duration idleTimeout, ProbeErrors errors, Duration acceptDeferral) {
         this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout), errors,
-                acceptDeferral.toNanos());
+                acceptDeferral.toNanos(), new Turns());
     }
 
     private static long positive(Duration d) {
