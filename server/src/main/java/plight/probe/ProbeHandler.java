@@ -24,8 +24,9 @@ import java.net.InetSocketAddress;
  * while the channel is not writable the handler neither decodes nor reads, so a client that pipelines without
  * reading is held back by TCP instead of by our memory; and one turn of the event loop answers at most
  * {@link #MAX_ANSWERS_PER_TURN} requests of a connection, the rest waiting (unread) for its next turn in
- * {@link Turns}, so deep pipelines cannot keep the other connections waiting. All time limits share one scheduled task per
- * connection that re-arms itself from timestamps, so a busy connection costs no timer operations per request.
+ * {@link Turns}, so deep pipelines cannot keep the other connections waiting. All time limits share one
+ * scheduled task per connection that re-arms itself from timestamps, so a busy connection costs no timer
+ * operations per request.
  */
 final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.Waiting {
     /** User event that ends the connection gracefully: flush the answers, shut our side, let the client close. */
