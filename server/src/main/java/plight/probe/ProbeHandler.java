@@ -23,11 +23,12 @@ import java.net.InetSocketAddress;
  * <p>Answers are written without flushing and flushed once per read batch. Back-pressure is per connection:
  * while the channel is not writable the handler neither decodes nor reads, so a client that pipelines without
  * reading is held back by TCP instead of by our memory; and one turn of the event loop answers at most
- * {@link #MAX_ANSWERS_PER_TURN} requests of a connection, the rest waiting (unread) for its next turn, so a
- * deep pipeline cannot keep the other connections waiting. All time limits share one scheduled task per
- * connection that re-arms itself from timestamps, so a busy connection costs no timer operations per request.
+ * {@link #MAX_ANSWERS_PER_TURN} requests of a connection, the rest waiting (unread) for its next turn in
+ * {@link Turns}, so deep pipelines cannot keep the other connections waiting. All time limits share one
+ * scheduled task per connection that re-arms itself from timestamps, so a busy connection costs no timer
+ * operations per request.
  */
-final class ProbeHandler extends ChannelInboundHandlerAdapter {
+final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.Waiting {
     /** User event that ends the connection gracefully: flush the answers, shut our side, let the client close. */
     static final Object STOP = new Object() {
         @Override
@@ -45,7 +46,6 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     private final boolean accessLogOn;
     private final RequestDecoder decoder = new RequestDecoder();
     private final Runnable checkTimeouts = this::checkTimeouts;
-    private final Runnable resume = this::resume;
     private final ChannelFutureListener afterLastAnswer = this::afterLastAnswer;
 
     private ChannelHandlerContext ctx;
@@ -59,7 +59,10 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
     private int answeredThisTurn;
     /** Reading stopped: the channel was not writable, or this turn's answers were used up. */
     private boolean paused;
-    private boolean resumeScheduled;
+    /** In its event loop's {@link Turns} queue. */
+    private boolean queued;
+    /** That queue, looked up at the first pause. */
+    private Turns.Queue turns;
     /** The server is stopping: answer what is buffered, then end the connection. */
     private boolean stopping;
     private boolean inputShut;
@@ -135,7 +138,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (evt == STOP) {
             stopping = true;
-            // Requests held back for a later turn are answered first; resume() ends the connection then.
+            // Requests held back for a later turn are answered first; takeTurn() ends the connection then.
             if (!closing && !paused) {
                 closeAfterWrites(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER), true);
             }
@@ -286,21 +289,23 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Resumes in the event loop's next turn, after its I/O: a scheduled task, unlike one merely executed, is
-     * not run by the batch of tasks already running, which lasts until the queue is empty (up to a second).
-     */
+    /** Resumes in a later turn of the event loop (see {@link Turns}). */
     private void scheduleResume() {
-        if (!resumeScheduled) {
-            resumeScheduled = true;
-            ctx.executor().schedule(resume, 0, NANOSECONDS);
+        if (!queued) {
+            queued = true;
+            if (turns == null) {
+                turns = setup.turns().of(ctx.executor());
+            }
+            turns.add(this);
         }
     }
 
-    private void resume() {
-        resumeScheduled = false;
+    /** This connection's share of a turn of the event loop, from {@link Turns}. */
+    @Override
+    public int takeTurn() {
+        queued = false;
         if (closing || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
-            return;
+            return 0;
         }
         try {
             paused = false;
@@ -319,6 +324,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter {
             // A task of our own: what the pipeline would do for a handler method, not the executor's stack trace.
             exceptionCaught(ctx, t);
         }
+        return answeredThisTurn;
     }
 
     /**

@@ -6,13 +6,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,12 +25,10 @@ import plight.config.WebSettings;
 public final class ProbeServer implements AutoCloseable {
     /** Far above typical defaults: a fleet's probes can arrive in bursts of new connections. */
     private static final int BACKLOG = 4096;
-    /**
-     * Connections accepted per turn of the event loop. A new connection waits in the backlog for turns, and
-     * while hundreds of connections are busy each turn takes milliseconds, so a prober behind a burst of
-     * connections would wait for as many turns as there are connections before it.
-     */
+    /** Connections accepted in one turn of the event loop once turns are long: see {@link AcceptPacing}. */
     private static final int ACCEPTS_PER_TURN = 256;
+    /** A turn this long means many connections are busy; probes open connections in far shorter turns. */
+    private static final Duration LONG_TURN = Duration.ofMillis(2);
     /** How long {@link #close} lets queued answers drain, then how long the event loops get to stop. */
     private static final long DRAIN_MILLIS = 500;
     private static final long SHUTDOWN_MILLIS = 500;
@@ -93,10 +91,7 @@ public final class ProbeServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
-                // Not respecting "maybe more data": Netty's epoll listener takes an accepted descriptor for a
-                // byte count, concludes the backlog is empty and accepts one connection per turn.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
-                        .respectMaybeMoreData(false).maxMessagesPerRead(ACCEPTS_PER_TURN))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AcceptPacing(ACCEPTS_PER_TURN, LONG_TURN))
                 // TCP_NODELAY is not set here: Netty's Linux transports enable it on every accepted socket
                 // already, and setting it again costs a system call per connection.
                 // Lets a request line followed by end of input still be answered.

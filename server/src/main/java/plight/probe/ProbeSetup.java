@@ -3,13 +3,14 @@ package plight.probe;
 import java.time.Duration;
 
 /**
- * What every probe connection shares: where answers come from, who is told, the time limits, error counts.
+ * What every probe connection shares: where answers come from, who is told, the time limits, error counts,
+ * the queues of connections waiting for a turn.
  * {@code acceptDeferralNanos}: how long a connection that has sent nothing may have waited in the kernel before
  * it was accepted ({@link Transport#acceptDeferral}); it counts towards its request timeout.
  */
 record ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
                   long requestTimeoutNanos, long idleTimeoutNanos, ProbeErrors errors, long acceptDeferralNanos,
-                  Rejections rejections) {
+                  Rejections rejections, Turns turns) {
 
     ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog accessLog,
                Duration requestTimeout, Duration idleTimeout, ProbeErrors errors, Duration acceptDeferral) {
@@ -20,7 +21,7 @@ record ProbeSetup(LiveResponses responses, ProbeListener listener, AccessLog acc
                Duration requestTimeout, Duration idleTimeout, ProbeErrors errors, Duration acceptDeferral,
                Rejections rejections) {
         this(responses, listener, accessLog, positive(requestTimeout), positive(idleTimeout), errors,
-                acceptDeferral.toNanos(), rejections);
+                acceptDeferral.toNanos(), rejections, new Turns());
     }
 
     private static long positive(Duration d) {

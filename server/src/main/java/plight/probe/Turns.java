@@ -1,0 +1,68 @@
+package plight.probe;
+
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Connections whose requests were held back for a later turn of their event loop, served round-robin from one
+ * task per loop that answers at most {@link #ANSWERS_PER_TURN} of them per turn, then yields until the next.
+ *
+ * <p>Per connection, a turn answers at most {@link ProbeHandler#MAX_ANSWERS_PER_TURN}; this bounds the sum,
+ * so that hundreds of connections with deep pipelines cannot make a turn (and the wait of every new probe,
+ * which is answered when its bytes arrive) long. One instance per probe server, one queue per event loop.
+ */
+final class Turns {
+    static final int ANSWERS_PER_TURN = 512;
+
+    private final Map<EventExecutor, Queue> queues = new ConcurrentHashMap<>();
+
+    /** The queue of {@code loop}; call from that loop only, and keep it: the lookup is not free. */
+    Queue of(EventExecutor loop) {
+        return queues.computeIfAbsent(loop, Queue::new);
+    }
+
+    /** A connection waiting for its next turn. */
+    interface Waiting {
+        /** Answers this connection's share of the turn; returns how many requests it answered. */
+        int takeTurn();
+    }
+
+    static final class Queue implements Runnable {
+        private final EventExecutor loop;
+        private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+        private boolean scheduled;
+
+        private Queue(EventExecutor loop) {
+            this.loop = loop;
+        }
+
+        /** Queues {@code connection} for a turn; it must not be queued already. */
+        void add(Waiting connection) {
+            waiting.add(connection);
+            if (!scheduled) {
+                scheduled = true;
+                // Scheduled, not executed: the loop runs a scheduled task after its next I/O, while a task merely
+                // executed would join the batch of tasks already running, which only ends when the queue does.
+                loop.schedule(this, 0, NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void run() {
+            scheduled = false;
+            int budget = ANSWERS_PER_TURN;
+            // Each connection at most once per turn: one that still has requests queues itself again, behind.
+            for (int n = waiting.size(); n > 0 && budget > 0; n--) {
+                budget -= waiting.poll().takeTurn();
+            }
+            if (!waiting.isEmpty() && !scheduled) {
+                scheduled = true;
+                loop.schedule(this, 0, NANOSECONDS);
+            }
+        }
+    }
+}
