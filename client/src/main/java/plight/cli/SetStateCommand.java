@@ -77,8 +77,9 @@ final class SetStateCommand extends Command {
         }
         if (!node.running()) {
             // Nothing serves the state, so no load balancer can confirm it.
-            if (json) in.out().print(json(changed, false, "null"));
-            throw new CliException(ExitCode.FAILED, "cannot wait for the load balancers: plight is not running");
+            CliException cannot = new CliException(ExitCode.FAILED, "cannot wait for the load balancers: plight is not running");
+            if (json) in.out().print(json(changed, false, StateWait.json(StateWait.Outcome.notRunning(cannot))));
+            throw cannot;
         }
         boolean terminal = !json && System.console() != null && in.out() == System.out;
         StateWait.Outcome o = waiting.run(node, terminal ? in.out() : null);
@@ -86,6 +87,7 @@ final class SetStateCommand extends Command {
         if (json) {
             in.out().print(json(changed, true, StateWait.json(o)));
         }
+        if (o.failure() != null) throw o.failure(); // superseded, stopping, refused: as without --json
         switch (o.result()) {
             case CONFIRMED -> {
                 if (!json) {

@@ -20,14 +20,39 @@ final class StateWait {
     /** How long one {@code wait} request runs at most; also how finely each source's time to confirm is known. */
     static final Duration SLICE = Duration.ofMillis(250);
 
-    enum Result { CONFIRMED, TIMEOUT, NO_SOURCES }
+    /**
+     * How a wait can end. The last four end it early: another change replaced the state waited for, the daemon is
+     * stopping or went away, plight was not running to begin with, or the daemon refused the wait.
+     */
+    enum Result { CONFIRMED, TIMEOUT, NO_SOURCES, SUPERSEDED, STOPPING, NOT_RUNNING, FAILED }
 
     /** One source as last seen, and when it confirmed (ms after the wait began; -1 if it did not). */
     record Source(SourceLine line, long afterMillis) {
     }
 
-    /** How the wait ended. */
-    record Outcome(Result result, long elapsedMillis, List<Source> confirmed, List<Source> lagging) {
+    /**
+     * How the wait ended.
+     *
+     * @param stateNow the state served instead, when another change superseded the wait; else {@code null}
+     * @param failure  what ends the command, for the results that end the wait early; else {@code null}
+     */
+    record Outcome(Result result, long elapsedMillis, List<Source> confirmed, List<Source> lagging, String stateNow,
+                   CliException failure) {
+        Outcome(Result result, long elapsedMillis, List<Source> confirmed, List<Source> lagging) {
+            this(result, elapsedMillis, confirmed, lagging, null, null);
+        }
+
+        /** No wait at all: plight is not running, so nothing serves the state for a load balancer to confirm. */
+        static Outcome notRunning(CliException failure) {
+            return new Outcome(Result.NOT_RUNNING, 0, List.of(), List.of(), null, failure);
+        }
+    }
+
+    /** The daemon answered the wait with an error. */
+    private static final class Refused extends CliException {
+        Refused(ExitCode code, String message) {
+            super(code, message);
+        }
     }
 
     private final String state;
@@ -44,12 +69,43 @@ final class StateWait {
         this.requireSources = requireSources;
     }
 
-    /** @param progress where to show each confirmation and a count while waiting (a terminal), or {@code null} */
-    Outcome run(Node node, PrintStream progress) throws CliException {
+    /**
+     * Every ending is an outcome, so that {@code --json} can print it; those that end the command with an error
+     * carry it in {@link Outcome#failure()}.
+     *
+     * @param progress where to show each confirmation and a count while waiting (a terminal), or {@code null}
+     */
+    Outcome run(Node node, PrintStream progress) {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
         Map<String, Source> confirmed = new LinkedHashMap<>();
-        List<Source> lagging = List.of();
+        List<Source> lagging = new ArrayList<>();
+        try {
+            return poll(node, progress, start, confirmed, lagging);
+        } catch (CliException e) {
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            String now = e instanceof Refused ? superseding(node) : null;
+            Result result = e instanceof Stopping ? Result.STOPPING : now != null ? Result.SUPERSEDED : Result.FAILED;
+            return new Outcome(result, elapsed, List.copyOf(confirmed.values()), List.copyOf(lagging), now, e);
+        }
+    }
+
+    /**
+     * The state served now if it is no longer the one waited for: the daemon ends a wait with a plain error when
+     * another change replaces the state, and asking is surer than reading its words. {@code null} if it is the
+     * same or cannot be told.
+     */
+    private String superseding(Node node) {
+        try {
+            String now = node.status().state();
+            return state.equals(now) ? null : now;
+        } catch (CliException e) {
+            return null;
+        }
+    }
+
+    private Outcome poll(Node node, PrintStream progress, long start, Map<String, Source> confirmed, List<Source> lagging)
+            throws CliException {
+        long deadline = start + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             Duration slice = Duration.ofMillis(Math.max(1, Math.min(SLICE.toMillis(), left / 1_000_000)));
@@ -57,7 +113,7 @@ final class StateWait {
                     + " window=" + Durations.format(window), slice.plus(DaemonNode.TIMEOUT));
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             if (!reply.isOk() && !Reply.TIMEOUT.equals(reply.errorKind())) {
-                throw new CliException(Reply.USAGE.equals(reply.errorKind()) ? ExitCode.USAGE : ExitCode.FAILED,
+                throw new Refused(Reply.USAGE.equals(reply.errorKind()) ? ExitCode.USAGE : ExitCode.FAILED,
                         "while waiting for the load balancers: " + reply.errorText());
             }
             for (String c : reply.all("confirmed")) {
@@ -78,7 +134,8 @@ final class StateWait {
                 confirmed.remove(key(line)); // a source can fall back, e.g. a view going from UP to "UP 1/3"
                 nowLagging.add(new Source(line, -1));
             }
-            lagging = nowLagging;
+            lagging.clear();
+            lagging.addAll(nowLagging);
             boolean allIn = reply.isOk();
             if (allIn && confirmed.size() >= Math.max(1, requireSources)) {
                 return new Outcome(Result.CONFIRMED, elapsed, List.copyOf(confirmed.values()), List.of());
@@ -87,7 +144,7 @@ final class StateWait {
                 return new Outcome(Result.NO_SOURCES, elapsed, List.of(), List.of());
             }
             if (System.nanoTime() - deadline >= 0) {
-                return new Outcome(Result.TIMEOUT, elapsed, List.copyOf(confirmed.values()), lagging);
+                return new Outcome(Result.TIMEOUT, elapsed, List.copyOf(confirmed.values()), List.copyOf(lagging));
             }
             if (progress != null) {
                 progress.printf(Locale.ROOT, "\r\033[Kwaiting: %d of %d probe source(s) confirmed '%s' (%s)", confirmed.size(),
@@ -136,6 +193,8 @@ final class StateWait {
         sources(sb, o.confirmed());
         sb.append(",\"lagging\":");
         sources(sb, o.lagging());
+        if (o.stateNow() != null) sb.append(",\"state_now\":").append(Json.quote(o.stateNow()));
+        if (o.failure() != null) sb.append(",\"error\":").append(Json.quote(o.failure().getMessage()));
         return sb.append('}').toString();
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import plight.config.ConfigLoader;
 import plight.config.Environment;
 import plight.testkit.Confs;
+import plight.testkit.JsonReader;
 import plight.testkit.Processes;
 
 /**
@@ -60,7 +61,7 @@ class DaemonGoingAwayTest {
     }
 
     /**
-     * Serves the socket: greets (unless {@code greet} is false), reads one request line and writes
+     * Serves the socket: greets (unless {@code greet} is false), then reads each request line and writes
      * {@code answer.apply(line)}, or closes without answering when that is {@code null}.
      */
     private void daemon(boolean greet, Function<String, String> answer) throws IOException {
@@ -71,13 +72,18 @@ class DaemonGoingAwayTest {
                 try (SocketChannel ch = server.accept()) {
                     if (!greet) continue;
                     ch.write(ByteBuffer.wrap("PLIGHT 1\n".getBytes(StandardCharsets.US_ASCII)));
-                    ByteArrayOutputStream line = new ByteArrayOutputStream();
                     ByteBuffer one = ByteBuffer.allocate(1);
-                    while (ch.read(one.clear()) > 0 && one.get(0) != '\n') {
-                        line.write(one.get(0));
+                    while (true) { // one request after another on the connection, as the CLI sends them
+                        ByteArrayOutputStream line = new ByteArrayOutputStream();
+                        int n;
+                        while ((n = ch.read(one.clear())) > 0 && one.get(0) != '\n') {
+                            line.write(one.get(0));
+                        }
+                        if (n < 0) break;
+                        String reply = answer.apply(line.toString(StandardCharsets.UTF_8));
+                        if (reply == null) break;
+                        ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
                     }
-                    String reply = answer.apply(line.toString(StandardCharsets.UTF_8));
-                    if (reply != null) ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
                 } catch (IOException closed) {
                     return;
                 }
@@ -182,5 +188,49 @@ class DaemonGoingAwayTest {
         MainTest.Result stop = cli("stop");
         assertEquals(ExitCode.NOT_RUNNING, stop.code(), stop::toString);
         assertEquals("plight: plight is not running\n", stop.err());
+    }
+
+    /** A daemon that makes the change, then answers the wait as the real one does when the state moves on. */
+    private static String setThenWait(String line, String waitReply) {
+        if (line.startsWith("set ")) return "OK\nstate: disabled\ncode: 404\nmessage: node is unavailable\ndefault: no\n\n";
+        if (line.startsWith("wait ")) return waitReply;
+        return "OK\nstate: enabled\ncode: 200\nmessage: node is available\ndefault: yes\n\n"; // status: someone enabled it
+    }
+
+    @Test
+    void jsonWaitSupersededByAnotherChangePrintsOneObjectAndExitsOne() throws Exception {
+        daemon(true, line -> setThenWait(line, "ERR failed the state changed to 'enabled' while waiting\n\n"));
+        MainTest.Result r = cli("disable", "--wait=5s", "--json");
+        assertEquals(ExitCode.FAILED, r.code(), r::toString);
+        Map<String, Object> j = JsonReader.object(r.out());
+        assertEquals("disabled", j.get("state"), r::toString);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> wait = (Map<String, Object>) j.get("wait");
+        assertEquals("superseded", wait.get("result"), r::toString);
+        assertEquals("enabled", wait.get("state_now"), r::toString);
+        assertEquals(List.of(), wait.get("lagging"), r::toString);
+        assertTrue(r.err().contains("the state changed to 'enabled' while waiting"), r::toString);
+    }
+
+    @Test
+    void jsonWaitWhenTheDaemonStopsPrintsOneObjectAndExitsNotRunning() throws Exception {
+        daemon(true, line -> setThenWait(line, stopping(1)));
+        MainTest.Result r = cli("disable", "--wait=5s", "--json");
+        assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> wait = (Map<String, Object>) JsonReader.object(r.out()).get("wait");
+        assertEquals("stopping", wait.get("result"), r::toString);
+        assertEquals("plight: plight is stopping\n", r.err());
+    }
+
+    @Test
+    void jsonWaitWhenTheDaemonHangsUpPrintsOneObjectAndExitsNotRunning() throws Exception {
+        daemon(true, line -> line.startsWith("wait ") ? null : setThenWait(line, null));
+        MainTest.Result r = cli("disable", "--wait=5s", "--json");
+        assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> wait = (Map<String, Object>) JsonReader.object(r.out()).get("wait");
+        assertEquals("stopping", wait.get("result"), r::toString);
+        assertClear(r);
     }
 }

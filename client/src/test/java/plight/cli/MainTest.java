@@ -482,7 +482,8 @@ class MainTest {
         assertEquals("disabled", currentState());
         assertTrue(r.err().contains("cannot wait for the load balancers: plight is not running"), r::toString);
         assertEquals("{\"running\":false,\"state\":\"disabled\",\"code\":404,\"message\":\"node is unavailable\",\"warnings\":[],"
-                + "\"wait\":null}\n", r.out());
+                + "\"wait\":{\"result\":\"not-running\",\"elapsed_ms\":0,\"confirmed\":[],\"lagging\":[],"
+                + "\"error\":\"cannot wait for the load balancers: plight is not running\"}}\n", r.out());
     }
 
     @Test
