@@ -168,7 +168,7 @@ final class DaemonControl implements ControlActions {
         for (ProbeSources.Seen s : sources.snapshot()) {
             b.field("source", describe(s));
         }
-        if (sources.untracked() > 0) b.field("untracked-probes", sources.untracked());
+        if (sources.evicted() > 0) b.field("evicted-sources", sources.evicted());
         return b.build();
     }
 

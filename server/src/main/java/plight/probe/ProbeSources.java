@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -16,13 +17,15 @@ import plight.state.State;
  * port means nothing), with when it was last seen, how often it probes, and which state it was last served and
  * how many times in a row; what kind of prober it is and, when it reports one (HAProxy's {@code send-state}), the
  * load balancer's own view. Agent-port checks are sources of their own, next to the same address's HTTP checks. {@code stats} shows the table and the protocol's {@code wait} waits on it. Bounded: at most
- * {@link #MAX_SOURCES} addresses; {@link #forgetOlderThan} drops the silent ones.
+ * {@link #MAX_SOURCES} addresses by default; when full, a new source evicts the least recently seen one;
+ * {@link #forgetOlderThan} drops the silent ones.
  */
 public final class ProbeSources implements ProbeListener {
     public static final int MAX_SOURCES = 4096;
 
     private final ConcurrentHashMap<Key, Source> sources = new ConcurrentHashMap<>();
-    private final AtomicInteger untracked = new AtomicInteger();
+    private final AtomicInteger evicted = new AtomicInteger();
+    private final int capacity;
     private final LongSupplier clockMillis;
 
     public ProbeSources() {
@@ -30,6 +33,13 @@ public final class ProbeSources implements ProbeListener {
     }
 
     public ProbeSources(LongSupplier clockMillis) {
+        this(MAX_SOURCES, clockMillis);
+    }
+
+    /** @param capacity how many sources the table holds at most */
+    public ProbeSources(int capacity, LongSupplier clockMillis) {
+        if (capacity < 1) throw new IllegalArgumentException("source table capacity " + capacity + ": must be at least 1");
+        this.capacity = capacity;
         this.clockMillis = clockMillis;
     }
 
@@ -97,13 +107,28 @@ public final class ProbeSources implements ProbeListener {
         Key key = new Key(remote.getAddress(), agent);
         Source s = sources.get(key);
         if (s == null) {
-            if (sources.size() >= MAX_SOURCES) {
-                untracked.incrementAndGet();
-                return null;
-            }
-            s = sources.computeIfAbsent(key, k -> new Source(Addresses.of(k.address()), k.agent() ? "agent" : "other"));
+            // Full: make room rather than drop the newcomer, or a flood of one-shot sources would hide a real LB for good.
+            if (sources.size() >= capacity) evictLeastRecentlySeen();
+            long now = clockMillis.getAsLong();
+            s = sources.computeIfAbsent(key, k -> new Source(Addresses.of(k.address()), k.agent() ? "agent" : "other", now));
         }
         return s;
+    }
+
+    /** O(n), but only when the table is full and a new source arrives; a known source never gets here. */
+    private void evictLeastRecentlySeen() {
+        Key stalest = null;
+        Source victim = null;
+        long oldest = Long.MAX_VALUE;
+        for (Map.Entry<Key, Source> e : sources.entrySet()) {
+            long seen = e.getValue().lastSeen();
+            if (seen < oldest) {
+                oldest = seen;
+                stalest = e.getKey();
+                victim = e.getValue();
+            }
+        }
+        if (stalest != null && sources.remove(stalest, victim)) evicted.incrementAndGet();
     }
 
     /** The sources, most recently seen first. */
@@ -129,9 +154,9 @@ public final class ProbeSources implements ProbeListener {
         return new Progress(confirmed, lagging);
     }
 
-    /** Probes from addresses the table had no room for. */
-    public int untracked() {
-        return untracked.get();
+    /** Sources dropped, least recently seen first, to make room for new ones in a full table. */
+    public int evicted() {
+        return evicted.get();
     }
 
     public void forgetOlderThan(long ageMillis) {
@@ -152,9 +177,11 @@ public final class ProbeSources implements ProbeListener {
         private long streak;
         private long probes;
 
-        Source(String address, String kind) {
+        /** @param now counts as seen, so that a concurrent eviction does not take it before its first probe is recorded */
+        Source(String address, String kind, long now) {
             this.address = address;
             this.kind = kind;
+            this.lastSeen = now;
         }
 
         /** @param kind {@code null} to keep the known one; {@code view} {@code null} keeps the last one reported */

@@ -116,4 +116,35 @@ class ProbeSourcesTest {
         ProbeSources.Progress p = sources.progress(TestStates.DISABLED, 3, 60_000);
         assertTrue(p.confirmed().isEmpty() && p.lagging().isEmpty());
     }
+
+    @Test
+    void aNewSourceInAFullTableEvictsTheLeastRecentlySeenOne() throws IOException {
+        ProbeSources small = new ProbeSources(3, clock::get);
+        small.served(from("10.0.1.1"), TestStates.ENABLED);
+        clock.addAndGet(1_000);
+        small.served(from("10.0.1.2"), TestStates.ENABLED);
+        clock.addAndGet(1_000);
+        small.served(from("10.0.1.3"), TestStates.ENABLED);
+        clock.addAndGet(1_000);
+        small.served(from("10.0.1.1"), TestStates.ENABLED); // seen again: now 10.0.1.2 is the stalest
+        clock.addAndGet(1_000);
+
+        small.served(from("10.0.2.1"), TestStates.ENABLED);
+
+        assertEquals(List.of("10.0.2.1", "10.0.1.1", "10.0.1.3"),
+                small.snapshot().stream().map(ProbeSources.Seen::address).toList());
+        assertEquals(1, small.evicted());
+    }
+
+    @Test
+    void aKnownSourceInAFullTableEvictsNothing() throws IOException {
+        ProbeSources small = new ProbeSources(2, clock::get);
+        small.served(from("10.0.1.1"), TestStates.ENABLED);
+        small.served(from("10.0.1.2"), TestStates.ENABLED);
+        clock.addAndGet(1_000);
+        small.served(from("10.0.1.1"), TestStates.DISABLED);
+        assertEquals(2, small.snapshot().size());
+        assertEquals(0, small.evicted());
+        assertEquals(2, small.snapshot().get(0).probes());
+    }
 }
