@@ -20,37 +20,12 @@ port=${PORT:-18193}
 dist=${DIST:-$root/packaging/target/plight}
 [ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
 
-work=$(mktemp -d)
-daemon=
-cleanup() {
-  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cat > "$work/plight.conf" <<CONF
-[webserver]
-host = 127.0.0.1
-port = $port
-threads = 1
-logfile = $work/access.log
-loglevel = OFF
-[logging]
-logfile = $work/plight.log
-[control]
-socket = $work/control.sock
-[daemon]
-pidfile = $work/plight.pid
-[priorities]
-states = enabled,disabled
-[enabled]
-code = 200
-message = OK
-[disabled]
-file = $work/node_disabled
-code = 404
-CONF
-"$dist/bin/plight" -c "$work/plight.conf" start > "$work/out.txt" 2>&1 &
-daemon=$!
+# shellcheck source=bench/scripts/servers.sh
+. "$here/servers.sh"
+work_dir plight-never-readers
+plight_conf plight "$port" OFF
+"$dist/bin/plight" -c "$work/plight/plight.conf" start > "$work/out.txt" 2>&1 &
+pids+=($!)
 for _ in $(seq 100); do grep -q "is running" "$work/out.txt" && break; sleep 0.1; done
 grep -q "is running" "$work/out.txt" || { cat "$work/out.txt" >&2; exit 1; }
 
