@@ -59,6 +59,10 @@ final class DaemonNode implements Node {
     @Override
     public Reply ask(String request, Duration timeout) throws CliException {
         Reply reply = call(request, timeout);
+        if (!reply.isOk() && reply.get(Reply.CONFIG_ERROR) != null) {
+            // A reload of a file with an error: reported as a file the CLI cannot load is.
+            throw new CliException(ExitCode.BAD_CONFIG, reply.get(Reply.CONFIG_ERROR));
+        }
         if (!reply.isOk()) {
             ExitCode code = Reply.USAGE.equals(reply.errorKind()) ? ExitCode.USAGE : ExitCode.FAILED;
             throw new CliException(code, reply.errorText());

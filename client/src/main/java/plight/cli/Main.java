@@ -40,7 +40,8 @@ public final class Main {
                 args = args.clone();
                 args[at] = word;
             }
-            Prefetch prefetch = Prefetch.start(new ConfigLoader(env), configOption(args), word != null && !CommandTable.isLocal(word));
+            Prefetch prefetch = Prefetch.start(new ConfigLoader(env), configOption(args), word != null && !CommandTable.isLocal(word),
+                    "reload".equals(word));
             try {
                 return run(args, word, prefetch);
             } finally {
@@ -68,7 +69,17 @@ public final class Main {
         } catch (ParameterException e) {
             badUsage = e;
         }
-        Config config = prefetch.config();
+        Config config;
+        try {
+            config = prefetch.config();
+        } catch (CliException badConfig) {
+            // plightd.service reloads through `plight reload`: the running daemon is to refuse the file itself, and
+            // record the refusal (metrics, log), so the file's error goes to it when it can be reached.
+            if (command instanceof ReloadCommand reload && badUsage == null && !global.help && !command.help) {
+                return reload.runDespite(badConfig, prefetch, out, err);
+            }
+            throw badConfig;
+        }
         if (word != null && !CommandTable.knows(word, config.states())) {
             throw new CliException(ExitCode.USAGE, "unknown command '" + word + "' (valid: "
                     + String.join(", ", CommandTable.descriptions(config.states()).keySet()) + ")");

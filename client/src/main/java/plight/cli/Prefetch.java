@@ -18,6 +18,7 @@ final class Prefetch implements Runnable {
     private final ConfigLoader loader;
     private final Path explicit;
     private final boolean connect;
+    private final boolean connectDespiteBadConfig;
     private final Thread thread;
     private Config config;
     private ConfigException configError;
@@ -26,17 +27,22 @@ final class Prefetch implements Runnable {
     private Optional<ControlClient> client = Optional.empty();
     private IOException clientError;
 
-    private Prefetch(ConfigLoader loader, Path explicit, boolean connect) {
+    private Prefetch(ConfigLoader loader, Path explicit, boolean connect, boolean connectDespiteBadConfig) {
         this.loader = loader;
         this.explicit = explicit;
         this.connect = connect;
+        this.connectDespiteBadConfig = connectDespiteBadConfig;
         this.thread = new Thread(this, "plight-prefetch");
         thread.setDaemon(true);
     }
 
-    /** @param connect whether the command talks to the daemon */
-    static Prefetch start(ConfigLoader loader, Path explicit, boolean connect) {
-        Prefetch p = new Prefetch(loader, explicit, connect);
+    /**
+     * @param connect                 whether the command talks to the daemon
+     * @param connectDespiteBadConfig whether it does so also when the configuration does not load, at the files
+     *                                it names ({@code reload}: the daemon is to refuse the file, and record that)
+     */
+    static Prefetch start(ConfigLoader loader, Path explicit, boolean connect, boolean connectDespiteBadConfig) {
+        Prefetch p = new Prefetch(loader, explicit, connect, connectDespiteBadConfig);
         p.thread.start();
         return p;
     }
@@ -47,20 +53,28 @@ final class Prefetch implements Runnable {
             config = loader.load(explicit);
         } catch (ConfigException e) {
             configError = e;
+            if (connect && connectDespiteBadConfig) {
+                loader.daemonFiles(explicit).ifPresent(files -> connect(files.pidFile(), files.socket()));
+            }
             return;
         }
         socket = config.control().socket();
         if (connect) {
-            // The running daemon's own socket, which may no longer be the configured one ([control] socket edited).
-            daemon = PidFile.probe(config.pidFile());
-            if (daemon instanceof PidFile.Probe.Held held && held.socket().isPresent()) {
-                socket = held.socket().get();
-            }
-            try {
-                client = ControlClient.connect(socket, DaemonNode.TIMEOUT);
-            } catch (IOException e) {
-                clientError = e;
-            }
+            connect(config.pidFile(), socket);
+        }
+    }
+
+    private void connect(Path pidFile, Path configuredSocket) {
+        socket = configuredSocket;
+        // The running daemon's own socket, which may no longer be the configured one ([control] socket edited).
+        daemon = PidFile.probe(pidFile);
+        if (daemon instanceof PidFile.Probe.Held held && held.socket().isPresent()) {
+            socket = held.socket().get();
+        }
+        try {
+            client = ControlClient.connect(socket, DaemonNode.TIMEOUT);
+        } catch (IOException e) {
+            clientError = e;
         }
     }
 

@@ -32,6 +32,8 @@ public final class ConfigLoader {
             "cache-control", "x-plight-state", "connection", "transfer-encoding", "keep-alive");
 
     private static final Pattern STATE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    /** A line that may set where the daemon's files are, which {@link #daemonFiles} must not leave out. */
+    private static final Pattern DAEMON_FILE_KEY = Pattern.compile("(?i)^\\s*(socket|pidfile)\\s*[=:]");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Map<String, String> CLASSIC_VERBS = Map.of("enabled", "enable", "disabled", "disable", "offline", "offline");
     private static final Map<String, String> LEVELS = Map.ofEntries(
@@ -82,6 +84,44 @@ public final class ConfigLoader {
         return parse(file, text);
     }
 
+    /** Where the daemon of a configuration keeps its pidfile and its control socket. */
+    public record DaemonFiles(Path pidFile, Path socket) {
+    }
+
+    /**
+     * Where the daemon of {@code explicit}'s resolution keeps its files, also when the file does not load: a
+     * {@code plight reload} of a file with an error must still reach the daemon, which refuses it and records
+     * the refusal. Lines the INI reader cannot take are left out, as long as none of them could be the
+     * {@code socket} or {@code pidfile} line; otherwise, and when the file cannot be read, empty: guessing could
+     * name another daemon's files.
+     */
+    public Optional<DaemonFiles> daemonFiles(Path explicit) {
+        Optional<Path> file = resolve(explicit);
+        if (file.isEmpty()) {
+            Config d = defaults();
+            return Optional.of(new DaemonFiles(d.pidFile(), d.control().socket()));
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file.get()))).toString();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
+        for (int attempt = 0; attempt <= lines.size(); attempt++) {
+            try {
+                return Optional.of(new Reader(file.get(), IniFile.parse(file.get(), String.join("\n", lines))).daemonFiles());
+            } catch (ConfigException e) {
+                int at = e.line() - 1;
+                if (at < 0 || at >= lines.size() || DAEMON_FILE_KEY.matcher(lines.get(at)).find()) {
+                    return Optional.empty();
+                }
+                lines.set(at, "");
+            }
+        }
+        return Optional.empty();
+    }
+
     public Config defaults() {
         try {
             return parse(null, "");
@@ -109,7 +149,7 @@ public final class ConfigLoader {
             // A plain user's defaults, unless a service manager handed the daemon its directories.
             Path stateDir = env.isRoot() ? Path.of("/var/lib/plight") : env.serviceDirectory("STATE_DIRECTORY").orElseGet(env::userStateDir);
             Path logDir = env.isRoot() ? Path.of("/var/log/plight") : env.serviceDirectory("LOGS_DIRECTORY").orElseGet(env::userStateDir);
-            Path runDir = env.isRoot() ? Path.of("/run/plight") : env.serviceDirectory("RUNTIME_DIRECTORY").orElseGet(env::userRuntimeDir);
+            Path runDir = runDir();
 
             IniFile.Section web = section("webserver", WEB_KEYS);
             String group = string(web, "group", "plight");
@@ -142,6 +182,17 @@ public final class ConfigLoader {
 
             StateTable states = states(stateDir);
             return new Config(file, webSettings, appLog, controlSettings, agentSettings, metricsSettings, pidFile, states, warnings);
+        }
+
+        private Path runDir() {
+            return env.isRoot() ? Path.of("/run/plight") : env.serviceDirectory("RUNTIME_DIRECTORY").orElseGet(env::userRuntimeDir);
+        }
+
+        /** As {@link #read()} finds them, without checking the rest of the file. */
+        DaemonFiles daemonFiles() throws ConfigException {
+            IniFile.Section none = new IniFile.Section("", 0, Map.of());
+            return new DaemonFiles(path(ini.section("daemon").orElse(none), "pidfile", runDir().resolve("plight.pid")),
+                    path(ini.section("control").orElse(none), "socket", runDir().resolve("control.sock")));
         }
 
         private StateTable states(Path stateDir) throws ConfigException {

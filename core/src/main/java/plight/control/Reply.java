@@ -18,6 +18,8 @@ public record Reply(boolean isOk, String errorKind, String errorText, List<Map.E
     public static final String STOPPING = "stopping";
     public static final String TIMEOUT = "timeout";
     public static final String TOO_LONG = "too-long";
+    /** The field of a refused reload that carries the configuration's error ({@code file:line: problem}). */
+    public static final String CONFIG_ERROR = "config-error";
 
     public Reply {
         fields = List.copyOf(fields);

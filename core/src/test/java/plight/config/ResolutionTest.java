@@ -182,4 +182,26 @@ class ResolutionTest {
         assertEquals(10199, c.web().port());
         assertEquals(dir.resolve(".local/state/plight/node_disabled"), c.states().byName("disabled").orElseThrow().file());
     }
+
+    @Test
+    void theDaemonsFilesOfAConfigurationThatDoesNotLoadAreTheOnesItNames() throws Exception {
+        ConfigLoader l = new ConfigLoader(root(Map.of()), system);
+        String named = "[control]\nsocket = run/c.sock\n[daemon]\npidfile = run/p.pid\n";
+        ConfigLoader.DaemonFiles expected = new ConfigLoader.DaemonFiles(dir.resolve("run/p.pid"), dir.resolve("run/c.sock"));
+        for (String broken : List.of("[offline]\ncode = 999\n", "[webserver]\nport = x\n", "[priorities]\nstates = a,a\n",
+                "this is no key\n[disabled]\nagent = upp ready\n", "[webserver]\nport = 1\nport = 2\n[bad\n")) {
+            Path file = Files.writeString(dir.resolve("broken.conf"), broken + named);
+            assertThrows(ConfigException.class, () -> l.load(file), broken);
+            assertEquals(Optional.of(expected), l.daemonFiles(file), broken);
+        }
+        // Without the file's own word, another daemon's files could be named: none.
+        for (String unsure : List.of("[control]\nsocket = \n", "[control]\nsocket = a\nsocket = b\n", "[daemon]\npidfile = \n")) {
+            Path file = Files.writeString(dir.resolve("unsure.conf"), unsure);
+            assertEquals(Optional.empty(), l.daemonFiles(file), unsure);
+        }
+        assertEquals(Optional.empty(), l.daemonFiles(dir.resolve("missing.conf")));
+        Config defaults = l.defaults();
+        assertEquals(Optional.of(new ConfigLoader.DaemonFiles(defaults.pidFile(), defaults.control().socket())),
+                new ConfigLoader(root(Map.of()), dir.resolve("no-system.conf")).daemonFiles(null));
+    }
 }

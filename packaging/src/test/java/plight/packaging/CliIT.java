@@ -243,7 +243,7 @@ class CliIT {
     @Test
     void exit78ForABadConfigNamingFileAndLine() throws Exception {
         conf = write("bad.conf", Confs.ORIGINAL_IN_DIR.replace("code = 404", "code = 99") + RUNTIME_PATHS);
-        for (String cmd : List.of("status", "list-states", "disable")) {
+        for (String cmd : List.of("status", "list-states", "disable", "reload")) {
             Result r = plight(cmd);
             assertExit(78, r);
             assertEquals("", r.out());

@@ -227,7 +227,7 @@ class DaemonIT {
             assertEquals("plight: warning: [webserver] port changed; it takes effect at the next restart\n", reload.err());
             assertEquals("moved OK", keepAlive.get().reason());
 
-            // A config the CLI itself cannot read is refused before the daemon is asked; the daemon keeps serving.
+            // A config with an error: the daemon refuses it (the CLI says why, as for a file it cannot load) and keeps serving.
             node.writeConf(PlightNode.CONF.replace("code = 404", "code = 99"));
             reload = node.plight("reload");
             assertExit(78, reload);

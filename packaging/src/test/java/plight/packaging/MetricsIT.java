@@ -145,6 +145,41 @@ class MetricsIT {
         }
     }
 
+    /**
+     * {@code plight reload} is what plightd.service's ExecReload runs: a file it refuses must reach the daemon, which
+     * records the refusal (the metric PlightReloadFailed alerts on, a {@code reload} log event), whatever is wrong in it.
+     */
+    @Test
+    void aReloadThePlightCommandRefusesIsRecordedByTheDaemon() throws Exception {
+        String good = PlightNode.CONF.replace("[logging]\n", "[logging]\nformat = json\n") + "[metrics]\nport = " + metricsPort + "\n";
+        node.writeConf(good);
+        node.start();
+        assertEquals(List.of("plight_config_last_reload_successful 1.0"), reloadSuccessful());
+        List<String> broken = List.of(good.replace("code = 503", "code = 999"),
+                good.replace("message = node is offline\n", "message = node is offline\nagent = upp ready\n"));
+        for (String bad : broken) {
+            node.writeConf(bad);
+            Processes.Result refused = node.plight("reload");
+            assertEquals(78, refused.exit(), refused::toString);
+            assertEquals("", refused.out());
+            assertTrue(refused.err().matches("plight: " + java.util.regex.Pattern.quote(node.conf.toString()) + ":\\d+: [^\n]+\n"), refused::toString);
+            assertEquals(List.of("plight_config_last_reload_successful 0.0"), reloadSuccessful(), "after " + refused);
+
+            node.writeConf(good);
+            assertEquals(0, node.plight("reload").exit());
+            assertEquals(List.of("plight_config_last_reload_successful 1.0"), reloadSuccessful());
+        }
+        List<Map<String, Object>> refusals = Files.readAllLines(node.appLog()).stream().map(JsonReader::object)
+                .filter(o -> "reload".equals(o.get("event")) && "refused".equals(o.get("status"))).toList();
+        assertEquals(2, refusals.size(), refusals::toString);
+        assertTrue(((String) refusals.get(0).get("reason")).contains("999"), refusals::toString);
+        assertTrue(((String) refusals.get(1).get("reason")).contains("upp"), refusals::toString);
+    }
+
+    private List<String> reloadSuccessful() throws Exception {
+        return scrape().lines().filter(l -> l.startsWith("plight_config_last_reload_successful ")).toList();
+    }
+
     @Test
     void tenThousandScrapesDoNotGrowTheDaemonsMemory() throws Exception {
         PlightNode.Daemon daemon = node.start();

@@ -111,7 +111,9 @@ final class DaemonControl implements ControlActions {
             reloads.failed();
             Log.event("reload").caller(caller).field("status", "refused").field("reason", e.getMessage())
                     .error("reload by {} refused: {}", caller.describe(), e.getMessage());
-            return Reply.error(Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage());
+            // The file's own error as a field too: the CLI reports it as it reports a file it cannot load (exit 78).
+            return new Reply(false, Reply.FAILED, "reload refused, the running configuration stays: " + e.getMessage(),
+                    List.of(Map.entry(Reply.CONFIG_ERROR, e.getMessage())));
         }
         State before = keeper.current().state();
         List<String> restart = restartNeeded(config, next);
