@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -30,7 +29,7 @@ import plight.state.State;
  * a reset instead of a FIN, and a load balancer counts a reset as a failed check. Agent checks come every few
  * seconds per load balancer, so the line is encoded per connection.
  */
-public final class AgentServer implements AutoCloseable {
+public final class AgentServer extends SidePort.Server {
     /** How much of the client's input is read and discarded at most: an {@code agent-send} line is short. */
     static final int DRAIN_LIMIT = 1024;
     /** How long a client that neither sends a line nor closes may keep its connection. */
@@ -40,7 +39,6 @@ public final class AgentServer implements AutoCloseable {
     private final Supplier<State> current;
     private final Duration drainTimeout;
     private final BiConsumer<InetSocketAddress, State> served;
-    private SidePort port;
 
     public AgentServer(AgentSettings settings, Supplier<State> current) {
         this(settings, current, DRAIN_TIMEOUT);
@@ -64,7 +62,7 @@ public final class AgentServer implements AutoCloseable {
 
     /** Binds every configured host, on one event loop of its own: agent checks are few. */
     public void start() throws IOException {
-        port = SidePort.open("plight-agent", settings.hosts(), settings.port(), "agent port", bootstrap -> bootstrap
+        bind("plight-agent", settings.hosts(), settings.port(), "agent port", bootstrap -> bootstrap
                 // The client's end of input is one of the ends of the drain, not a reason to close at once.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -73,19 +71,6 @@ public final class AgentServer implements AutoCloseable {
                         ch.pipeline().addLast(new Answer(current, drainTimeout, served));
                     }
                 }));
-    }
-
-    /** The bound ports, in the order of {@code [agent] host}; useful when the configured port is 0. */
-    public List<Integer> ports() {
-        return port == null ? List.of() : port.ports();
-    }
-
-    @Override
-    public void close() {
-        if (port != null) {
-            port.close();
-            port = null;
-        }
     }
 
     /** One connection: the line, then the drain; closes once both are done. Runs on the channel's event loop only. */

@@ -90,7 +90,8 @@ public final class Daemon implements AutoCloseable {
         keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll(), changes);
         NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(keeper::table, keeper::current, responses::served,
                 agentServed::snapshot, probe::openConnections, sources, probe.rejections(), changes, reloads));
-        metricsServer = config.metrics().enabled() ? new MetricsServer(config.metrics(), metrics) : null;
+        metricsServer = config.metrics().enabled() ? new MetricsServer(config.metrics(), config.web().requestTimeout(),
+                config.web().idleTimeout(), metrics) : null;
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
                 probe::openConnections, timer, stopRequested, timings.waitPoll(), systemd, reloads, metrics::text);
         control = new ControlServer(config.control(), actions, timings.controlIdle());

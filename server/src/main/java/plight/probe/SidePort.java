@@ -57,6 +57,34 @@ public final class SidePort implements AutoCloseable {
         shutDown(group);
     }
 
+    /**
+     * A server on a side port (the agent port, the metrics port): binds with {@link #bind}, then reports its ports and
+     * closes them the same way whatever it serves.
+     */
+    public abstract static class Server implements AutoCloseable {
+        private SidePort port;
+
+        /** Binds, as {@link SidePort#open}; once. */
+        protected final void bind(String threadName, List<String> hosts, int port, String what,
+                                  UnaryOperator<ServerBootstrap> configure) throws IOException {
+            if (this.port != null) throw new IllegalStateException(what + " is already open");
+            this.port = SidePort.open(threadName, hosts, port, what, configure);
+        }
+
+        /** The bound ports, in the order of the configured hosts; empty before {@link #bind} and after {@link #close}. */
+        public final List<Integer> ports() {
+            return port == null ? List.of() : port.ports();
+        }
+
+        @Override
+        public void close() {
+            if (port != null) {
+                port.close();
+                port = null;
+            }
+        }
+    }
+
     private static void shutDown(EventLoopGroup group) {
         group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
