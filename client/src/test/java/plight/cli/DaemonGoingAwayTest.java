@@ -147,6 +147,37 @@ class DaemonGoingAwayTest {
         }
     }
 
+    /** A file the CLI cannot load still goes to the daemon, which checks it itself (here: it is stopping). */
+    @Test
+    void aReloadOfAFileWithAnErrorStillAsksTheDaemon() throws Exception {
+        Files.writeString(conf, Files.readString(conf).replace("code = 503", "code = 999"));
+        daemon(true, line -> stopping(1));
+        MainTest.Result r = cli("reload");
+        assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
+        assertEquals("plight: plight is stopping\n", r.err());
+    }
+
+    @Test
+    void aReloadTheDaemonRefusesForItsFilesErrorExits78WithThatError() throws Exception {
+        daemon(true, line -> "ERR failed reload refused, the running configuration stays: /etc/x.conf:3: bad\n"
+                + "config-error: /etc/x.conf:3: bad\n\n");
+        MainTest.Result r = cli("reload");
+        assertEquals(ExitCode.BAD_CONFIG, r.code(), r::toString);
+        assertEquals("plight: /etc/x.conf:3: bad\n", r.err());
+    }
+
+    /** The daemon holding the file's pidfile was started from another file, which loads: it reloads, and this file's error is still said. */
+    @Test
+    void aReloadOfAFileWithAnErrorThatTheDaemonDoesNotReadWarnsOfTheError() throws Exception {
+        Files.writeString(conf, Files.readString(conf).replace("code = 503", "code = 999"));
+        daemon(true, line -> "OK\nconfig: /etc/other.conf\nstate: enabled\n\n");
+        MainTest.Result r = cli("reload");
+        assertEquals(ExitCode.OK, r.code(), r::toString);
+        assertEquals("Reloaded: /etc/other.conf\n", r.out());
+        assertTrue(r.err().startsWith("plight: warning: " + conf + ":"), r::toString);
+        assertTrue(r.err().contains("999"), r::toString);
+    }
+
     /** The daemon closed the connection in the middle of a request: as it does when it closes its socket at the end. */
     @Test
     void statusWhenTheDaemonHangsUpShowsTheFilesAndExitsZero() throws Exception {
