@@ -17,14 +17,15 @@ final class FlipDriver extends Thread {
     private volatile int failures;
     private final java.util.List<Timeline.Mark> marks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    FlipDriver(StateFlipper flipper, StaleDetector detector, RunContext rc, long interval, PrintStream err) {
+    /** @param rc a run of the flip scenario: its detector records the changes, its settings give the interval */
+    FlipDriver(StateFlipper flipper, RunContext rc, PrintStream err) {
         super("plight-bench-flip");
         setDaemon(true);
         this.flipper = flipper;
-        this.detector = detector;
         this.rc = rc;
-        this.interval = interval;
         this.err = err;
+        this.detector = rc.stale;
+        this.interval = rc.settings.flipIntervalNanos();
     }
 
     @Override

@@ -1,11 +1,7 @@
 package plight.bench;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one scenario against one target, start to finish, and returns its figures. */
@@ -19,12 +15,7 @@ final class LoadRunner {
      */
     static Result run(Settings s, Target target, StateFlipper flipper, PrintStream err)
             throws IOException, InterruptedException {
-        InetSocketAddress address = target.resolve();
-        Transport transport = Transport.select(s.transport());
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(s.threads(),
-                new DefaultThreadFactory("plight-bench-io", true), transport.ioHandlerFactory());
-        StaleDetector detector = s.scenario() == Scenario.FLIP ? new StaleDetector() : null;
-        RunContext rc = new RunContext(s, target, address, group, transport, detector);
+        RunContext rc = new RunContext(s, target);
         FlipDriver flips = null;
         Long cpuMicros = null;
         try {
@@ -36,8 +27,8 @@ final class LoadRunner {
                         err.println("plight-bench: warning: only " + open + " of " + s.connections()
                                 + " connections to " + target + " were open when the load started");
                     }
-                    if (detector != null) {
-                        flips = new FlipDriver(flipper, detector, rc, s.flipIntervalNanos(), err);
+                    if (rc.stale != null) {
+                        flips = new FlipDriver(flipper, rc, err);
                         flips.start();
                     }
                     cpuMicros = measureCpu(s, rc);
@@ -61,12 +52,12 @@ final class LoadRunner {
         } finally {
             rc.shutDown();
             rc.channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            rc.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
             if (flips != null) {
                 flips.join(TimeUnit.SECONDS.toMillis(CommandFlipper.COMMAND_TIMEOUT_SECONDS + 5));
             }
         }
-        return Result.of(s, target, transport.name(), rc.allStats(),
+        return Result.of(s, target, rc.transport.name(), rc.allStats(),
                 flips == null ? null : flips.flips(), flips == null ? 0 : flips.failures(), cpuMicros,
                 flips == null ? java.util.List.of() : flips.marks());
     }

@@ -2,6 +2,7 @@ package plight.bench;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Incremental HTTP/1.x response parser for the load generator.
@@ -35,10 +36,15 @@ final class ResponseParser {
     private static final int TRAILER_LINE = 6;
     private static final int BODY_UNTIL_CLOSE = 7;
 
-    private static final byte[] CONTENT_LENGTH = ascii("content-length");
-    private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
-    private static final byte[] CONNECTION = ascii("connection");
-    private static final byte[] X_PLIGHT_STATE = ascii("x-plight-state");
+    /** The header fields this parser reads; every other one is skipped. */
+    private enum Field {
+        CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, X_PLIGHT_STATE;
+
+        /** The field name in lower case, as in {@code content-length}. */
+        final byte[] lowerName = ascii(name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+
+    private static final Field[] FIELDS = Field.values();
     private static final byte[] CLOSE = ascii("close");
     private static final byte[] KEEP_ALIVE = ascii("keep-alive");
     private static final byte[] CHUNKED = ascii("chunked");
@@ -258,24 +264,35 @@ final class ResponseParser {
         while (valueEnd > valueStart && isSpace(line[valueEnd - 1])) {
             valueEnd--;
         }
-        if (nameIs(colon, CONTENT_LENGTH)) {
-            long value = parseContentLength(valueStart, valueEnd);
-            if (contentLength >= 0 && contentLength != value) {
-                throw new HttpParseException("conflicting Content-Length headers");
-            }
-            contentLength = value;
-        } else if (nameIs(colon, X_PLIGHT_STATE)) {
-            state = names.intern(line, valueStart, valueEnd - valueStart);
-        } else if (nameIs(colon, CONNECTION)) {
-            if (containsToken(valueStart, valueEnd, CLOSE)) {
-                close = true;
-            }
-            if (containsToken(valueStart, valueEnd, KEEP_ALIVE)) {
-                keepAlive = true;
-            }
-        } else if (nameIs(colon, TRANSFER_ENCODING)) {
-            chunked = containsToken(valueStart, valueEnd, CHUNKED);
+        Field field = field(colon);
+        if (field == null) {
+            return;
         }
+        switch (field) {
+            case CONTENT_LENGTH -> {
+                long value = parseContentLength(valueStart, valueEnd);
+                if (contentLength >= 0 && contentLength != value) {
+                    throw new HttpParseException("conflicting Content-Length headers");
+                }
+                contentLength = value;
+            }
+            case X_PLIGHT_STATE -> state = names.intern(line, valueStart, valueEnd - valueStart);
+            case CONNECTION -> {
+                close |= containsToken(valueStart, valueEnd, CLOSE);
+                keepAlive |= containsToken(valueStart, valueEnd, KEEP_ALIVE);
+            }
+            case TRANSFER_ENCODING -> chunked = containsToken(valueStart, valueEnd, CHUNKED);
+        }
+    }
+
+    /** The field the header line in {@link #line} names ({@code nameLength} bytes), or {@code null} for another. */
+    private Field field(int nameLength) {
+        for (Field f : FIELDS) {
+            if (nameIs(nameLength, f.lowerName)) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private boolean endOfHeaders(Listener listener) {

@@ -5,11 +5,14 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -28,6 +31,7 @@ final class RunContext {
     final InetSocketAddress address;
     final EventLoopGroup group;
     final Transport transport;
+    /** Checks every answer against the acknowledged changes in the flip scenario; {@code null} in the others. */
     final StaleDetector stale;
     final long timeoutNanos;
     final ChannelGroup channels = new DefaultChannelGroup("plight-bench", GlobalEventExecutor.INSTANCE);
@@ -36,20 +40,22 @@ final class RunContext {
     /** For load on AsyncHttpClient's threads (fleet). */
     final SharedStats shared;
 
-    private volatile long loadStart;
-    private volatile long measureStart = Long.MAX_VALUE;
-    private volatile long end = Long.MAX_VALUE;
-    private volatile boolean started;
+    /** Published whole, so that a reader never sees the window half fixed. */
+    private volatile Window window = Window.UNSTARTED;
     private volatile boolean shuttingDown;
 
-    RunContext(Settings settings, Target target, InetSocketAddress address, EventLoopGroup group,
-               Transport transport, StaleDetector stale) {
+    /**
+     * Resolves the target and starts the event loops: {@code settings.threads()} of them, on the transport
+     * {@code settings.transport()} asks for. Whoever makes one shuts its {@link #group} down.
+     */
+    RunContext(Settings settings, Target target) throws UnknownHostException {
         this.settings = settings;
         this.target = target;
-        this.address = address;
-        this.group = group;
-        this.transport = transport;
-        this.stale = stale;
+        this.address = target.resolve(); // before the loops start: nothing to shut down when the name is unknown
+        this.transport = Transport.select(settings.transport());
+        this.group = new MultiThreadIoEventLoopGroup(settings.threads(),
+                new DefaultThreadFactory("plight-bench-io", true), transport.ioHandlerFactory());
+        this.stale = settings.scenario() == Scenario.FLIP ? new StaleDetector() : null;
         this.timeoutNanos = settings.timeoutNanos();
         boolean timeline = settings.plot() != null
                 && (settings.scenario() == Scenario.FLIP || settings.scenario() == Scenario.FLEET);
@@ -62,35 +68,35 @@ final class RunContext {
     /** Fixes the window from now: warmup, then the measured duration. */
     void start() {
         long now = System.nanoTime();
-        loadStart = now;
-        measureStart = now + settings.warmupNanos();
-        end = measureStart + settings.durationNanos();
-        started = true;
+        long measureStart = now + settings.warmupNanos();
+        window = new Window(now, measureStart, measureStart + settings.durationNanos());
     }
 
     boolean started() {
-        return started;
+        return window != Window.UNSTARTED;
     }
 
     long loadStart() {
-        return loadStart;
+        return window.loadStart();
     }
 
     long measureStart() {
-        return measureStart;
+        return window.measureStart();
     }
 
     long end() {
-        return end;
+        return window.end();
     }
 
     boolean inWindow(long nanos) {
-        return started && nanos - measureStart >= 0 && nanos - end < 0;
+        Window w = window;
+        return w != Window.UNSTARTED && nanos - w.measureStart() >= 0 && nanos - w.end() < 0;
     }
 
     /** Whether new requests may still be started at {@code nanos}. */
     boolean open(long nanos) {
-        return !shuttingDown && (!started || nanos - end < 0);
+        Window w = window;
+        return !shuttingDown && (w == Window.UNSTARTED || nanos - w.end() < 0);
     }
 
     void shutDown() {
@@ -122,5 +128,11 @@ final class RunContext {
                         timeoutNanos / 1_000_000)))
                 .remoteAddress(address)
                 .handler(handler);
+    }
+
+    /** The run's timeline in {@link System#nanoTime} terms: load from {@code loadStart}, recorded in {@code [measureStart, end)}. */
+    private record Window(long loadStart, long measureStart, long end) {
+        /** Before {@link #start}: nothing is recorded yet and nothing has ended. */
+        static final Window UNSTARTED = new Window(0, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 }

@@ -18,9 +18,19 @@ class ResponseParserTest {
     record Seen(int status, String state, boolean close) {
     }
 
+    /** A parser and the responses it reported. */
     static final class Collector implements ResponseParser.Listener {
+        final ResponseParser parser = new ResponseParser();
         final List<Seen> seen = new ArrayList<>();
         final List<String> stateInstances = new ArrayList<>();
+
+        int feed(String input) {
+            return parser.feed(buf(input), this);
+        }
+
+        boolean endOfInput() {
+            return parser.endOfInput(this);
+        }
 
         @Override
         public void onResponse(int status, String state, boolean close) {
@@ -52,26 +62,24 @@ class ResponseParserTest {
     }
 
     private static Collector parseInPieces(String input, int... cuts) {
-        ResponseParser p = new ResponseParser();
         Collector c = new Collector();
         int from = 0;
         for (int cut : cuts) {
             ByteBuf b = buf(input.substring(from, cut));
-            p.feed(b, c);
+            c.parser.feed(b, c);
             assertFalse(b.isReadable(), "feed consumes everything");
             from = cut;
         }
-        p.feed(buf(input.substring(from)), c);
+        c.feed(input.substring(from));
         return c;
     }
 
     @Test
     void severalResponsesInOneRead() {
-        ResponseParser p = new ResponseParser();
         Collector c = new Collector();
-        assertEquals(5, p.feed(buf(STREAM), c));
+        assertEquals(5, c.feed(STREAM));
         assertEquals(EXPECTED, c.seen);
-        assertTrue(p.idle());
+        assertTrue(c.parser.idle());
     }
 
     @Test
@@ -103,52 +111,49 @@ class ResponseParserTest {
     @Test
     void bareLfLineEndingsAreAccepted() {
         Collector c = new Collector();
-        new ResponseParser().feed(buf("HTTP/1.1 200 OK\nContent-Length: 2\nX-Plight-State: enabled\n\nOK"), c);
+        c.feed("HTTP/1.1 200 OK\nContent-Length: 2\nX-Plight-State: enabled\n\nOK");
         assertEquals(List.of(new Seen(200, "enabled", false)), c.seen);
     }
 
     @Test
     void bodyUntilCloseCompletesAtEndOfInput() {
-        ResponseParser p = new ResponseParser();
         Collector c = new Collector();
-        p.feed(buf("HTTP/1.1 200 OK\r\nX-Plight-State: enabled\r\n\r\nsome body"), c);
-        p.feed(buf(" more"), c);
+        c.feed("HTTP/1.1 200 OK\r\nX-Plight-State: enabled\r\n\r\nsome body");
+        c.feed(" more");
         assertTrue(c.seen.isEmpty());
-        assertTrue(p.endOfInput(c));
+        assertTrue(c.endOfInput());
         assertEquals(List.of(new Seen(200, "enabled", true)), c.seen);
     }
 
     @Test
     void truncatedResponseIsNotCompletedByEndOfInput() {
-        ResponseParser p = new ResponseParser();
         Collector c = new Collector();
-        p.feed(buf("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"), c);
-        assertFalse(p.endOfInput(c));
-        assertFalse(p.idle());
+        c.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        assertFalse(c.endOfInput());
+        assertFalse(c.parser.idle());
         assertTrue(c.seen.isEmpty());
     }
 
     @Test
     void http10KeepAliveIsNotClose() {
         Collector c = new Collector();
-        new ResponseParser().feed(buf("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"), c);
+        c.feed("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n");
         assertEquals(List.of(new Seen(200, null, false)), c.seen);
     }
 
     @Test
     void connectionTokensAreMatchedWholeAndCaseInsensitively() {
         Collector c = new Collector();
-        new ResponseParser().feed(buf("HTTP/1.1 200 OK\r\nConnection: upgrade, CLOSE\r\nContent-Length: 0\r\n\r\n"
-                + "HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 0\r\n\r\n"), c);
+        c.feed("HTTP/1.1 200 OK\r\nConnection: upgrade, CLOSE\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 0\r\n\r\n");
         assertEquals(List.of(new Seen(200, null, true), new Seen(200, null, false)), c.seen);
     }
 
     @Test
     void stateNamesAreInterned() {
         Collector c = new Collector();
-        ResponseParser p = new ResponseParser();
-        p.feed(buf(PLIGHT_200), c);
-        p.feed(buf(PLIGHT_200), c);
+        c.feed(PLIGHT_200);
+        c.feed(PLIGHT_200);
         assertSame(c.stateInstances.get(0), c.stateInstances.get(1));
     }
 
@@ -186,11 +191,10 @@ class ResponseParserTest {
 
     @Test
     void resetForgetsAPartialResponse() {
-        ResponseParser p = new ResponseParser();
         Collector c = new Collector();
-        p.feed(buf("HTTP/1.1 200 OK\r\nContent-Le"), c);
-        p.reset();
-        p.feed(buf(PLIGHT_200), c);
+        c.feed("HTTP/1.1 200 OK\r\nContent-Le");
+        c.parser.reset();
+        c.feed(PLIGHT_200);
         assertEquals(List.of(new Seen(200, "enabled", false)), c.seen);
     }
 }

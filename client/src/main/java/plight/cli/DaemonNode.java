@@ -8,18 +8,13 @@ import plight.control.Reply;
 import plight.state.Marker;
 import plight.state.State;
 
-/** The node through the running daemon's control socket. */
-final class DaemonNode implements Node {
+/**
+ * The node through the running daemon's control socket.
+ *
+ * @param pid the daemon's pid from its pidfile, -1 when unknown
+ */
+record DaemonNode(ControlClient client, long pid) implements Node {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    private final ControlClient client;
-    private final long pid;
-
-    /** @param pid the daemon's pid from its pidfile, -1 when unknown */
-    DaemonNode(ControlClient client, long pid) {
-        this.client = client;
-        this.pid = pid;
-    }
 
     @Override
     public boolean running() {

@@ -14,21 +14,7 @@ import plight.state.StoreException;
  * The node through its state files: the CLI reads and writes them itself. Used while no daemon runs (the daemon
  * serves the files' state when it starts), and by a daemon that watches the files.
  */
-final class StoreNode implements Node {
-    private final StateStore store;
-    private final Caller caller;
-    private final boolean running;
-
-    StoreNode(StateStore store, Caller caller, boolean running) {
-        this.store = store;
-        this.caller = caller;
-        this.running = running;
-    }
-
-    @Override
-    public boolean running() {
-        return running;
-    }
+record StoreNode(StateStore store, Caller caller, boolean running) implements Node {
 
     @Override
     public StatusView status() throws CliException {

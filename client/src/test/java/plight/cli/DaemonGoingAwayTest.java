@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -24,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import plight.config.ConfigLoader;
 import plight.config.Environment;
 import plight.testkit.Confs;
@@ -97,22 +98,11 @@ class DaemonGoingAwayTest {
         return "ERR stopping plight is stopping\npid: " + pid + "\n\n";
     }
 
-    private MainTest.Result cli(String... args) {
-        String[] withConf = new String[args.length + 2];
-        withConf[0] = "-c";
-        withConf[1] = conf.toString();
-        System.arraycopy(args, 0, withConf, 2, args.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitCode code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new Main(env, o, e).run(withConf);
-        }
-        return new MainTest.Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CliRun cli(String... args) {
+        return CliRun.withConf(env, conf, args);
     }
 
-    private static void assertClear(MainTest.Result r) {
+    private static void assertClear(CliRun r) {
         assertFalse(r.err().contains("Connection reset") || r.err().contains("Broken pipe") || r.err().contains("Exception"), r::toString);
         assertEquals(1, r.err().lines().count(), () -> "one line:\n" + r);
     }
@@ -121,7 +111,7 @@ class DaemonGoingAwayTest {
     void aSecondStopDuringAStopWaitsForTheDaemonToExitAndSucceeds() throws Exception {
         Process stoppingDaemon = new ProcessBuilder("sleep", "0.3").start();
         daemon(true, line -> stopping(stoppingDaemon.pid()));
-        MainTest.Result r = cli("stop");
+        CliRun r = cli("stop");
         assertEquals(ExitCode.OK, r.code(), r::toString);
         assertEquals("plight: plight was already stopping; it has stopped\n", r.err());
         assertTrue(Processes.exited(stoppingDaemon.pid()), "returned before the daemon's process ended");
@@ -131,7 +121,7 @@ class DaemonGoingAwayTest {
     @Test
     void aChangeDuringAStopFailsAndSaysNothingChanged() throws Exception {
         daemon(true, line -> stopping(1));
-        MainTest.Result r = cli("disable", "--reason", "too late");
+        CliRun r = cli("disable", "--reason", "too late");
         assertEquals(ExitCode.FAILED, r.code(), r::toString);
         assertEquals("plight: plight is stopping; the state was not changed: run the command again once it has stopped\n", r.err());
         assertFalse(Files.exists(dir.resolve("state/node_disabled")), "nor written behind the daemon's back");
@@ -141,7 +131,7 @@ class DaemonGoingAwayTest {
     void reloadAndStatsDuringAStopAreNotRunning() throws Exception {
         daemon(true, line -> stopping(1));
         for (String command : List.of("reload", "stats")) {
-            MainTest.Result r = cli(command);
+            CliRun r = cli(command);
             assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
             assertEquals("plight: plight is stopping\n", r.err());
         }
@@ -152,7 +142,7 @@ class DaemonGoingAwayTest {
     void aReloadOfAFileWithAnErrorStillAsksTheDaemon() throws Exception {
         Files.writeString(conf, Files.readString(conf).replace("code = 503", "code = 999"));
         daemon(true, line -> stopping(1));
-        MainTest.Result r = cli("reload");
+        CliRun r = cli("reload");
         assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
         assertEquals("plight: plight is stopping\n", r.err());
     }
@@ -161,7 +151,7 @@ class DaemonGoingAwayTest {
     void aReloadTheDaemonRefusesForItsFilesErrorExits78WithThatError() throws Exception {
         daemon(true, line -> "ERR failed reload refused, the running configuration stays: /etc/x.conf:3: bad\n"
                 + "config-error: /etc/x.conf:3: bad\n\n");
-        MainTest.Result r = cli("reload");
+        CliRun r = cli("reload");
         assertEquals(ExitCode.BAD_CONFIG, r.code(), r::toString);
         assertEquals("plight: /etc/x.conf:3: bad\n", r.err());
     }
@@ -171,7 +161,7 @@ class DaemonGoingAwayTest {
     void aReloadOfAFileWithAnErrorThatTheDaemonDoesNotReadWarnsOfTheError() throws Exception {
         Files.writeString(conf, Files.readString(conf).replace("code = 503", "code = 999"));
         daemon(true, line -> "OK\nconfig: /etc/other.conf\nstate: enabled\n\n");
-        MainTest.Result r = cli("reload");
+        CliRun r = cli("reload");
         assertEquals(ExitCode.OK, r.code(), r::toString);
         assertEquals("Reloaded: /etc/other.conf\n", r.out());
         assertTrue(r.err().startsWith("plight: warning: " + conf + ":"), r::toString);
@@ -182,41 +172,37 @@ class DaemonGoingAwayTest {
     @Test
     void statusWhenTheDaemonHangsUpShowsTheFilesAndExitsZero() throws Exception {
         daemon(true, line -> null);
-        MainTest.Result r = cli("status");
+        CliRun r = cli("status");
         assertEquals(ExitCode.OK, r.code(), r::toString);
         assertEquals("WARNING: plight is not running\nState: enabled\nCode: 200\nMessage: OK\n", r.out());
         assertEquals("plight: warning: plight closed the control connection without answering (it is stopping); the state files are shown\n", r.err());
-        MainTest.Result json = cli("status", "--json");
+        CliRun json = cli("status", "--json");
         assertEquals(ExitCode.OK, json.code(), json::toString);
         assertTrue(json.out().startsWith("{\"running\":false,"), json::toString);
     }
 
-    @Test
-    void aChangeWhenTheDaemonHangsUpFailsAndSaysItMayHaveHappened() throws Exception {
+    /** A change may have happened, a stop (no pidfile here to watch) may have ended the daemon: neither is known. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "offline | whether the state changed cannot be told: see 'plight status'",
+        "stop    | whether it has exited cannot be told",
+    })
+    void aCommandWhenTheDaemonHangsUpFailsAndSaysWhatCannotBeTold(String command, String cannotTell) throws Exception {
         daemon(true, line -> null);
-        MainTest.Result r = cli("offline");
+        CliRun r = cli(command);
         assertEquals(ExitCode.FAILED, r.code(), r::toString);
         assertClear(r);
-        assertTrue(r.err().contains("whether the state changed cannot be told: see 'plight status'"), r::toString);
-    }
-
-    @Test
-    void aStopWhenTheDaemonHangsUpWithoutAPidfileSaysItCannotTell() throws Exception {
-        daemon(true, line -> null);
-        MainTest.Result r = cli("stop");
-        assertEquals(ExitCode.FAILED, r.code(), r::toString);
-        assertClear(r);
-        assertTrue(r.err().contains("whether it has exited cannot be told"), r::toString);
+        assertTrue(r.err().contains(cannotTell), r::toString);
     }
 
     /** Closing before the greeting: the daemon is as good as gone, and nobody holds the pidfile. */
     @Test
     void aDaemonThatHangsUpBeforeItsGreetingIsNotRunning() throws Exception {
         daemon(false, line -> null);
-        MainTest.Result status = cli("status");
+        CliRun status = cli("status");
         assertEquals(ExitCode.OK, status.code(), status::toString);
         assertTrue(status.out().startsWith("WARNING: plight is not running\n"), status::toString);
-        MainTest.Result stop = cli("stop");
+        CliRun stop = cli("stop");
         assertEquals(ExitCode.NOT_RUNNING, stop.code(), stop::toString);
         assertEquals("plight: plight is not running\n", stop.err());
     }
@@ -231,7 +217,7 @@ class DaemonGoingAwayTest {
     @Test
     void jsonWaitSupersededByAnotherChangePrintsOneObjectAndExitsOne() throws Exception {
         daemon(true, line -> setThenWait(line, "ERR failed the state changed to 'enabled' while waiting\n\n"));
-        MainTest.Result r = cli("disable", "--wait=5s", "--json");
+        CliRun r = cli("disable", "--wait=5s", "--json");
         assertEquals(ExitCode.FAILED, r.code(), r::toString);
         Map<String, Object> j = JsonReader.object(r.out());
         assertEquals("disabled", j.get("state"), r::toString);
@@ -246,7 +232,7 @@ class DaemonGoingAwayTest {
     @Test
     void jsonWaitWhenTheDaemonStopsPrintsOneObjectAndExitsNotRunning() throws Exception {
         daemon(true, line -> setThenWait(line, stopping(1)));
-        MainTest.Result r = cli("disable", "--wait=5s", "--json");
+        CliRun r = cli("disable", "--wait=5s", "--json");
         assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
         @SuppressWarnings("unchecked")
         Map<String, Object> wait = (Map<String, Object>) JsonReader.object(r.out()).get("wait");
@@ -257,7 +243,7 @@ class DaemonGoingAwayTest {
     @Test
     void jsonWaitWhenTheDaemonHangsUpPrintsOneObjectAndExitsNotRunning() throws Exception {
         daemon(true, line -> line.startsWith("wait ") ? null : setThenWait(line, null));
-        MainTest.Result r = cli("disable", "--wait=5s", "--json");
+        CliRun r = cli("disable", "--wait=5s", "--json");
         assertEquals(ExitCode.NOT_RUNNING, r.code(), r::toString);
         @SuppressWarnings("unchecked")
         Map<String, Object> wait = (Map<String, Object>) JsonReader.object(r.out()).get("wait");

@@ -3,9 +3,8 @@ package plight.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import plight.config.Environment;
 import plight.state.Marker;
 import plight.testkit.Confs;
@@ -34,13 +37,6 @@ class MainTest {
     private Path stateDir;
     private Environment env;
 
-    record Result(ExitCode code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         conf = write("plight.conf", Confs.ORIGINAL_IN_DIR);
@@ -53,26 +49,15 @@ class MainTest {
         return Files.writeString(dir.resolve(name), text.replace("@DIR@", dir.toString()), StandardCharsets.UTF_8);
     }
 
-    private Result run(Environment environment, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitCode code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new Main(environment, o, e).run(args);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CliRun run(Environment environment, String... args) {
+        return CliRun.of(environment, args);
     }
 
-    private Result cli(String... args) {
-        String[] withConf = new String[args.length + 2];
-        withConf[0] = "-c";
-        withConf[1] = conf.toString();
-        System.arraycopy(args, 0, withConf, 2, args.length);
-        return run(env, withConf);
+    private CliRun cli(String... args) {
+        return CliRun.withConf(env, conf, args);
     }
 
-    private static void assertExit(ExitCode expected, Result r) {
+    private static void assertExit(ExitCode expected, CliRun r) {
         assertEquals(expected, r.code(), r::toString);
     }
 
@@ -84,7 +69,7 @@ class MainTest {
 
     @Test
     void listStatesByteForByte() {
-        Result r = cli("list-states");
+        CliRun r = cli("list-states");
         assertExit(ExitCode.OK, r);
         assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
         assertEquals("", r.err());
@@ -92,7 +77,7 @@ class MainTest {
 
     @Test
     void statusOfTheDefaultStateWhileNotRunning() {
-        Result r = cli("status");
+        CliRun r = cli("status");
         assertExit(ExitCode.OK, r);
         assertEquals("WARNING: plight is not running\nState: enabled\nCode: 200\nMessage: OK\n", r.out());
     }
@@ -100,14 +85,14 @@ class MainTest {
     @Test
     void disableWithReasonAndTtlThenStatus() throws Exception {
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Result set = cli("disable", "--reason", "x", "--ttl", "1h");
+        CliRun set = cli("disable", "--reason", "x", "--ttl", "1h");
         Instant after = Instant.now();
         assertExit(ExitCode.OK, set);
         assertEquals("", set.out());
         assertTrue(set.err().startsWith("WARNING: plight is not running"), set.err());
         assertTrue(Files.exists(stateDir.resolve("node_disabled")), "the marker is written while no daemon runs");
 
-        Result r = cli("status");
+        CliRun r = cli("status");
         assertExit(ExitCode.OK, r);
         Matcher m = Pattern.compile("WARNING: plight is not running\nState: disabled\nCode: 404\nMessage: node is unavailable\n"
                 + "Since: (\\S+)\nBy: (.+ \\(uid \\d+, pid \\d+\\))\nReason: x\nExpires: (\\S+)\n").matcher(r.out());
@@ -131,7 +116,7 @@ class MainTest {
 
     @Test
     void statusJson() throws Exception {
-        Result r = cli("status", "--json");
+        CliRun r = cli("status", "--json");
         assertExit(ExitCode.OK, r);
         assertEquals("{\"running\":false,\"state\":\"enabled\",\"code\":200,\"message\":\"OK\",\"default\":true,"
                 + "\"since\":null,\"by\":null,\"reason\":null,\"expires\":null}\n", r.out());
@@ -149,7 +134,7 @@ class MainTest {
     void everyVerbAndStateName() throws Exception {
         for (List<String> step : List.of(List.of("disable", "disabled"), List.of("offline", "offline"), List.of("enable", "enabled"),
                 List.of("disabled", "disabled"), List.of("enabled", "enabled"), List.of("offline", "offline"))) {
-            Result r = cli(step.get(0));
+            CliRun r = cli(step.get(0));
             assertExit(ExitCode.OK, r);
             assertEquals(step.get(1), currentState(), step.get(0));
             assertTrue(r.err().contains("WARNING: plight is not running"), r.err());
@@ -169,7 +154,7 @@ class MainTest {
     void statusReadsMarkersTouchedByHand() throws Exception {
         Files.createDirectories(stateDir);
         Files.createFile(stateDir.resolve("node_offline"));
-        Result r = cli("status");
+        CliRun r = cli("status");
         assertEquals("WARNING: plight is not running\nState: offline\nCode: 503\nMessage: node is offline\n", r.out());
     }
 
@@ -177,7 +162,7 @@ class MainTest {
 
     @Test
     void unknownCommandListsTheValidOnes() {
-        Result r = cli("bogus");
+        CliRun r = cli("bogus");
         assertExit(ExitCode.USAGE, r);
         assertEquals(2, r.code().status());
         assertTrue(r.err().contains("unknown command 'bogus'"), r.err());
@@ -189,7 +174,7 @@ class MainTest {
 
     @Test
     void unknownOption() {
-        Result r = cli("status", "--bogus");
+        CliRun r = cli("status", "--bogus");
         assertExit(ExitCode.USAGE, r);
         assertTrue(r.err().contains("--bogus"), r.err());
         assertTrue(r.err().contains("--json"), "the valid options are listed: " + r.err());
@@ -207,55 +192,39 @@ class MainTest {
         return "enabled";
     }
 
-    @Test
-    void optionWithoutItsValue() {
-        Result r = cli("disable", "--reason");
+    /** A usage error exits 2, names what is wrong and changes nothing. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void usageErrorsNameTheProblemAndChangeNothing(List<String> args, String named) {
+        CliRun r = cli(args.toArray(String[]::new));
         assertExit(ExitCode.USAGE, r);
-        assertTrue(r.err().contains("--reason"), r.err());
+        assertTrue(r.err().contains(named), r.err());
         assertDoesNotChange();
     }
 
-    @Test
-    void badTtl() {
-        for (String bad : List.of("5 parsecs", "parsecs", "-1h", "0", "0s")) {
-            Result r = cli("disable", "--ttl", bad);
-            assertExit(ExitCode.USAGE, r);
-            assertTrue(r.err().contains("--ttl"), r.err());
-        }
-        assertDoesNotChange();
-    }
-
-    @Test
-    void ttlOnTheDefaultState() {
-        Result r = cli("enable", "--ttl", "1h");
-        assertExit(ExitCode.USAGE, r);
-        assertTrue(r.err().contains("default state 'enabled'"), r.err());
+    static Stream<Arguments> usageErrorsNameTheProblemAndChangeNothing() {
+        return Stream.of(
+                arguments(List.of(), "Usage: plight"),
+                arguments(List.of("status", "extra"), "extra"),
+                arguments(List.of("disable", "--reason"), "--reason"), // an option without its value
+                arguments(List.of("disable", "--ttl", "5 parsecs"), "--ttl"),
+                arguments(List.of("disable", "--ttl", "parsecs"), "--ttl"),
+                arguments(List.of("disable", "--ttl", "-1h"), "--ttl"),
+                arguments(List.of("disable", "--ttl", "0"), "--ttl"),
+                arguments(List.of("disable", "--ttl", "0s"), "--ttl"),
+                arguments(List.of("enable", "--ttl", "1h"), "default state 'enabled'"));
     }
 
     @Test
     void reasonWithAControlCharacter() {
-        Result r = cli("disable", "--reason", "two\nlines");
+        CliRun r = cli("disable", "--reason", "two\nlines");
         assertExit(ExitCode.USAGE, r);
         assertDoesNotChange();
-    }
-
-    @Test
-    void noCommand() {
-        Result r = cli();
-        assertExit(ExitCode.USAGE, r);
-        assertTrue(r.err().contains("Usage: plight"), r.err());
     }
 
     @Test
     void configOptionWithoutAFile() {
         assertExit(ExitCode.USAGE, run(env, "-c"));
-    }
-
-    @Test
-    void unexpectedArgument() {
-        Result r = cli("status", "extra");
-        assertExit(ExitCode.USAGE, r);
-        assertTrue(r.err().contains("extra"), r.err());
     }
 
     /**
@@ -266,7 +235,7 @@ class MainTest {
     void statusWhileTheSocketIsGoneAndThePidfileHeldNamesAStopInProgress() throws Exception {
         java.nio.file.Path pidFile = new plight.config.ConfigLoader(env).load(conf).pidFile();
         try (plight.control.PidFile held = plight.control.PidFile.acquire(pidFile)) {
-            Result r = cli("status");
+            CliRun r = cli("status");
             assertExit(ExitCode.OK, r);
             assertTrue(r.err().contains("plight: warning: plight (pid " + ProcessHandle.current().pid()
                     + ") is running but its control socket "), r::toString);
@@ -278,7 +247,7 @@ class MainTest {
 
     @Test
     void helpListsEveryCommand() {
-        Result r = cli("--help");
+        CliRun r = cli("--help");
         assertExit(ExitCode.OK, r);
         assertTrue(r.out().startsWith("Usage: plight [-c FILE] <command> [options]\n"), r.out());
         for (String cmd : List.of("start", "stop", "status", "list-states", "enable", "disable", "offline", "version")) {
@@ -289,14 +258,14 @@ class MainTest {
     /** Each command's help says what that command does: stats is not status. */
     @Test
     void statsHelpDescribesStats() {
-        Result r = cli("stats", "--help");
+        CliRun r = cli("stats", "--help");
         assertExit(ExitCode.OK, r);
         assertTrue(r.out().startsWith("Show probes served, open connections and probe sources\n"), r.out());
     }
 
     @Test
     void commandHelp() {
-        Result r = cli("disable", "--help");
+        CliRun r = cli("disable", "--help");
         assertExit(ExitCode.OK, r);
         assertTrue(r.out().contains("--reason") && r.out().contains("--ttl"), r.out());
         r = cli("status", "--help");
@@ -312,7 +281,7 @@ class MainTest {
                 + "[draining]\nfile = @DIR@/state/node_draining\ncode = 200\nmessage = draining\ncommand = drain\n"
                 + "[maintenance]\nfile = @DIR@/state/node_maintenance\ncode = 503\nmessage = under maintenance\n"
                 + "[offline]\nfile = @DIR@/state/node_offline\ncode = 503\nmessage = node is offline\n");
-        Result help = cli("--help");
+        CliRun help = cli("--help");
         assertExit(ExitCode.OK, help);
         for (String verb : List.of("enable", "drain", "maintenance", "offline")) {
             assertTrue(Pattern.compile("(?m)^  " + verb + " ").matcher(help.out()).find(), verb + " missing from\n" + help.out());
@@ -326,7 +295,7 @@ class MainTest {
         assertExit(ExitCode.OK, cli("draining"));
         assertTrue(cli("status").out().contains("State: draining\n"));
 
-        Result old = cli("disable");
+        CliRun old = cli("disable");
         assertExit(ExitCode.USAGE, old);
         assertTrue(old.err().contains("drain"), old.err());
 
@@ -342,7 +311,7 @@ class MainTest {
         conf = write("bad.conf", Confs.ORIGINAL_IN_DIR.replace("code = 503", "code = 600"));
         // reload too: with no daemon to refuse it, the file's error is all there is to say.
         for (String cmd : List.of("status", "list-states", "disable", "--help", "reload")) {
-            Result r = cli(cmd);
+            CliRun r = cli(cmd);
             assertExit(ExitCode.BAD_CONFIG, r);
             assertEquals(78, r.code().status());
             assertTrue(r.err().startsWith("plight: " + conf + ":28: "), r.err());
@@ -355,7 +324,7 @@ class MainTest {
     @Test
     void missingConfigFile() {
         conf = dir.resolve("nope.conf");
-        Result r = cli("status");
+        CliRun r = cli("status");
         assertExit(ExitCode.BAD_CONFIG, r);
         assertTrue(r.err().contains(conf.toString()), r.err());
     }
@@ -364,14 +333,14 @@ class MainTest {
     void configFromTheEnvironment() {
         Map<String, String> vars = new HashMap<>(env.variables());
         vars.put("PLIGHT_CONF", conf.toString());
-        Result r = run(new Environment(vars, env.uid()), "list-states");
+        CliRun r = run(new Environment(vars, env.uid()), "list-states");
         assertExit(ExitCode.OK, r);
         assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
     }
 
     @Test
     void configOptionWithEquals() {
-        Result r = run(env, "--config=" + conf, "list-states");
+        CliRun r = run(env, "--config=" + conf, "list-states");
         assertExit(ExitCode.OK, r);
         assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
     }
@@ -380,7 +349,7 @@ class MainTest {
 
     @Test
     void stopWithoutADaemon() {
-        Result r = cli("stop");
+        CliRun r = cli("stop");
         assertExit(ExitCode.NOT_RUNNING, r);
         assertEquals(3, r.code().status());
         assertTrue(r.err().contains("not running"), r.err());
@@ -398,12 +367,12 @@ class MainTest {
     void unwritableStateDirectory() throws Exception {
         assertExit(ExitCode.OK, cli("disable", "--reason", "before"));
         try (ReadOnlyDir ro = ReadOnlyDir.of(stateDir)) {
-            Result r = cli("offline", "--reason", "after");
+            CliRun r = cli("offline", "--reason", "after");
             assertExit(ExitCode.FAILED, r);
             assertEquals(1, r.code().status());
             assertTrue(r.err().contains(ro.expectedReason()), r.err());
             assertTrue(r.err().contains("offline"), r.err());
-            Result status = cli("status");
+            CliRun status = cli("status");
             assertTrue(status.out().contains("State: disabled\n") && status.out().contains("Reason: before\n"), status.out());
         }
     }
@@ -413,12 +382,12 @@ class MainTest {
     void offlineWhileTheDisabledMarkerIsADirectoryWithFilesSucceeds() throws Exception {
         Path disabled = stateDir.resolve("node_disabled");
         Files.writeString(Files.createDirectories(disabled).resolve("keep"), "x");
-        Result r = cli("offline");
+        CliRun r = cli("offline");
         assertExit(ExitCode.OK, r);
         assertTrue(r.err().contains("plight: warning: cannot remove " + disabled + ": directory not empty\n"), r::toString);
         assertTrue(cli("status").out().contains("State: offline\n"));
 
-        Result back = cli("enable");
+        CliRun back = cli("enable");
         assertExit(ExitCode.FAILED, back);
         assertTrue(back.err().contains("cannot remove " + disabled + ": directory not empty"), back::toString);
         assertTrue(back.err().contains("'disabled'"), () -> "says what is served now: " + back);
@@ -432,11 +401,11 @@ class MainTest {
         Path disabled = stateDir.resolve("node_disabled");
         Files.delete(disabled);
         Files.createSymbolicLink(disabled, disabled.getFileName());
-        Result r = cli("status");
+        CliRun r = cli("status");
         assertExit(ExitCode.FAILED, r);
         assertFalse(r.out().contains("enabled"), r::toString);
         assertTrue(r.err().contains("cannot check whether " + disabled + " exists: "), r::toString);
-        Result json = cli("status", "--json");
+        CliRun json = cli("status", "--json");
         assertExit(ExitCode.FAILED, json);
         assertEquals("", json.out());
     }
@@ -445,7 +414,7 @@ class MainTest {
 
     @Test
     void version() {
-        for (Result r : List.of(run(env, "version"), run(env, "--version"), cli("version"), cli("--version"),
+        for (CliRun r : List.of(run(env, "version"), run(env, "--version"), cli("version"), cli("--version"),
                 run(env, "--config=" + conf, "--version"))) {
             assertExit(ExitCode.OK, r);
             assertTrue(r.out().matches("plight \\S+\n"), r.out());
@@ -470,7 +439,7 @@ class MainTest {
         for (String[] args : new String[][] {{"disable", "--fall", "2"}, {"disable", "--window", "30s"},
                 {"disable", "--require-sources", "1"}, {"disable", "--wait=0s"}, {"disable", "--wait", "--fall", "0"},
                 {"disable", "--wait=soon"}, {"disable", "--wait", "--window=-1s"}, {"disable", "--wait", "30s"}}) {
-            Result r = cli(args);
+            CliRun r = cli(args);
             assertExit(ExitCode.USAGE, r);
             assertEquals("enabled", currentState(), String.join(" ", args));
         }
@@ -478,7 +447,7 @@ class MainTest {
 
     @Test
     void waitWithoutTheDaemonSavesTheStateAndFailsSayingNothingCanConfirm() throws Exception {
-        Result r = cli("disable", "--wait=1s", "--json");
+        CliRun r = cli("disable", "--wait=1s", "--json");
         assertExit(ExitCode.FAILED, r);
         assertEquals("disabled", currentState());
         assertTrue(r.err().contains("cannot wait for the load balancers: plight is not running"), r::toString);
@@ -489,7 +458,7 @@ class MainTest {
 
     @Test
     void jsonWithoutWaitPrintsTheStateServed() throws Exception {
-        Result r = cli("offline", "--json");
+        CliRun r = cli("offline", "--json");
         assertExit(ExitCode.OK, r);
         assertEquals("{\"running\":false,\"state\":\"offline\",\"code\":503,\"message\":\"node is offline\",\"warnings\":[],"
                 + "\"wait\":null}\n", r.out());
@@ -510,11 +479,11 @@ class MainTest {
     void waitDrainedOnPortsWorksWithoutTheDaemon() throws Exception {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int port = server.getLocalPort();
-            Result idle = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "5s");
+            CliRun idle = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "5s");
             assertExit(ExitCode.OK, idle);
             assertTrue(idle.out().startsWith("drained in "), idle::toString);
             try (java.net.Socket client = new java.net.Socket(server.getInetAddress(), port); java.net.Socket accepted = server.accept()) {
-                Result held = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "300ms");
+                CliRun held = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "300ms");
                 assertExit(ExitCode.FAILED, held);
                 assertTrue(held.err().contains("not drained after") && held.err().contains("port " + port + ": 1 established"), held::toString);
                 assertExit(ExitCode.OK, cli("wait", "drained", "--port", Integer.toString(port), "--max", "1", "--timeout", "1s"));

@@ -16,6 +16,13 @@ class LineBufferTest {
         b.add(bytes, 0, bytes.length);
     }
 
+    /** A buffer of at most {@code bound} bytes a line that has been given {@code text}. */
+    private static LineBuffer holding(int bound, String text) {
+        LineBuffer b = new LineBuffer(bound);
+        add(b, text);
+        return b;
+    }
+
     @Test
     void handsOutEachCompleteLineWithoutItsNewline() {
         LineBuffer b = new LineBuffer(100);
@@ -66,16 +73,14 @@ class LineBufferTest {
 
     @Test
     void theRestIsWhatWasNotHandedOut() {
-        LineBuffer b = new LineBuffer(100);
-        add(b, "one\ntw");
+        LineBuffer b = holding(100, "one\ntw");
         assertEquals("one", b.poll());
         assertArrayEquals("tw".getBytes(StandardCharsets.US_ASCII), b.rest());
     }
 
     @Test
     void aLineLongerThanTheBoundIsRefused() {
-        LineBuffer b = new LineBuffer(8);
-        add(b, "12345678\n12345678");
+        LineBuffer b = holding(8, "12345678\n12345678");
         assertEquals("12345678", b.poll());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> add(b, "9"));
         assertEquals("a line longer than 8 bytes", e.getMessage());
@@ -83,8 +88,7 @@ class LineBufferTest {
 
     @Test
     void completeLinesDoNotCountAgainstTheBound() {
-        LineBuffer b = new LineBuffer(4);
-        add(b, "abc\nabc\nabc\nabc\nab");
+        LineBuffer b = holding(4, "abc\nabc\nabc\nabc\nab");
         assertEquals("abc", b.poll());
         assertArrayEquals("abc\nabc\nabc\nab".getBytes(StandardCharsets.US_ASCII), b.rest());
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +57,24 @@ public final class Processes {
         } catch (IOException gone) {
             return true;
         }
+    }
+
+    /**
+     * What a process wrote to files, each after a {@code --- name} line, for a failure message. Never throws: a file
+     * that cannot be read says so in its place.
+     */
+    @SafeVarargs
+    public static String outputFiles(Map.Entry<String, Path>... files) {
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Path> f : files) {
+            text.append("--- ").append(f.getKey()).append('\n');
+            try {
+                text.append(Files.readString(f.getValue()));
+            } catch (IOException e) {
+                text.append("(cannot read ").append(f.getValue()).append(": ").append(e).append(")\n");
+            }
+        }
+        return text.toString();
     }
 
     private static byte[] readAll(InputStream in) {

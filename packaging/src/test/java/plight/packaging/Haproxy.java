@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import plight.testkit.Processes;
 import plight.testkit.UnixText;
 
 /**
@@ -27,6 +28,20 @@ final class Haproxy implements AutoCloseable {
     static final int OP_STOPPED = 0, OP_RUNNING = 2;
     /** {@code srv_admin_state} bits: SRV_ADMF_FDRAIN (forced, which the agent's {@code drain} sets), SRV_ADMF_IDRAIN. */
     static final int ADMIN_DRAIN = 0x08 | 0x10;
+    /** Bound for start-up: the daemon, haproxy, and the first checks passing, on a loaded CI machine. */
+    static final Duration START = Duration.ofSeconds(30);
+
+    /** The global and defaults sections of every HAProxy in the tests; {@code @SOCKET@} is filled in here. */
+    static final String HEAD = String.join("\n",
+            "global",
+            "    stats socket @SOCKET@ mode 600 level admin",
+            "defaults",
+            "    timeout connect 2s",
+            "    timeout client 30s",
+            "    timeout server 30s",
+            // Without it a check's whole exchange must fit in 'inter' (100 ms): a GC pause would fail checks.
+            "    timeout check 3s",
+            "");
 
     final Path cfg;
     final Path socket;
@@ -88,11 +103,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     String output() {
-        try {
-            return "--- haproxy.cfg\n" + Files.readString(cfg) + "--- haproxy output\n" + Files.readString(log);
-        } catch (IOException e) {
-            return "(no haproxy output: " + e + ")";
-        }
+        return Processes.outputFiles(Map.entry("haproxy.cfg", cfg), Map.entry("haproxy output", log));
     }
 
     String logText() throws IOException {

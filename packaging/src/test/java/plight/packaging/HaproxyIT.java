@@ -44,30 +44,22 @@ import plight.testkit.RawHttp;
 class HaproxyIT {
     /** HAProxy checks every 100 ms and acts on 2 answers; this is the bound for it to follow a state change. */
     static final Duration FOLLOW = Duration.ofSeconds(5);
-    /** Bound for start-up: the daemon, haproxy, and the first checks passing, on a loaded CI machine. */
-    static final Duration START = Duration.ofSeconds(30);
-
-    static final String CONFIG = String.join("\n",
-            "global",
-            "    stats socket @SOCKET@ mode 600 level admin",
-            "defaults",
-            "    mode http",
-            "    timeout connect 2s",
-            "    timeout client 10s",
-            "    timeout server 10s",
-            // Without it a check's whole exchange must fit in 'inter' (100 ms): a GC pause would fail checks.
-            "    timeout check 3s",
+    static final String CONFIG = Haproxy.HEAD + String.join("\n",
             "frontend fe_http",
+            "    mode http",
             "    bind 127.0.0.1:@FE_HTTP@",
             "    default_backend be_http",
             "frontend fe_agent",
+            "    mode http",
             "    bind 127.0.0.1:@FE_AGENT@",
             "    default_backend be_agent",
             "backend be_http",
+            "    mode http",
             "    option httpchk GET /",
             "    option log-health-checks",
             "    server app 127.0.0.1:@APP@ check port @PROBE@ inter 100ms fall 2 rise 2",
             "backend be_agent",
+            "    mode http",
             "    option log-health-checks",
             // agent-send: HAProxy sends a line first; plight must read it before closing, or the close is a reset.
             "    server app 127.0.0.1:@APP@ agent-check agent-port @AGENT@ agent-inter 100ms agent-send \"hello\\n\"",
@@ -120,7 +112,7 @@ class HaproxyIT {
                 .replace("@FE_HTTP@", Integer.toString(feHttp)).replace("@FE_AGENT@", Integer.toString(feAgent))
                 .replace("@APP@", Integer.toString(app.getAddress().getPort()))
                 .replace("@PROBE@", Integer.toString(node.port)).replace("@AGENT@", Integer.toString(node.agentPort)));
-        haproxy.awaitSocket(START);
+        haproxy.awaitSocket(Haproxy.START);
     }
 
     @AfterEach
@@ -140,7 +132,7 @@ class HaproxyIT {
 
     @Test
     void theHttpCheckTakesTheServerOutOfRotationOnDisableAndBackOnEnable() throws Exception {
-        Haproxy.Server s = awaitServer("be_http", up(200), START, "be_http/app UP after a passed check (plight answered 200)");
+        Haproxy.Server s = awaitServer("be_http", up(200), Haproxy.START, "be_http/app UP after a passed check (plight answered 200)");
         assertTrue(s.stat().get("last_chk").contains("OK") || s.stat().get("check_desc").contains("passed"), s::toString);
         assertFromApp(get(feHttp), "with the node enabled");
 
@@ -173,7 +165,7 @@ class HaproxyIT {
     @Test
     void theAgentCheckDrainsOnDisableDownsOnOfflineAndReadiesOnEnable() throws Exception {
         Haproxy.Server s = awaitServer("be_agent", s1 -> running(s1) && !s1.drain() && "L7OK".equals(s1.stat().get("agent_status")),
-                START, "be_agent/app running and ready after the agent answered");
+                Haproxy.START, "be_agent/app running and ready after the agent answered");
         assertEquals("up ready\n", node.agent(), "the agent line HAProxy reads with the node enabled");
         assertFromApp(get(feAgent), "with the node enabled");
 

@@ -38,21 +38,8 @@ import plight.testkit.Processes;
  */
 @Timeout(120)
 class LoadBalancerFeedbackIT {
-    static final Duration START = Duration.ofSeconds(30);
-
-    /** The global and defaults sections of every HAProxy here; {@code @SOCKET@} is filled in by {@link Haproxy}. */
-    static final String HEAD = String.join("\n",
-            "global",
-            "    stats socket @SOCKET@ mode 600 level admin",
-            "defaults",
-            "    timeout connect 2s",
-            "    timeout client 30s",
-            "    timeout server 30s",
-            "    timeout check 3s",
-            "");
-
     /** httpchk + disable-on-404 + send-state, as README's snippet (packaging/examples/haproxy-httpchk.cfg). */
-    static final String SEND_STATE = HEAD + String.join("\n",
+    static final String SEND_STATE = Haproxy.HEAD + String.join("\n",
             "frontend fe",
             "    mode tcp",
             "    bind 127.0.0.1:@FE@",
@@ -107,7 +94,7 @@ class LoadBalancerFeedbackIT {
                 .replace("@PROBE@", Integer.toString(node.port)).replace("@AGENT@", Integer.toString(node.agentPort))
                 .replace("@SOURCE@", source));
         haproxies.add(h);
-        h.awaitSocket(START);
+        h.awaitSocket(Haproxy.START);
         return h;
     }
 
@@ -116,7 +103,7 @@ class LoadBalancerFeedbackIT {
     @Test
     void disableOfflineEnableWithWaitReturnOnlyOnceHaproxyShowsNolbDownUp() throws Exception {
         Haproxy h = haproxy("lb1", SEND_STATE, Ports.free(), "");
-        awaitServer(h, "be", s -> "UP".equals(s.status()), START, "be/app UP");
+        awaitServer(h, "be", s -> "UP".equals(s.status()), Haproxy.START, "be/app UP");
 
         Processes.Result r = node.plight("disable", "--reason", "LoadBalancerFeedbackIT", "--wait=1s", "--json");
         Haproxy.Server s = h.server("be", "app");
@@ -180,7 +167,7 @@ class LoadBalancerFeedbackIT {
 
     @Test
     void plainHttpchkConfirmsByFallAndAgentChecksAreASourceOfTheirOwn() throws Exception {
-        String config = HEAD + String.join("\n",
+        String config = Haproxy.HEAD + String.join("\n",
                 "backend be_http",
                 "    option httpchk GET /",
                 "    server app 127.0.0.1:@APP@ check port @PROBE@ inter 100ms fall 2 rise 2",
@@ -189,8 +176,8 @@ class LoadBalancerFeedbackIT {
                 "    server app 127.0.0.1:@APP@ agent-check agent-port @AGENT@ agent-inter 100ms agent-send \"hello\\n\"",
                 "");
         Haproxy h = haproxy("lb1", config, Ports.free(), "");
-        awaitServer(h, "be_agent", s -> "L7OK".equals(s.stat().get("agent_status")), START, "agent answered");
-        awaitServer(h, "be_http", s -> "UP".equals(s.status()), START, "be_http/app UP");
+        awaitServer(h, "be_agent", s -> "L7OK".equals(s.stat().get("agent_status")), Haproxy.START, "agent answered");
+        awaitServer(h, "be_http", s -> "UP".equals(s.status()), Haproxy.START, "be_http/app UP");
 
         Processes.Result r = node.plight("disable", "--wait=5s", "--fall=3", "--json");
         assertEquals(0, r.exit(), r::toString);
@@ -221,7 +208,7 @@ class LoadBalancerFeedbackIT {
     @Test
     void theHttpchkExampleDrainsBothServersAndDisableWaitsForIt() throws Exception {
         Haproxy h = haproxy("example", example("haproxy-httpchk.cfg", Ports.free()), 0, "");
-        for (String srv : List.of("web1", "web2")) awaitServer(h, "be_web", srv, s -> "UP".equals(s.status()), START, srv + " UP");
+        for (String srv : List.of("web1", "web2")) awaitServer(h, "be_web", srv, s -> "UP".equals(s.status()), Haproxy.START, srv + " UP");
         Processes.Result r = node.plight("disable", "--wait=2s", "--json");
         assertEquals(0, r.exit(), r::toString);
         for (String srv : List.of("web1", "web2")) assertEquals("NOLB", h.server("be_web", srv).status(), srv);
@@ -231,7 +218,7 @@ class LoadBalancerFeedbackIT {
     void theAgentExampleDrainsBothServersWithAndWithoutAgentSend() throws Exception {
         Haproxy h = haproxy("example", example("haproxy-agent.cfg", Ports.free()), 0, "");
         for (String srv : List.of("web1", "web2")) {
-            awaitServer(h, "be_web", srv, s -> "L7OK".equals(s.stat().get("agent_status")), START, srv + " agent answered");
+            awaitServer(h, "be_web", srv, s -> "L7OK".equals(s.stat().get("agent_status")), Haproxy.START, srv + " agent answered");
         }
         Processes.Result r = node.plight("disable", "--wait=2s", "--json");
         assertEquals(0, r.exit(), r::toString);
@@ -248,7 +235,7 @@ class LoadBalancerFeedbackIT {
     void waitDrainedFollowsConnectionsThroughAFrontendAndTheLoadBalancersScur() throws Exception {
         int fe = Ports.free();
         Haproxy h = haproxy("lb1", SEND_STATE, fe, "");
-        awaitServer(h, "be", s -> "UP".equals(s.status()), START, "be/app UP");
+        awaitServer(h, "be", s -> "UP".equals(s.status()), Haproxy.START, "be/app UP");
         String port = Integer.toString(app.port());
 
         try (Socket held = new Socket("127.0.0.1", fe)) {
@@ -283,7 +270,7 @@ class LoadBalancerFeedbackIT {
     }
 
     private void awaitSource(String address) throws Exception {
-        long deadline = System.nanoTime() + START.toNanos();
+        long deadline = System.nanoTime() + Haproxy.START.toNanos();
         while (true) {
             Processes.Result stats = node.plight("stats");
             if (stats.out().contains("  " + address + "  ")) return;

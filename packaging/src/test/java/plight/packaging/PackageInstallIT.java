@@ -256,6 +256,18 @@ class PackageInstallIT {
         }
     }
 
+    /**
+     * The actions that leave a service that is not running as it is: {@code status} says which way it is down,
+     * a reload has nothing to reload (7, not running), {@code try-restart} has nothing to do.
+     */
+    private static void leftDown(State down) {
+        twice("status", down, down.status, down);
+        twice("bogus", down, 2, down);
+        twice("reload", down, 7, down);
+        twice("force-reload", down, 7, down);
+        twice("try-restart", down, 0, down);
+    }
+
     private static void crash() throws Exception {
         long pid = pid();
         assertExit(0, Shell.run("kill", "-KILL", Long.toString(pid)));
@@ -282,22 +294,14 @@ class PackageInstallIT {
         assertNotEquals(pid, pid(), "restart did not restart");
         twice("stop", State.RUNNING, 0, State.STOPPED);
 
-        twice("status", State.STOPPED, 3, State.STOPPED);
-        twice("bogus", State.STOPPED, 2, State.STOPPED);
-        twice("reload", State.STOPPED, 7, State.STOPPED);
-        twice("force-reload", State.STOPPED, 7, State.STOPPED);
-        twice("try-restart", State.STOPPED, 0, State.STOPPED);
+        leftDown(State.STOPPED);
         twice("stop", State.STOPPED, 0, State.STOPPED);
         twice("start", State.STOPPED, 0, State.RUNNING);
         assertExit(0, initd("stop"));
         twice("restart", State.STOPPED, 0, State.RUNNING);
 
         crash();
-        twice("status", State.DEAD, 1, State.DEAD);
-        twice("bogus", State.DEAD, 2, State.DEAD);
-        twice("reload", State.DEAD, 7, State.DEAD);
-        twice("force-reload", State.DEAD, 7, State.DEAD);
-        twice("try-restart", State.DEAD, 0, State.DEAD);
+        leftDown(State.DEAD);
         twice("stop", State.DEAD, 0, State.STOPPED);
         assertFalse(Files.exists(PIDFILE), "stop left the stale pidfile");
 

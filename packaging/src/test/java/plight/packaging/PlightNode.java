@@ -190,11 +190,7 @@ final class PlightNode {
         }
 
         String output() {
-            try {
-                return "--- daemon stdout\n" + Files.readString(out) + "--- daemon stderr\n" + Files.readString(err);
-            } catch (IOException e) {
-                return "(no output: " + e + ")";
-            }
+            return Processes.outputFiles(Map.entry("daemon stdout", out), Map.entry("daemon stderr", err));
         }
 
         /** Waits for the exit; fails with the daemon's output when it does not come within {@code timeout}. */

@@ -66,8 +66,8 @@ class SystemdIT {
         return p;
     }
 
-    private static String output(Path out, Path err) throws Exception {
-        return "--- stdout\n" + Files.readString(out) + "--- stderr\n" + Files.readString(err);
+    private static String output(Path out, Path err) {
+        return Processes.outputFiles(Map.entry("stdout", out), Map.entry("stderr", err));
     }
 
     @Test

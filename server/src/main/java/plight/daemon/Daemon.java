@@ -181,20 +181,12 @@ public final class Daemon implements AutoCloseable {
         return sources;
     }
 
-    LiveResponses responses() {
-        return responses;
-    }
-
     StateKeeper keeper() {
         return keeper;
     }
 
     DaemonControl actions() {
         return actions;
-    }
-
-    ControlServer control() {
-        return control;
     }
 
     /** Runs until a stop signal or request; {@code false} when the daemon could not start (the reason is on {@code err}). */

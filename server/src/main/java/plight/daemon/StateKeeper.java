@@ -249,13 +249,8 @@ final class StateKeeper implements AutoCloseable {
         synchronized (writer) {
             if (closed) return;
             try {
-                NodeState onDisk;
-                try {
-                    onDisk = store.read();
-                } catch (StoreException e) {
-                    cannotTell(e.getMessage());
-                    return;
-                }
+                NodeState onDisk = readOrTellWhyNot();
+                if (onDisk == null) return;
                 if (blind) {
                     blind = false;
                     reports.clear();
@@ -277,6 +272,16 @@ final class StateKeeper implements AutoCloseable {
                 // Logged, and the next second tries again: a scheduled task that throws is never run again.
                 Log.error(e, "following the marker files failed");
             }
+        }
+    }
+
+    /** The state in the files; {@code null} when they cannot tell it, which {@link #cannotTell} has reported. */
+    private NodeState readOrTellWhyNot() {
+        try {
+            return store.read();
+        } catch (StoreException e) {
+            cannotTell(e.getMessage());
+            return null;
         }
     }
 
@@ -353,13 +358,8 @@ final class StateKeeper implements AutoCloseable {
             }
         }
         if (!removed) return;
-        NodeState after;
-        try {
-            after = store.read();
-        } catch (StoreException e) {
-            cannotTell(e.getMessage());
-            return;
-        }
+        NodeState after = readOrTellWhyNot();
+        if (after == null) return;
         NodeState known = published.node();
         if (!after.state().equals(known.state())) {
             changes.changed(known.state().name(), after.state().name(), Origin.TTL);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,11 +42,34 @@ class AgentServerTest {
     @TempDir
     Path dir;
 
+    /** An agent port on an ephemeral port of 127.0.0.1 answering {@code current}, started. */
+    static AgentServer started(Supplier<State> current, Duration drainTimeout) throws IOException {
+        AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), current, drainTimeout);
+        try {
+            agent.start();
+            return agent;
+        } catch (IOException e) {
+            agent.close();
+            throw e;
+        }
+    }
+
+    /** A client connected to {@code port} on 127.0.0.1 whose reads fail after {@code readTimeoutMillis} of silence. */
+    static Socket connected(int port, int readTimeoutMillis) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
+            s.setSoTimeout(readTimeoutMillis);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     /** Everything the server sends before it closes; fails if it does not close within the socket timeout. */
     static String readAll(int port, byte[] send) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
-            s.setSoTimeout(3000);
+        try (Socket s = connected(port, 3000)) {
             if (send.length > 0) s.getOutputStream().write(send);
             InputStream in = s.getInputStream();
             java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
@@ -65,8 +89,7 @@ class AgentServerTest {
     @Test
     void answersTheCurrentStatesLineAndCloses() throws Exception {
         AtomicReference<State> current = new AtomicReference<>(ENABLED);
-        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), current::get)) {
-            agent.start();
+        try (AgentServer agent = started(current::get, AgentServer.DRAIN_TIMEOUT)) {
             int port = agent.ports().get(0);
             assertTrue(port > 0);
             assertEquals("up ready\n", readAll(port, new byte[0]));
@@ -83,8 +106,7 @@ class AgentServerTest {
 
     @Test
     void whatTheClientSendsChangesNothing() throws Exception {
-        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> DISABLED)) {
-            agent.start();
+        try (AgentServer agent = started(() -> DISABLED, AgentServer.DRAIN_TIMEOUT)) {
             int port = agent.ports().get(0);
             assertEquals("up drain\n", readAll(port, "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
             byte[] garbage = new byte[100_000];
@@ -99,9 +121,7 @@ class AgentServerTest {
      * A reset (the server closing with the client's bytes unread) makes HAProxy count the check as failed.
      */
     static String sendThenRead(int port, byte[] send) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
-            s.setSoTimeout(5000);
+        try (Socket s = connected(port, 5000)) {
             s.getOutputStream().write(send);
             s.getOutputStream().flush();
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -110,8 +130,7 @@ class AgentServerTest {
 
     @Test
     void aCheckThatSendsALineFirstGetsTheLineAndACleanCloseNeverAReset() throws Exception {
-        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> DISABLED, Duration.ofSeconds(5))) {
-            agent.start();
+        try (AgentServer agent = started(() -> DISABLED, Duration.ofSeconds(5))) {
             int port = agent.ports().get(0);
             for (int i = 0; i < 50; i++) {
                 assertEquals("up drain\n", sendThenRead(port, "hello\n".getBytes(StandardCharsets.US_ASCII)), "try " + i);
@@ -122,29 +141,24 @@ class AgentServerTest {
     /** The check's line ends the drain: the server closes then, not at the (here far-away) timeout. */
     @Test
     void aLineFromTheCheckEndsTheConnection() throws Exception {
-        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> ENABLED, Duration.ofMinutes(5));
-             Socket s = new Socket()) {
-            agent.start();
-            s.connect(new InetSocketAddress("127.0.0.1", agent.ports().get(0)), 3000);
-            s.setSoTimeout(5000);
-            s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
-            assertEquals("up ready\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            awaitClosedByServer(s);
+        try (AgentServer agent = started(() -> ENABLED, Duration.ofMinutes(5))) {
+            try (Socket s = connected(agent.ports().get(0), 5000)) {
+                s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("up ready\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                awaitClosedByServer(s);
+            }
         }
     }
 
     @Test
     void aCheckThatSendsTwoKibibytesIsAnsweredAndClosed() throws Exception {
-        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> OFFLINE, Duration.ofMinutes(5))) {
-            agent.start();
+        try (AgentServer agent = started(() -> OFFLINE, Duration.ofMinutes(5))) {
             int port = agent.ports().get(0);
             byte[] noNewline = "x".repeat(2048).getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < 20; i++) {
                 assertEquals("down # node is offline\n", sendThenRead(port, noNewline), "try " + i);
             }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
-                s.setSoTimeout(5000);
+            try (Socket s = connected(port, 5000)) {
                 s.getOutputStream().write(noNewline);
                 assertEquals("down # node is offline\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
                 awaitClosedByServer(s);
@@ -155,15 +169,13 @@ class AgentServerTest {
     /** A client that sends nothing and never closes is not held: the line at once, the close after the timeout. */
     @Test
     void aSilentCheckThatKeepsTheConnectionOpenIsClosedAfterTheTimeout() throws Exception {
-        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> ENABLED, Duration.ofMillis(50));
-             Socket s = new Socket()) {
-            agent.start();
-            s.connect(new InetSocketAddress("127.0.0.1", agent.ports().get(0)), 3000);
-            s.setSoTimeout(20_000);
-            InputStream in = s.getInputStream();
-            assertEquals("up ready\n", new String(in.readNBytes(9), StandardCharsets.UTF_8), "answered without waiting for input");
-            assertEquals(-1, in.read(), "end of input");
-            awaitClosedByServer(s);
+        try (AgentServer agent = started(() -> ENABLED, Duration.ofMillis(50))) {
+            try (Socket s = connected(agent.ports().get(0), 20_000)) {
+                InputStream in = s.getInputStream();
+                assertEquals("up ready\n", new String(in.readNBytes(9), StandardCharsets.UTF_8), "answered without waiting for input");
+                assertEquals(-1, in.read(), "end of input");
+                awaitClosedByServer(s);
+            }
         }
     }
 
@@ -188,8 +200,7 @@ class AgentServerTest {
 
     @Test
     void manyChecksAtOnceAreAllAnswered() throws Exception {
-        try (AgentServer agent = new AgentServer(new AgentSettings(List.of("127.0.0.1"), 0), () -> ENABLED)) {
-            agent.start();
+        try (AgentServer agent = started(() -> ENABLED, AgentServer.DRAIN_TIMEOUT)) {
             int port = agent.ports().get(0);
             ExecutorService pool = Executors.newFixedThreadPool(32);
             try {
