@@ -184,7 +184,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             return;
         }
         probe(1, request.head(), request.userAgent(), true);
-        ctx.flush();
+        flush(ctx); // through this handler: DATA waits in the flow controller until then
         if (rest.isReadable()) {
             ctx.pipeline().fireChannelRead(rest.retainedSlice());
         }
@@ -230,6 +230,15 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (io.netty.handler.codec.http2.Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            super.exceptionCaught(ctx, cause); // a protocol error: GOAWAY or RST_STREAM, as the RFC says
+        } else {
+            ctx.close(); // the network (a reset), or out of buffers: that connection ends, quietly, as on HTTP/1
         }
     }
 
@@ -292,7 +301,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                 encoder().writeHeaders(ctx, call.stream, STOPPING, 0, true, ctx.newPromise());
             }
         }
-        ctx.flush();
+        flush(ctx); // through this handler: DATA waits in the flow controller until then
         ctx.channel().close();
     }
 
@@ -552,7 +561,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                     arm(call.deadline);
                 }
                 // Written at once, also when the answer comes from a task and not from a read.
-                ctx.flush();
+                flush(ctx); // through this handler: DATA waits in the flow controller until then
             }
         }
     }
@@ -635,7 +644,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             wrote = true;
         }
         if (wrote) {
-            ctx.flush();
+            flush(ctx); // through this handler: DATA waits in the flow controller until then
         }
     }
 
@@ -704,7 +713,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             }
         }
         if (wrote) {
-            ctx.flush();
+            flush(ctx); // through this handler: DATA waits in the flow controller until then
         }
         if (calls.isEmpty()) {
             // A connection that never asked anything gets the request timeout, as on HTTP/1.
