@@ -183,7 +183,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             ctx.close();
             return;
         }
-        probe(1, request.head(), request.userAgent(), true);
+        probe(1, request.head(), request.userAgent());
         flush(ctx); // through this handler: DATA waits in the flow controller until then
         if (rest.isReadable()) {
             ctx.pipeline().fireChannelRead(rest.retainedSlice());
@@ -321,18 +321,18 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         lastActivity = now();
         CharSequence method = headers.method();
         if (GET.contentEquals(method) || OPTIONS.contentEquals(method)) {
-            probe(streamId, false, headers.get(USER_AGENT), endOfStream);
+            probe(streamId, false, headers.get(USER_AGENT));
         } else if (HEAD.contentEquals(method)) {
-            probe(streamId, true, headers.get(USER_AGENT), endOfStream);
+            probe(streamId, true, headers.get(USER_AGENT));
         } else if (POST.contentEquals(method) && Health.isGrpc(headers.get(CONTENT_TYPE))) {
             startCall(streamId, headers, endOfStream);
         } else if (POST.contentEquals(method) && headers.path() != null
                 && AsciiString.regionMatches(headers.path(), false, 0, Health.PATH_PREFIX, 0, Health.PATH_PREFIX.length())) {
             H2Answers a = server.answers();
-            refuse(streamId, a.unsupportedMediaType, a.unsupportedMediaTypeBody, endOfStream);
+            refuse(streamId, a.unsupportedMediaType, a.unsupportedMediaTypeBody);
         } else {
             H2Answers a = server.answers();
-            refuse(streamId, a.methodNotAllowed, a.methodNotAllowedBody, endOfStream);
+            refuse(streamId, a.methodNotAllowed, a.methodNotAllowedBody);
         }
     }
 
@@ -445,7 +445,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     // ---- answers ----
 
-    private void probe(int streamId, boolean head, CharSequence userAgent, boolean endOfStream) {
+    private void probe(int streamId, boolean head, CharSequence userAgent) {
         H2Answers a = server.answers();
         a.h2Served.increment();
         served(a, userAgent);
@@ -454,13 +454,13 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (body) {
             encoder().writeData(ctx, streamId, a.body.duplicate(), 0, true, ctx.voidPromise());
         }
-        answered(streamId, endOfStream);
+        answered();
     }
 
-    private void refuse(int streamId, Http2Headers headers, ByteBuf body, boolean endOfStream) {
+    private void refuse(int streamId, Http2Headers headers, ByteBuf body) {
         encoder().writeHeaders(ctx, streamId, headers, 0, false, ctx.voidPromise());
         encoder().writeData(ctx, streamId, body.duplicate(), 0, true, ctx.voidPromise());
-        answered(streamId, endOfStream);
+        answered();
     }
 
     /**
@@ -468,7 +468,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
      * will: its DATA is consumed and dropped, and the idle timeout closes a connection that holds only such.
      * (RST_STREAM NO_ERROR would be allowed, RFC 9113 8.1, but some clients take it for a failed request.)
      */
-    private void answered(int streamId, boolean endOfStream) {
+    private void answered() {
         answeredAny = true;
         lastActivity = now();
     }
@@ -491,12 +491,12 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         }
         Health.Method method = Health.method(headers.path());
         if (method == null) {
-            trailersOnly(streamId, UNKNOWN_METHOD, endOfStream);
+            trailersOnly(streamId, UNKNOWN_METHOD);
             return;
         }
         CharSequence encoding = headers.get(GRPC_ENCODING);
         if (encoding != null && !IDENTITY.contentEqualsIgnoreCase(encoding)) {
-            trailersOnly(streamId, COMPRESSED, endOfStream);
+            trailersOnly(streamId, COMPRESSED);
             return;
         }
         long now = now();
@@ -571,23 +571,18 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         encoder().writeHeaders(ctx, call.stream, Health.RESPONSE_HEADERS, 0, false, ctx.voidPromise());
         encoder().writeData(ctx, call.stream, frame, 0, false, ctx.voidPromise());
         encoder().writeHeaders(ctx, call.stream, Health.TRAILERS_OK, 0, true, ctx.voidPromise());
-        answered(call.stream, remoteEnded(call.stream));
+        answered();
     }
 
     /** Ends a call with trailers only: an error, or NOT_SERVING as status 14. */
     private void endCall(Call call, Http2Headers trailers) {
         forget(call);
-        trailersOnly(call.stream, trailers, remoteEnded(call.stream));
+        trailersOnly(call.stream, trailers);
     }
 
-    private void trailersOnly(int streamId, Http2Headers trailers, boolean endOfStream) {
+    private void trailersOnly(int streamId, Http2Headers trailers) {
         encoder().writeHeaders(ctx, streamId, trailers, 0, true, ctx.voidPromise());
-        answered(streamId, endOfStream);
-    }
-
-    private boolean remoteEnded(int streamId) {
-        Http2Stream stream = connection().stream(streamId);
-        return stream == null || !stream.state().remoteSideOpen();
+        answered();
     }
 
     private void forget(Call call) {
