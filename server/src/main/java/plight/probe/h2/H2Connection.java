@@ -151,6 +151,9 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                     .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE));
             encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
             decoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS);
+            // Resets we send: streams refused beyond the limit (a client that opens streams it does not read
+            // the answers of), or malformed ones made to be reset (2025's "MadeYouReset").
+            encoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS);
             decoderEnforceMaxConsecutiveEmptyDataFrames(2);
         }
 
