@@ -92,7 +92,7 @@ public final class Daemon implements AutoCloseable {
         Reloads reloads = new Reloads();
         keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll(), changes);
         NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(keeper::table, keeper::current, responses::served,
-                agentServed::snapshot, () -> probe.openConnections() - http2.openH2() - http2.openGrpc(), sources,
+                agentServed::snapshot, () -> Math.max(0, probe.openConnections() - http2.openH2() - http2.openGrpc()), sources,
                 probe.rejections(), changes, reloads, new NodeMetrics.Http2(http2::h2Served, http2::grpcServed,
                 http2::openH2, http2::openGrpc)));
         metricsServer = config.metrics().enabled() ? new MetricsServer(config.metrics(), metrics) : null;

@@ -285,6 +285,28 @@ class H2LimitsTest {
     }
 
     @Test
+    void anUpgradeIsOnlyTakenByAnHttp11RequestThatKeepsTheConnection() throws Exception {
+        start();
+        String settings = "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n";
+        try (RawHttp h = new RawHttp(server.port())) {
+            h.send("GET / HTTP/1.1\r\nHost: lb\r\nConnection: close\r\nUpgrade: h2c\r\n" + settings + "\r\n");
+            RawHttp.Response r = h.read();
+            assertEquals("HTTP/1.1", r.version());
+            assertEquals(200, r.code());
+        }
+        try (RawHttp h = new RawHttp(server.port())) {
+            h.send("GET / HTTP/1.0\r\nUpgrade: h2c\r\n" + settings + "\r\n");
+            RawHttp.Response r = h.read();
+            assertEquals("HTTP/1.0", r.version());
+            assertEquals(200, r.code());
+        }
+        try (RawHttp h = new RawHttp(server.port())) {
+            h.send("GET / HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n" + settings + "\r\n");
+            assertEquals(101, h.read().code());
+        }
+    }
+
+    @Test
     void connectionsAreCountedByProtocol() throws Exception {
         start();
         try (RawH2 h2 = new RawH2(server.port()); RawH2 g = new RawH2(server.port())) {
