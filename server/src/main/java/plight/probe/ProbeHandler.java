@@ -32,7 +32,6 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     /** User event that ends the connection gracefully: flush the answers, shut our side, let the client close. */
     static final Object STOP = ProbeServer.STOP;
 
-
     /** Enough for any probe and a pipeline of a few dozen; each answer costs ~1 µs of the event loop's time. */
     static final int MAX_ANSWERS_PER_TURN = 32;
 
