@@ -69,6 +69,19 @@ class Http2IT {
         assertTrue(upgraded.contains("\r\nx-plight-state: disabled\r\n"), upgraded);
         assertTrue(upgraded.endsWith("\r\n\r\nnode is unavailable\n"), upgraded);
 
+        // gRPC Check as curl can send it: an empty HealthCheckRequest (service "", the node).
+        Path request = dir.resolve("check.bin");
+        java.nio.file.Files.write(request, new byte[5]);
+        Path answer = dir.resolve("answer.bin");
+        Process grpc = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "--max-time", "10", "-o", answer.toString(),
+                "-H", "content-type: application/grpc", "-H", "te: trailers", "--data-binary", "@" + request,
+                "http://127.0.0.1:" + node.port + "/grpc.health.v1.Health/Check").redirectErrorStream(true).start();
+        String grpcOut = new String(grpc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, grpc.waitFor(), grpcOut);
+        // One message, uncompressed, 2 bytes: status (field 1) = NOT_SERVING (2).
+        assertEquals(java.util.HexFormat.of().formatHex(new byte[] {0, 0, 0, 0, 2, 8, 2}),
+                java.util.HexFormat.of().formatHex(java.nio.file.Files.readAllBytes(answer)));
+
         String http1 = curl("--http1.1");
         assertTrue(http1.startsWith("HTTP/1.1 404 node is unavailable\r\n"), http1);
 
@@ -77,6 +90,7 @@ class Http2IT {
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(r.body().contains("plight_probes_total{protocol=\"h2\",state=\"enabled\"} 1"), r.body());
         assertTrue(r.body().contains("plight_probes_total{protocol=\"h2\",state=\"disabled\"} 1"), r.body());
+        assertTrue(r.body().contains("plight_probes_total{protocol=\"grpc\",state=\"disabled\"} 1"), r.body());
         assertTrue(r.body().contains("plight_connections_open{protocol=\"h2\"} 0"), r.body());
     }
 

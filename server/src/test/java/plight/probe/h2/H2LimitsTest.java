@@ -307,6 +307,32 @@ class H2LimitsTest {
     }
 
     @Test
+    void probesOverHttp2AndGrpcAreToldToTheSourceTableWithTheirUserAgent() throws Exception {
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProbeListener listener = new ProbeListener() {
+            @Override
+            public void served(java.net.InetSocketAddress remote, plight.state.State state) {
+                told.add(state.name() + " -");
+            }
+
+            @Override
+            public void served(java.net.InetSocketAddress remote, plight.state.State state, String userAgent, String serverState) {
+                told.add(state.name() + " " + userAgent);
+            }
+        };
+        server = H2TestServer.start(NO_SERVICES, Duration.ofSeconds(5), Duration.ofSeconds(60), 1000, listener);
+        try (RawH2 h2 = new RawH2(server.port())) {
+            h2.start().headers(1, RawH2.request("GET", "/").set("user-agent", "kube-probe/1.31"), true);
+            h2.until("HEADERS 1");
+            h2.headers(3, grpc("Check").set("user-agent", "grpc-go/1.60.1"), false).data(3, EMPTY_REQUEST, true);
+            h2.until("HEADERS 3 end");
+            h2.get(5);
+            h2.until("HEADERS 5");
+        }
+        assertEquals(List.of("enabled kube-probe/1.31", "enabled grpc-go/1.60.1", "enabled -"), told);
+    }
+
+    @Test
     void connectionsAreCountedByProtocol() throws Exception {
         start();
         try (RawH2 h2 = new RawH2(server.port()); RawH2 g = new RawH2(server.port())) {
