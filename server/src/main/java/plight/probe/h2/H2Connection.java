@@ -35,7 +35,7 @@ import plight.probe.ProbeServer;
  * a channel per stream. GET, HEAD and OPTIONS get the state's answer; POSTs of gRPC go to the health service.
  *
  * <p>Limits, as for HTTP/1: the request timeout for a connection that has asked nothing, for an incomplete
- * frame and for a gRPC request message; the idle timeout once no stream is open; a bounded number of streams
+ * frame or header block and for a gRPC request message; the idle timeout once no stream is open; a bounded number of streams
  * and header list size; Netty's limits on RST_STREAM floods, queued control frames and empty DATA frames, and
  * ours on PING, SETTINGS, PRIORITY and unknown frames. A client that does not read: input stops while the
  * channel is not writable, and a watch keeps only its latest status, sent when the stream's window allows.
@@ -88,8 +88,15 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private boolean stopping;
     private boolean updateQueued;
     private long lastActivity;
-    /** Since when an incomplete frame has been waiting, or {@link #NONE}. */
+    /** Since when an incomplete frame or header block has been waiting, or {@link #NONE}. */
     private long partialSince = NONE;
+    // Where the input is in its frames, for a header block left open (HEADERS without END_HEADERS, then nothing),
+    // which Netty holds without telling: bytes of the current frame (or of the preface) still to come, the next
+    // frame header as far as received.
+    private int frameLeft = Http2Switch.PREFACE.length;
+    private final byte[] frameHeader = new byte[9];
+    private int frameHeaderFill;
+    private boolean headerBlockOpen;
     private long controlWindowStart;
     private int controlFrames;
     private ScheduledFuture<?> timer;
@@ -249,14 +256,41 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        followFrames((ByteBuf) msg);
         super.channelRead(ctx, msg);
-        if (internalBuffer().isReadable()) {
+        if (headerBlockOpen || internalBuffer().isReadable()) {
             if (partialSince == NONE) {
                 partialSince = now();
                 arm(partialSince + server.requestTimeoutNanos());
             }
         } else {
             partialSince = NONE;
+        }
+    }
+
+    /** Walks the frame headers in {@code in} (without consuming it) to know whether a header block is open. */
+    private void followFrames(ByteBuf in) {
+        int i = in.readerIndex();
+        int end = in.writerIndex();
+        while (i < end) {
+            if (frameLeft > 0) {
+                int n = Math.min(frameLeft, end - i);
+                frameLeft -= n;
+                i += n;
+                continue;
+            }
+            frameHeader[frameHeaderFill++] = in.getByte(i++);
+            if (frameHeaderFill == frameHeader.length) {
+                frameHeaderFill = 0;
+                frameLeft = (frameHeader[0] & 0xff) << 16 | (frameHeader[1] & 0xff) << 8 | frameHeader[2] & 0xff;
+                byte type = frameHeader[3];
+                boolean endHeaders = (frameHeader[4] & 0x4) != 0;
+                if (type == 0x1 || type == 0x5) { // HEADERS, PUSH_PROMISE
+                    headerBlockOpen = !endHeaders;
+                } else if (type == 0x9 && endHeaders) { // CONTINUATION
+                    headerBlockOpen = false;
+                }
+            }
         }
     }
 

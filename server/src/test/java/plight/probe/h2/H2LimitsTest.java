@@ -185,6 +185,18 @@ class H2LimitsTest {
     }
 
     @Test
+    void aHeaderBlockLeftOpenIsClosedAtTheRequestTimeout() throws Exception {
+        server = H2TestServer.start(NO_SERVICES, Duration.ofMillis(300), Duration.ofSeconds(60), 1000, ProbeListener.NONE);
+        try (RawH2 h2 = new RawH2(server.port())) {
+            h2.start().get(1);
+            assertEquals("HEADERS 1 :status=200", h2.until("HEADERS"));
+            // HEADERS on stream 3 without END_HEADERS (":method GET", indexed), and no CONTINUATION ever.
+            h2.send(new byte[] {0, 0, 1, 1, 0, 0, 0, 0, 3, (byte) 0x82});
+            assertEquals("EOF", h2.until("EOF"));
+        }
+    }
+
+    @Test
     void anIdleConnectionIsClosedAtTheIdleTimeoutWithGoaway() throws Exception {
         server = H2TestServer.start(NO_SERVICES, Duration.ofSeconds(5), Duration.ofMillis(300), 1000, ProbeListener.NONE);
         try (RawH2 h2 = new RawH2(server.port())) {
