@@ -29,6 +29,10 @@ final class H2Answers {
     private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade", "te");
 
+    private static final ByteBuf METHOD_NOT_ALLOWED_BODY = readOnly("Method Not Allowed\n".getBytes(StandardCharsets.US_ASCII));
+    private static final ByteBuf UNSUPPORTED_MEDIA_TYPE_BODY =
+            readOnly("Unsupported Media Type\n".getBytes(StandardCharsets.US_ASCII));
+
     final ResponseTable table;
     final State state;
     /** The probe's answer (GET, OPTIONS, and HEAD without the body). */
@@ -36,9 +40,9 @@ final class H2Answers {
     /** {@code null} for a status that has no content (1xx, 204, 304). */
     final ByteBuf body;
     final Http2Headers methodNotAllowed;
-    final ByteBuf methodNotAllowedBody;
+    final ByteBuf methodNotAllowedBody = METHOD_NOT_ALLOWED_BODY;
     final Http2Headers unsupportedMediaType;
-    final ByteBuf unsupportedMediaTypeBody;
+    final ByteBuf unsupportedMediaTypeBody = UNSUPPORTED_MEDIA_TYPE_BODY;
     /** Probes answered with this state, over HTTP/2 and over gRPC; counters that outlive tables. */
     final LongAdder h2Served;
     final LongAdder grpcServed;
@@ -65,9 +69,7 @@ final class H2Answers {
             }
         }
         body = bodyless ? null : readOnly(text);
-        methodNotAllowedBody = readOnly("Method Not Allowed\n".getBytes(StandardCharsets.US_ASCII));
         methodNotAllowed = failure(405, date, methodNotAllowedBody).set("allow", "GET, HEAD, OPTIONS");
-        unsupportedMediaTypeBody = readOnly("Unsupported Media Type\n".getBytes(StandardCharsets.US_ASCII));
         unsupportedMediaType = failure(415, date, unsupportedMediaTypeBody);
     }
 
