@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import plight.log.Log;
 import plight.config.MetricsSettings;
 import plight.probe.SidePort;
+import plight.probe.Transport;
 
 /**
  * {@code [metrics] port}: {@code GET /metrics} (and {@code HEAD}) in the Prometheus text format, OpenMetrics when
@@ -56,7 +57,12 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        port = SidePort.open("plight-metrics", settings.hosts(), settings.port(), "metrics port", bootstrap -> bootstrap
+        start(Transport.best());
+    }
+
+    /** As {@link #start()}, on the daemon's transport. */
+    public void start(Transport transport) throws IOException {
+        port = SidePort.open("plight-metrics", settings.hosts(), settings.port(), "metrics port", transport, bootstrap -> bootstrap
                 // A scraper that sends requests and never reads the answers holds this much of the daemon at most.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<Channel>() {

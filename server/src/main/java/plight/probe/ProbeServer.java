@@ -60,7 +60,13 @@ public final class ProbeServer implements AutoCloseable {
     private volatile boolean closed;
 
     public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog) {
-        this(web, responses, listener, accessLog, Transport.best(), new ProbeErrors(ProbeErrors.LOG));
+        this(web, responses, listener, accessLog, Transport.best());
+    }
+
+    /** @param transport as {@link Transport#select} chose it for {@code [webserver] transport} */
+    public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
+                       Transport transport) {
+        this(web, responses, listener, accessLog, transport, new ProbeErrors(ProbeErrors.LOG));
     }
 
     ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
@@ -151,9 +157,9 @@ public final class ProbeServer implements AutoCloseable {
         return gate.channels();
     }
 
-    /** {@code epoll} or {@code nio}, for the start-up log. */
+    /** {@code io_uring}, {@code epoll} or {@code nio}, for the start-up log. */
     public String transportName() {
-        return transport.name().toLowerCase(java.util.Locale.ROOT);
+        return transport.configName();
     }
 
     /**
