@@ -213,16 +213,17 @@ public enum Transport {
     }
 
     /**
-     * {@code auto}'s preference. epoll first: on the probe path (a few hundred bytes per request, a connection per
-     * probe) io_uring cost more CPU per probe than epoll in BENCHMARKS.md's measurement ("io_uring or epoll").
+     * {@code auto}'s preference. epoll first: io_uring made half the system calls but spent as much more in Java,
+     * and came out 2-4 % cheaper per probe for a connection per probe, dearer for pipelined requests
+     * (BENCHMARKS.md, "io_uring or epoll"); no gain worth a kernel feature that containers often refuse.
      * io_uring second, where epoll is not there: it still beats NIO.
      */
     static final List<Transport> AUTO_ORDER = List.of(EPOLL, IO_URING, NIO);
-    private static final String AUTO_WHY = "epoll measured cheaper per probe than io_uring, see BENCHMARKS.md";
+    private static final String AUTO_WHY = "io_uring measured no clear gain over epoll, see BENCHMARKS.md";
 
-    /** The outcome of {@link #select}: the transport and a phrase for the start-up log saying why it. */
+    /** The outcome of {@link #select}: the transport and, for the start-up log, why this one. */
     public record Selection(Transport transport, String reason) {
-        /** E.g. {@code epoll (configured io_uring, unavailable: ...)}. */
+        /** E.g. {@code epoll (configured io_uring; io_uring unavailable: ...)}. */
         @Override
         public String toString() {
             return transport.configName() + " (" + reason + ")";
