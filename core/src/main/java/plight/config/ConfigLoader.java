@@ -42,7 +42,8 @@ public final class ConfigLoader {
             Map.entry("critical", "error"), Map.entry("fatal", "error"), Map.entry("off", "off"));
 
     private static final Set<String> WEB_KEYS = Set.of("host", "port", "user", "group", "logfile", "loglevel",
-            "filesize", "rotationcount", "idle_timeout", "request_timeout", "max_connections", "threads", "logformat");
+            "filesize", "rotationcount", "idle_timeout", "request_timeout", "max_connections", "threads", "logformat",
+            "transport");
     private static final Set<String> LOG_KEYS = Set.of("logfile", "loglevel", "filesize", "rotationcount", "format");
     private static final Set<String> FIXED_SECTIONS = Set.of("webserver", "logging", "priorities", "control", "agent",
             "metrics", "daemon", "grpc");
@@ -166,7 +167,8 @@ public final class ConfigLoader {
                     duration(web, "idle_timeout", Duration.ofSeconds(60)),
                     duration(web, "request_timeout", Duration.ofSeconds(5)),
                     integer(web, "max_connections", 10000, 1, 1_000_000),
-                    integer(web, "threads", 1, 1, 256));
+                    integer(web, "threads", 1, 1, 256),
+                    transport(web));
             LogSettings appLog = logSettings(section("logging", LOG_KEYS), logDir.resolve("plight.log"), "format");
 
             IniFile.Section control = section("control", Set.of("socket", "mode", "group"));
@@ -431,6 +433,13 @@ public final class ConfigLoader {
                 default -> throw new ConfigException(file, e.get().line(), key + " '" + e.get().value()
                         + "' is not one of text, json");
             };
+        }
+
+        private TransportChoice transport(IniFile.Section s) throws ConfigException {
+            Optional<IniFile.Entry> e = s.get("transport");
+            if (e.isEmpty()) return TransportChoice.AUTO;
+            return TransportChoice.of(e.get().value()).orElseThrow(() -> new ConfigException(file, e.get().line(),
+                    "transport '" + e.get().value() + "' is not one of auto, io_uring, epoll, nio"));
         }
 
         private List<String> hosts(IniFile.Section s, String dflt) throws ConfigException {

@@ -264,6 +264,21 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anUnknownTransportIsRefusedWithFileLineAndTheValidOnes() throws Exception {
+        refused(CLASSIC_STATES + "[webserver]\ntransport = kqueue\n", 15, "transport 'kqueue'", "auto, io_uring, epoll, nio");
+        refused(CLASSIC_STATES + "[webserver]\ntransport =\n", 15, "transport ''", "auto, io_uring, epoll, nio");
+    }
+
+    @Test
+    void theTransportIsAutoByDefaultAndReadInAnyCase() throws Exception {
+        assertEquals(TransportChoice.AUTO, loader.loadFile(write(CLASSIC_STATES)).web().transport());
+        assertEquals(TransportChoice.IO_URING, loader.loadFile(write(CLASSIC_STATES + "[webserver]\ntransport = io_uring\n")).web().transport());
+        assertEquals(TransportChoice.EPOLL, loader.loadFile(write(CLASSIC_STATES + "[webserver]\ntransport = EPOLL\n")).web().transport());
+        assertEquals(TransportChoice.NIO, loader.loadFile(write(CLASSIC_STATES + "[webserver]\ntransport = nio\n")).web().transport());
+        assertEquals(TransportChoice.AUTO, loader.loadFile(write(CLASSIC_STATES + "[webserver]\ntransport = auto\n")).web().transport());
+    }
+
+    @Test
     void metricsAreOffOnLoopbackAndLogsAreTextByDefault() throws Exception {
         Config c = loader.loadFile(write(CLASSIC_STATES));
         assertFalse(c.metrics().enabled());

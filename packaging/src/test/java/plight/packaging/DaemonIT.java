@@ -109,6 +109,33 @@ class DaemonIT {
         assertEquals(d.pid() + "\n", Files.readString(node.pidFile()), "its pidfile is left alone");
     }
 
+    /** The distribution carries every transport's native library: each serves probes and agent checks as configured. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void eachConfiguredTransportServesAndTheStartUpLogNamesIt(String transport) throws Exception {
+        node.writeConf(CONF_WITH_TRANSPORT.replace("@TRANSPORT@", transport));
+        PlightNode.Daemon d = node.start();
+        assertEquals(200, node.probe().code());
+        assertTrue(node.agent().startsWith("up ready"));
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(10)), d::output);
+        String log = Files.readString(node.appLog());
+        assertTrue(log.contains("transport " + transport + " (configured)"), log);
+        assertTrue(log.contains("(" + transport + "), state 'enabled'"), log);
+    }
+
+    @Test
+    void autoTransportIsLoggedWithWhy() throws Exception {
+        PlightNode.Daemon d = node.start();
+        assertEquals(200, node.probe().code());
+        assertExit(0, node.plight("stop"));
+        assertEquals(0, d.exit(Duration.ofSeconds(10)), d::output);
+        String log = Files.readString(node.appLog());
+        assertTrue(log.contains("transport epoll (auto: "), log);
+    }
+
+    private static final String CONF_WITH_TRANSPORT = PlightNode.CONF.replace("port = @PORT@\n", "port = @PORT@\ntransport = @TRANSPORT@\n");
+
     @Test
     void aVerbWithTheDaemonUpIsServedWhenTheCliReturns() throws Exception {
         node.start();

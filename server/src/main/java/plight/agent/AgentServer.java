@@ -20,6 +20,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import plight.config.AgentSettings;
 import plight.probe.SidePort;
+import plight.probe.Transport;
 import plight.state.State;
 
 /**
@@ -62,7 +63,12 @@ public final class AgentServer extends SidePort.Server {
 
     /** Binds every configured host, on one event loop of its own: agent checks are few. */
     public void start() throws IOException {
-        bind("plight-agent", settings.hosts(), settings.port(), "agent port", bootstrap -> bootstrap
+        start(Transport.best());
+    }
+
+    /** As {@link #start()}, on the daemon's transport. */
+    public void start(Transport transport) throws IOException {
+        bind("plight-agent", settings.hosts(), settings.port(), "agent port", transport, bootstrap -> bootstrap
                 // The client's end of input is one of the ends of the drain, not a reason to close at once.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {

@@ -27,6 +27,7 @@ import plight.probe.AccessLog;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
 import plight.probe.ProbeSources;
+import plight.probe.Transport;
 import plight.probe.h2.H2Server;
 import plight.state.NodeState;
 import plight.state.StateStore;
@@ -45,6 +46,8 @@ public final class Daemon implements AutoCloseable {
     private final ProbeSources sources;
     private final ProbeServer probe;
     private final H2Server http2;
+    /** The I/O transport of every port, chosen once from {@code [webserver] transport}. */
+    private final Transport.Selection transport;
     /** {@code null} when {@code [agent]} is off. */
     private final AgentServer agent;
     /** {@code null} when {@code [metrics]} is off. */
@@ -81,7 +84,8 @@ public final class Daemon implements AutoCloseable {
         responses = new LiveResponses(initial.state());
         sources = new ProbeSources();
         http2 = new H2Server(responses, sources, config.grpc(), config.web().requestTimeout(), config.web().idleTimeout());
-        probe = new ProbeServer(config.web(), responses, sources, accessLog, http2);
+        transport = Transport.select(config.web().transport());
+        probe = new ProbeServer(config.web(), responses, sources, accessLog, transport.transport(), http2);
         ServedCounts agentServed = new ServedCounts();
         agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state, AgentServer.DRAIN_TIMEOUT,
                 (remote, state) -> {
@@ -119,13 +123,14 @@ public final class Daemon implements AutoCloseable {
     public void start() throws IOException, StoreException {
         NodeState served = keeper.start();
         probe.start();
+        Log.info("transport {}", transport);
         Log.info("probe port {} ({}), state '{}'", plight.probe.Addresses.of(probe.boundAddresses()), probe.transportName(), served.state().name());
         if (agent != null) {
-            agent.start();
+            agent.start(transport.transport());
             Log.info("agent-check port {}", plight.probe.Addresses.listening(config.agent().hosts(), agent.ports()));
         }
         if (metricsServer != null) {
-            metricsServer.start();
+            metricsServer.start(transport.transport());
             Log.info("metrics port {}", plight.probe.Addresses.listening(config.metrics().hosts(), metricsServer.ports()));
         }
         control.start();

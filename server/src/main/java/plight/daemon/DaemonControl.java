@@ -149,6 +149,7 @@ final class DaemonControl implements ControlActions {
         if (!before.web().hosts().equals(after.web().hosts())) changed.add("[webserver] host");
         if (before.web().port() != after.web().port()) changed.add("[webserver] port");
         if (before.web().threads() != after.web().threads()) changed.add("[webserver] threads");
+        if (before.web().transport() != after.web().transport()) changed.add("[webserver] transport");
         if (before.web().maxConnections() != after.web().maxConnections()) changed.add("[webserver] max_connections");
         if (!before.web().idleTimeout().equals(after.web().idleTimeout())) changed.add("[webserver] idle_timeout");
         if (!before.web().requestTimeout().equals(after.web().requestTimeout())) changed.add("[webserver] request_timeout");

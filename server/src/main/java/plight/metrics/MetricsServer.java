@@ -30,6 +30,7 @@ import java.util.zip.GZIPOutputStream;
 import plight.config.MetricsSettings;
 import plight.log.Log;
 import plight.probe.SidePort;
+import plight.probe.Transport;
 
 /**
  * {@code [metrics] port}: {@code GET /metrics} (and {@code HEAD}) in the Prometheus text format, OpenMetrics when
@@ -61,8 +62,13 @@ public final class MetricsServer extends SidePort.Server {
     }
 
     public void start() throws IOException {
+        start(Transport.best());
+    }
+
+    /** As {@link #start()}, on the daemon's transport. */
+    public void start(Transport transport) throws IOException {
         ScrapeConnections connections = new ScrapeConnections(MAX_CONNECTIONS, requestTimeout, idleTimeout);
-        bind("plight-metrics", settings.hosts(), settings.port(), "metrics port", bootstrap -> bootstrap
+        bind("plight-metrics", settings.hosts(), settings.port(), "metrics port", transport, bootstrap -> bootstrap
                 // A scraper that sends requests and never reads the answers holds this much of the daemon at most.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ChannelInitializer<Channel>() {

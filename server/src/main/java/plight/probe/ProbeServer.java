@@ -69,13 +69,16 @@ public final class ProbeServer implements AutoCloseable {
 
     /** A probe port that speaks HTTP/1.x only. */
     public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog) {
-        this(web, responses, listener, accessLog, null);
+        this(web, responses, listener, accessLog, Transport.best(), (Http2Switch) null);
     }
 
-    /** A probe port that also speaks HTTP/2 (and what rides on it) through {@code http2}. */
+    /**
+     * A probe port that also speaks HTTP/2 (and what rides on it) through {@code http2} when it is not null.
+     * @param transport as {@link Transport#select} chose it for {@code [webserver] transport}
+     */
     public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
-                       Http2Switch http2) {
-        this(web, responses, listener, accessLog, Transport.best(), new ProbeErrors(ProbeErrors.LOG), http2);
+                       Transport transport, Http2Switch http2) {
+        this(web, responses, listener, accessLog, transport, new ProbeErrors(ProbeErrors.LOG), http2);
     }
 
     ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
@@ -171,9 +174,9 @@ public final class ProbeServer implements AutoCloseable {
         return gate.channels();
     }
 
-    /** {@code epoll} or {@code nio}, for the start-up log. */
+    /** {@code io_uring}, {@code epoll} or {@code nio}, for the start-up log. */
     public String transportName() {
-        return transport.name().toLowerCase(java.util.Locale.ROOT);
+        return transport.configName();
     }
 
     /**

@@ -28,11 +28,11 @@ public final class SidePort implements AutoCloseable {
     /**
      * @param threadName the event loop's thread name
      * @param what       names the port in a bind error, e.g. "agent port"
+     * @param transport  the daemon's, as {@link Transport#select} chose it
      * @param configure  adds the options and the child handler to a bootstrap that has its group and channel
      */
-    public static SidePort open(String threadName, List<String> hosts, int port, String what,
+    public static SidePort open(String threadName, List<String> hosts, int port, String what, Transport transport,
                                 UnaryOperator<ServerBootstrap> configure) throws IOException {
-        Transport transport = Transport.best();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName), transport.ioHandlerFactory());
         ServerBootstrap bootstrap = configure.apply(new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true));
@@ -65,10 +65,10 @@ public final class SidePort implements AutoCloseable {
         private SidePort port;
 
         /** Binds, as {@link SidePort#open}; once. */
-        protected final void bind(String threadName, List<String> hosts, int port, String what,
+        protected final void bind(String threadName, List<String> hosts, int port, String what, Transport transport,
                                   UnaryOperator<ServerBootstrap> configure) throws IOException {
             if (this.port != null) throw new IllegalStateException(what + " is already open");
-            this.port = SidePort.open(threadName, hosts, port, what, configure);
+            this.port = SidePort.open(threadName, hosts, port, what, transport, configure);
         }
 
         /** The bound ports, in the order of the configured hosts; empty before {@link #bind} and after {@link #close}. */

@@ -13,14 +13,52 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import plight.config.TransportChoice;
 
-/** The I/O implementation: native epoll where Linux and the native library allow, NIO elsewhere. */
+/**
+ * The I/O implementation of the daemon's listeners ({@code [webserver] transport}): io_uring or epoll where Linux,
+ * its seccomp policy and the native libraries allow, NIO elsewhere. See {@link #select}.
+ */
 public enum Transport {
+    IO_URING {
+        @Override
+        public IoHandlerFactory ioHandlerFactory() {
+            return IoUringIoHandler.newFactory();
+        }
+
+        @Override
+        public Class<? extends ServerChannel> serverChannel() {
+            return IoUringServerSocketChannel.class;
+        }
+
+        /** As for {@link #EPOLL}. */
+        @Override
+        void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
+            if (!acceptDeferral(requestTimeout).isZero()) {
+                bootstrap.option(IoUringChannelOption.TCP_DEFER_ACCEPT, 1);
+            }
+        }
+
+        @Override
+        Duration acceptDeferral(Duration requestTimeout) {
+            return EPOLL.acceptDeferral(requestTimeout);
+        }
+
+        @Override
+        void sendBuffer(ServerBootstrap bootstrap, int bytes) {
+            bootstrap.option(LISTENER_SNDBUF, bytes);
+        }
+    },
     EPOLL {
         @Override
         public IoHandlerFactory ioHandlerFactory() {
@@ -134,7 +172,90 @@ public enum Transport {
         return bound;
     }
 
+    /** {@code io_uring}, {@code epoll} or {@code nio}, as in plight.conf and the start-up log. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What {@code transport = auto} picks on this machine. */
     public static Transport best() {
-        return Epoll.isAvailable() ? EPOLL : NIO;
+        return select(TransportChoice.AUTO).transport();
+    }
+
+    /** The transport {@code wanted} gives on this machine, and why. */
+    public static Selection select(TransportChoice wanted) {
+        return select(wanted, Availability.ofThisMachine());
+    }
+
+    /**
+     * The transport {@code wanted} gives when {@code available}: a named one if it is available, else the next
+     * down the list io_uring, epoll, NIO; {@code auto} the first available of {@link #AUTO_ORDER}.
+     */
+    static Selection select(TransportChoice wanted, Availability available) {
+        List<Transport> order = switch (wanted) {
+            case AUTO -> AUTO_ORDER;
+            case IO_URING -> List.of(IO_URING, EPOLL, NIO);
+            case EPOLL -> List.of(EPOLL, NIO);
+            case NIO -> List.of(NIO);
+        };
+        StringBuilder skipped = new StringBuilder();
+        for (Transport t : order) {
+            String missing = available.unavailable(t);
+            if (missing == null) {
+                String why = wanted == TransportChoice.AUTO
+                        ? (skipped.length() == 0 ? "auto: " + AUTO_WHY : "auto")
+                        : (skipped.length() == 0 ? "configured" : "configured " + wanted.configName());
+                return new Selection(t, why + skipped);
+            }
+            skipped.append("; ").append(t.configName()).append(" unavailable: ").append(missing);
+        }
+        throw new IllegalStateException("NIO is always available");
+    }
+
+    /**
+     * {@code auto}'s preference. epoll first: io_uring made half the system calls but spent as much more in Java,
+     * and came out 2-4 % cheaper per probe for a connection per probe, dearer for pipelined requests
+     * (BENCHMARKS.md, "io_uring or epoll"); no gain worth a kernel feature that containers often refuse.
+     * io_uring second, where epoll is not there: it still beats NIO.
+     */
+    static final List<Transport> AUTO_ORDER = List.of(EPOLL, IO_URING, NIO);
+    private static final String AUTO_WHY = "io_uring measured no clear gain over epoll, see BENCHMARKS.md";
+
+    /** The outcome of {@link #select}: the transport and, for the start-up log, why this one. */
+    public record Selection(Transport transport, String reason) {
+        /** E.g. {@code epoll (configured io_uring; io_uring unavailable: ...)}. */
+        @Override
+        public String toString() {
+            return transport.configName() + " (" + reason + ")";
+        }
+    }
+
+    /** Which transports this machine offers: for each, {@code null} or why not. */
+    record Availability(String ioUring, String epoll) {
+        static Availability ofThisMachine() {
+            return new Availability(IoUring.isAvailable() ? null : cause(IoUring.unavailabilityCause()),
+                    Epoll.isAvailable() ? null : cause(Epoll.unavailabilityCause()));
+        }
+
+        String unavailable(Transport t) {
+            return switch (t) {
+                case IO_URING -> ioUring;
+                case EPOLL -> epoll;
+                case NIO -> null;
+            };
+        }
+
+        private static String cause(Throwable t) {
+            if (t == null) {
+                return "unknown reason";
+            }
+            // The root cause says what is missing (the kernel call refused, the native library absent).
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = root.getMessage();
+            return root.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip().replace('\n', ' '));
+        }
     }
 }

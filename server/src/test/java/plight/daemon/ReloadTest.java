@@ -138,11 +138,11 @@ class ReloadTest {
     void settingsOnlyARestartAppliesAreReported() throws Exception {
         try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
             int port = node.port();
-            LiveNode.writeConf(dir, LiveNode.CONF.replace("port = 0", "port = 65000").replace("mode = 0600", "mode = 0660")
+            LiveNode.writeConf(dir, LiveNode.CONF.replace("port = 0", "port = 65000\ntransport = nio").replace("mode = 0600", "mode = 0660")
                     .replace("message = OK", "message = still OK"));
             Reply r = w.call("reload");
             assertTrue(r.isOk(), r::render);
-            assertEquals(List.of("[webserver] port", "[control]"), r.all("restart-needed"), r::render);
+            assertEquals(List.of("[webserver] port", "[webserver] transport", "[control]"), r.all("restart-needed"), r::render);
             // What can change did; the probe port stays where it is until the restart.
             RawHttp.Response probe = RawHttp.once(port);
             assertEquals(200, probe.code());

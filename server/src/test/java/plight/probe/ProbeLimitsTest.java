@@ -353,30 +353,6 @@ class ProbeLimitsTest {
         }
     }
 
-    /**
-     * Every transport this machine has, each set up by the same code: Nagle off (an answer leaves at once), and
-     * back-pressure per connection: the kernel may hold only a little of what a client does not read.
-     */
-    @ParameterizedTest
-    @MethodSource("usableTransports")
-    void acceptedConnectionsHaveNagleOffAndASmallSendBuffer(Transport transport) throws IOException {
-        try (TestServer server = TestServer.builder().transport(transport).start();
-             RawHttp c = server.connect()) {
-            assertEquals(200, c.send("GET / HTTP/1.1\r\n\r\n").read().code());
-            Channel accepted = server.server.connections().iterator().next();
-            assertTrue(accepted.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), transport.name());
-            int sendBuffer = accepted.config().getOption(io.netty.channel.ChannelOption.SO_SNDBUF);
-            // Linux reports twice what was set (its bookkeeping); autotuned, it would be megabytes.
-            assertTrue(sendBuffer <= 2 * ProbeServer.SEND_BUFFER, transport + ": SO_SNDBUF " + sendBuffer);
-        }
-    }
-
-    /** NIO everywhere, epoll where the kernel offers it. */
-    static Stream<Transport> usableTransports() {
-        return Arrays.stream(Transport.values())
-                .filter(transport -> transport != Transport.EPOLL || Transport.best() == Transport.EPOLL);
-    }
-
     @Test
     void bindsEveryConfiguredHostIncludingIpv6Literals() throws IOException {
         try (TestServer server = TestServer.builder().hosts("127.0.0.1", "[::1]").start()) {
@@ -399,24 +375,6 @@ class ProbeLimitsTest {
             IOException e = assertThrows(IOException.class, second::start);
             assertTrue(e.getMessage().contains("127.0.0.1 port " + first.port()), e.getMessage());
             second.close();
-        }
-    }
-
-    @Test
-    void nioTransportServesTheSameContract() throws IOException {
-        try (TestServer server = TestServer.builder().transport(Transport.NIO).requestTimeout(SHORT).start()) {
-            assertEquals("nio", server.server.transportName());
-            try (RawHttp c = server.connect()) {
-                c.send("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n")
-                        .shutdownOutput();
-                assertEquals("OK\n", c.read().bodyText());
-                assertEquals("keep-alive", c.read(true).header("Connection"));
-                assertEquals(200, c.read().code());
-                assertArrayEquals(new byte[0], c.readToEnd());
-            }
-            try (RawHttp c = server.connect()) {
-                assertEquals(408, c.send("GET / HTTP/1.1\r\n").read().code());
-            }
         }
     }
 

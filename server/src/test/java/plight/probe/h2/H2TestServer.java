@@ -12,6 +12,7 @@ import plight.probe.AccessLog;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeListener;
 import plight.probe.ProbeServer;
+import plight.probe.Transport;
 import plight.state.State;
 
 /** A probe port that speaks HTTP/1, HTTP/2 and gRPC, on 127.0.0.1 and an ephemeral port. */
@@ -46,7 +47,7 @@ public final class H2TestServer implements AutoCloseable {
                 new LogSettings(Path.of("/dev/null"), "off", 0, 0), idleTimeout, requestTimeout, maxConnections, 1);
         LiveResponses live = new LiveResponses(ENABLED);
         H2Server http2 = new H2Server(live, listener, grpc, requestTimeout, idleTimeout);
-        ProbeServer server = new ProbeServer(web, live, listener, AccessLog.OFF, http2);
+        ProbeServer server = new ProbeServer(web, live, listener, AccessLog.OFF, Transport.best(), http2);
         server.start();
         return new H2TestServer(live, server, http2);
     }
