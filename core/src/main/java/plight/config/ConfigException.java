@@ -9,7 +9,12 @@ public final class ConfigException extends Exception {
     private final String problem;
 
     public ConfigException(Path file, int line, String problem) {
-        super((file == null ? "built-in defaults" : file.toString()) + (line > 0 ? ":" + line : "") + ": " + problem);
+        this(file, line, plight.text.Controls.escape(problem), true);
+    }
+
+    /** {@code problem} quotes what the file says: a line break or control character in it is shown escaped, so the message stays one line. */
+    private ConfigException(Path file, int line, String problem, boolean escaped) {
+        super((file == null ? "built-in defaults" : plight.text.Controls.escape(file.toString())) + (line > 0 ? ":" + line : "") + ": " + problem);
         this.file = file;
         this.line = line;
         this.problem = problem;

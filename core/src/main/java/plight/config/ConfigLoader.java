@@ -259,7 +259,7 @@ public final class ConfigLoader {
                 if (v.isEmpty()) {
                     throw new ConfigException(file, fileEntry.get().line(), "'file' is empty; leave the key out for the default state");
                 }
-                stateFile = absolute(Path.of(v));
+                stateFile = absolute(Path.of(printable(fileEntry.get(), "path")));
             }
             String verb = CLASSIC_VERBS.getOrDefault(name, name);
             Optional<IniFile.Entry> command = s.get("command");
@@ -336,7 +336,7 @@ public final class ConfigLoader {
             Optional<IniFile.Entry> e = s.get("host");
             if (e.isEmpty()) return List.of(dflt);
             List<String> hosts = new ArrayList<>();
-            for (String h : e.get().value().split(",")) {
+            for (String h : printable(e.get(), "host list").split(",")) {
                 String host = h.strip();
                 if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
                 if (host.isEmpty() || host.indexOf(' ') >= 0 || host.indexOf('\t') >= 0) {
@@ -348,9 +348,9 @@ public final class ConfigLoader {
             return hosts;
         }
 
-        private String string(IniFile.Section s, String key, String dflt) {
+        private String string(IniFile.Section s, String key, String dflt) throws ConfigException {
             Optional<IniFile.Entry> e = s.get(key);
-            return e.isPresent() && !e.get().value().isEmpty() ? e.get().value() : dflt;
+            return e.isPresent() && !e.get().value().isEmpty() ? printable(e.get(), "value") : dflt;
         }
 
         private Path path(IniFile.Section s, String key, Path dflt) throws ConfigException {
@@ -359,7 +359,7 @@ public final class ConfigLoader {
             if (e.get().value().isEmpty()) {
                 throw new ConfigException(file, e.get().line(), "'" + key + "' is empty (expected a path)");
             }
-            return absolute(Path.of(e.get().value()));
+            return absolute(Path.of(printable(e.get(), "path")));
         }
 
         private int integer(IniFile.Section s, String key, int dflt, int min, int max) throws ConfigException {
@@ -422,11 +422,11 @@ public final class ConfigLoader {
 
         private String printable(IniFile.Entry e, String what) throws ConfigException {
             String v = e.value();
-            for (int i = 0; i < v.length(); i++) {
-                char c = v.charAt(i);
-                if (c < 0x20 && c != '\t' || c == 0x7f) {
-                    throw new ConfigException(file, e.line(), what + " of '" + e.key() + "' contains a control character or line break");
-                }
+            int at = plight.text.Controls.indexOf(v);
+            if (at >= 0) {
+                throw new ConfigException(file, e.line(), what + " of '" + e.key() + "' contains "
+                        + (v.charAt(at) == '\n' ? "a line break (a continuation line)" : "the control character " + plight.text.Controls.describe(v, at))
+                        + "; it must be one line of printable text");
             }
             return v;
         }
