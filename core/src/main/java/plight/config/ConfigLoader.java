@@ -71,15 +71,29 @@ public final class ConfigLoader {
     }
 
     public Config loadFile(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(file, 0, "not valid UTF-8 text");
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ConfigException(file, 0, "cannot read the configuration: " + IoErrors.reason(e));
         }
-        return parse(file, text);
+        return parse(file, utf8(file, bytes));
+    }
+
+    /** The text, or a refusal naming the first line that is not UTF-8. */
+    private static String utf8(Path file, byte[] bytes) throws ConfigException {
+        int lineStart = 0;
+        for (int line = 1; lineStart <= bytes.length; line++) {
+            int end = lineStart;
+            while (end < bytes.length && bytes[end] != '\n') end++;
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, lineStart, end - lineStart));
+            } catch (CharacterCodingException e) {
+                throw new ConfigException(file, line, "not valid UTF-8 text (the file must be UTF-8)");
+            }
+            lineStart = end + 1;
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     public Config defaults() {
@@ -192,7 +206,9 @@ public final class ConfigLoader {
                 } else {
                     String other = fileOwner.put(s.file(), name);
                     if (other != null) {
-                        throw new ConfigException(file, line, "state '" + name + "' uses the same file as '" + other + "': " + s.file());
+                        // A built-in state has no section: then the line is the other one's.
+                        throw new ConfigException(file, line > 0 ? line : sectionLine(other),
+                                "state '" + name + "' uses the same file as '" + other + "': " + s.file());
                     }
                 }
                 String verbOf = verbOwner.put(s.verb(), name);
@@ -209,7 +225,7 @@ public final class ConfigLoader {
                 }
             }
             if (defaultState == null) {
-                throw new ConfigException(file, sectionLine("priorities"),
+                throw new ConfigException(file, noDefaultLine(states),
                         "no default state: exactly one state must have no 'file'");
             }
             return new StateTable(states);
@@ -435,6 +451,15 @@ public final class ConfigLoader {
             if (p.isAbsolute() || file == null) return p.toAbsolutePath().normalize();
             Path dir = file.toAbsolutePath().getParent();
             return dir.resolve(p).normalize();
+        }
+
+        /** [priorities], else (the built-in list) the first state's 'file' line: one of them must go. */
+        private int noDefaultLine(List<State> states) {
+            int line = sectionLine("priorities");
+            for (int i = 0; line == 0 && i < states.size(); i++) {
+                line = ini.section(states.get(i).name()).flatMap(sec -> sec.get("file")).map(IniFile.Entry::line).orElse(0);
+            }
+            return line;
         }
 
         private int sectionLine(String name) {
