@@ -49,8 +49,8 @@ public sealed interface Request {
         if (trimmed.isEmpty()) throw new BadRequest("empty request (valid: " + String.join(", ", COMMANDS) + ")");
         int control = plight.text.Controls.indexOf(trimmed);
         if (control >= 0) {
-            throw new BadRequest("control character " + plight.text.Controls.describe(trimmed, control)
-                    + " in the request (a request is one line of text)");
+            throw new BadRequest("control character in the request (" + plight.text.Controls.describe(trimmed, control)
+                    + "; a request is one line of text)");
         }
         String[] head = trimmed.split("\\s+", 2);
         String command = head[0].toLowerCase(Locale.ROOT);
