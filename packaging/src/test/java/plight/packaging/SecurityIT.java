@@ -158,7 +158,7 @@ class SecurityIT {
      * With the probe, agent and metrics ports and the control socket configured, the daemon listens on exactly those:
      * from {@code /proc/PID/fd} and {@code /proc/net/{tcp,tcp6,udp,udp6,raw,raw6,unix}}, its listening sockets are the
      * three TCP ports on 127.0.0.1 and the control socket, it has no other TCP, UDP or raw socket, and its other Unix
-     * sockets have no name (a JDK socketpair end: nobody can connect to it).
+     * sockets have no name (a socketpair end the JVM makes at start-up: nobody can connect to it).
      */
     @Test
     void nothingListensBeyondTheConfiguredAddresses() throws Exception {
