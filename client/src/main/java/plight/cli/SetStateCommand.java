@@ -161,9 +161,7 @@ final class SetStateCommand extends Command {
 
     private static String reason(String reason) throws CliException {
         if (reason == null) return null;
-        for (int i = 0; i < reason.length(); i++) {
-            char c = reason.charAt(i);
-            if (c >= 0x20 && c != 0x7f) continue;
+        if (reason.indexOf('\t') >= 0 || plight.text.Controls.indexOf(reason) >= 0) {
             throw new CliException(ExitCode.USAGE, "--reason must be one line of text without control characters");
         }
         if (reason.length() > 1024) {

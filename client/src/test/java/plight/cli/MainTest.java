@@ -222,6 +222,17 @@ class MainTest {
         assertDoesNotChange();
     }
 
+    /** NEL, CSI and U+2028 end lines for some readers: refused as the daemon refuses them (RELIABILITY.md, "Security"). */
+    @Test
+    void reasonWithAC1ControlOrALineSeparator() {
+        for (String reason : new String[] {"a\u0085b", "a\u009b31mb", "a\u2028b"}) {
+            CliRun r = cli("disable", "--reason", reason);
+            assertExit(ExitCode.USAGE, r);
+            assertTrue(r.err().contains("control characters"), r.err());
+            assertDoesNotChange();
+        }
+    }
+
     @Test
     void configOptionWithoutAFile() {
         assertExit(ExitCode.USAGE, run(env, "-c"));

@@ -8,11 +8,13 @@ public final class ConfigException extends Exception {
     private final int line;
     private final String problem;
 
+    /** {@code problem} may quote what the file says: a line break or control character in it is shown escaped, so the message stays one line. */
     public ConfigException(Path file, int line, String problem) {
-        super((file == null ? "built-in defaults" : file.toString()) + (line > 0 ? ":" + line : "") + ": " + problem);
+        super((file == null ? "built-in defaults" : plight.text.Controls.escape(file.toString())) + (line > 0 ? ":" + line : "")
+                + ": " + plight.text.Controls.escape(problem));
         this.file = file;
         this.line = line;
-        this.problem = problem;
+        this.problem = plight.text.Controls.escape(problem);
     }
 
     public Path file() {

@@ -78,15 +78,29 @@ public final class ConfigLoader {
     }
 
     public Config loadFile(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(file, 0, "not valid UTF-8 text");
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ConfigException(file, 0, "cannot read the configuration: " + IoErrors.reason(e));
         }
-        return parse(file, text);
+        return parse(file, utf8(file, bytes));
+    }
+
+    /** The text, or a refusal naming the first line that is not UTF-8. */
+    private static String utf8(Path file, byte[] bytes) throws ConfigException {
+        int lineStart = 0;
+        for (int line = 1; lineStart <= bytes.length; line++) {
+            int end = lineStart;
+            while (end < bytes.length && bytes[end] != '\n') end++;
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, lineStart, end - lineStart));
+            } catch (CharacterCodingException e) {
+                throw new ConfigException(file, line, "not valid UTF-8 text (the file must be UTF-8)");
+            }
+            lineStart = end + 1;
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Where the daemon of a configuration keeps its pidfile and its control socket. */
@@ -285,7 +299,9 @@ public final class ConfigLoader {
                 } else {
                     String other = fileOwner.put(s.file(), name);
                     if (other != null) {
-                        throw new ConfigException(file, line, "state '" + name + "' uses the same file as '" + other + "': " + s.file());
+                        // A built-in state has no section: then the line is the other one's.
+                        throw new ConfigException(file, line > 0 ? line : sectionLine(other),
+                                "state '" + name + "' uses the same file as '" + other + "': " + s.file());
                     }
                 }
                 String verbOf = verbOwner.put(s.verb(), name);
@@ -302,7 +318,7 @@ public final class ConfigLoader {
                 }
             }
             if (defaultState == null) {
-                throw new ConfigException(file, sectionLine("priorities"),
+                throw new ConfigException(file, noDefaultLine(states),
                         "no default state: exactly one state must have no 'file'");
             }
             return new StateTable(states);
@@ -352,7 +368,7 @@ public final class ConfigLoader {
                 if (v.isEmpty()) {
                     throw new ConfigException(file, fileEntry.get().line(), "'file' is empty; leave the key out for the default state");
                 }
-                stateFile = absolute(Path.of(v));
+                stateFile = absolute(Path.of(printable(fileEntry.get(), "path")));
             }
             String verb = CLASSIC_VERBS.getOrDefault(name, name);
             Optional<IniFile.Entry> command = s.get("command");
@@ -446,7 +462,7 @@ public final class ConfigLoader {
             Optional<IniFile.Entry> e = s.get("host");
             if (e.isEmpty()) return List.of(dflt);
             List<String> hosts = new ArrayList<>();
-            for (String h : e.get().value().split(",")) {
+            for (String h : printable(e.get(), "host list").split(",")) {
                 String host = h.strip();
                 if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
                 if (host.isEmpty() || host.indexOf(' ') >= 0 || host.indexOf('\t') >= 0) {
@@ -458,9 +474,9 @@ public final class ConfigLoader {
             return hosts;
         }
 
-        private String string(IniFile.Section s, String key, String dflt) {
+        private String string(IniFile.Section s, String key, String dflt) throws ConfigException {
             Optional<IniFile.Entry> e = s.get(key);
-            return e.isPresent() && !e.get().value().isEmpty() ? e.get().value() : dflt;
+            return e.isPresent() && !e.get().value().isEmpty() ? printable(e.get(), "value") : dflt;
         }
 
         private Path path(IniFile.Section s, String key, Path dflt) throws ConfigException {
@@ -469,7 +485,7 @@ public final class ConfigLoader {
             if (e.get().value().isEmpty()) {
                 throw new ConfigException(file, e.get().line(), "'" + key + "' is empty (expected a path)");
             }
-            return absolute(Path.of(e.get().value()));
+            return absolute(Path.of(printable(e.get(), "path")));
         }
 
         private int integer(IniFile.Section s, String key, int dflt, int min, int max) throws ConfigException {
@@ -532,11 +548,11 @@ public final class ConfigLoader {
 
         private String printable(IniFile.Entry e, String what) throws ConfigException {
             String v = e.value();
-            for (int i = 0; i < v.length(); i++) {
-                char c = v.charAt(i);
-                if (c < 0x20 && c != '\t' || c == 0x7f) {
-                    throw new ConfigException(file, e.line(), what + " of '" + e.key() + "' contains a control character or line break");
-                }
+            int at = plight.text.Controls.indexOf(v);
+            if (at >= 0) {
+                throw new ConfigException(file, e.line(), what + " of '" + e.key() + "' contains "
+                        + (v.charAt(at) == '\n' ? "a line break (a continuation line)" : "the control character " + plight.text.Controls.describe(v, at))
+                        + "; it must be one line of printable text");
             }
             return v;
         }
@@ -545,6 +561,15 @@ public final class ConfigLoader {
             if (p.isAbsolute() || file == null) return p.toAbsolutePath().normalize();
             Path dir = file.toAbsolutePath().getParent();
             return dir.resolve(p).normalize();
+        }
+
+        /** [priorities], else (the built-in list) the first state's 'file' line: one of them must go. */
+        private int noDefaultLine(List<State> states) {
+            int line = sectionLine("priorities");
+            for (int i = 0; line == 0 && i < states.size(); i++) {
+                line = ini.section(states.get(i).name()).flatMap(sec -> sec.get("file")).map(IniFile.Entry::line).orElse(0);
+            }
+            return line;
         }
 
         private int sectionLine(String name) {

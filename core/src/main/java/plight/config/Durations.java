@@ -16,7 +16,7 @@ public final class Durations {
     public static final String GRAMMAR = "a whole or decimal number with an optional unit ms, s, m, h or d,"
             + " e.g. 30s, 1.5s or 10m; a bare number is seconds; nothing finer than a millisecond";
 
-    private static final Pattern FORM = Pattern.compile("(\\d{1,12})(?:\\.(\\d{1,12}))?\\s*(ms|s|m|h|d)?");
+    private static final Pattern FORM = Pattern.compile("(\\d{1,13})(?:\\.(\\d{1,12}))?\\s*(ms|s|m|h|d)?");
 
     /** Longer than any sensible TTL or timeout, short enough that adding it to now cannot overflow. */
     public static final Duration MAX = Duration.ofDays(36500);

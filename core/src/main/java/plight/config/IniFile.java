@@ -47,6 +47,12 @@ public final class IniFile {
             if (line.isEmpty()) {
                 continue;
             }
+            int control = plight.text.Controls.indexOf(line);
+            if (control >= 0) {
+                // NUL, a bare CR, NEL...: they would reach a response, a path or a log line from here.
+                throw new ConfigException(file, lineNo, "control character " + plight.text.Controls.describe(line, control)
+                        + " at column " + (raw.indexOf(line.charAt(control)) + 1) + " (only printable text and tabs are valid)");
+            }
             if (line.startsWith("[")) {
                 if (!line.endsWith("]") || line.length() < 3) {
                     throw new ConfigException(file, lineNo, "malformed section header '" + line + "' (expected [name])");

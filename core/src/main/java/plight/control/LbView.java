@@ -71,7 +71,7 @@ public record LbView(String state, String checks, String name, String node, Stri
         if (v.isEmpty() || v.length() > 256) return null;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (c <= 0x20 || c == 0x7f || c == '=') return null;
+            if (c <= 0x20 || plight.text.Controls.isControl(c) || c == '=') return null;
         }
         return v;
     }

@@ -47,9 +47,10 @@ public sealed interface Request {
     static Request parse(String line) throws BadRequest {
         String trimmed = line.strip();
         if (trimmed.isEmpty()) throw new BadRequest("empty request (valid: " + String.join(", ", COMMANDS) + ")");
-        for (int i = 0; i < trimmed.length(); i++) {
-            char c = trimmed.charAt(i);
-            if (c < 0x20 && c != '\t' || c == 0x7f) throw new BadRequest("control character in the request");
+        int control = plight.text.Controls.indexOf(trimmed);
+        if (control >= 0) {
+            throw new BadRequest("control character in the request (" + plight.text.Controls.describe(trimmed, control)
+                    + "; a request is one line of text)");
         }
         String[] head = trimmed.split("\\s+", 2);
         String command = head[0].toLowerCase(Locale.ROOT);

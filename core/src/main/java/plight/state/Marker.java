@@ -25,7 +25,8 @@ public record Marker(Instant since, String by, String reason, Instant expires) {
                 kv.putIfAbsent(line.substring(0, eq).trim(), line.substring(eq + 1).strip());
             }
         }
-        return new Marker(instant(kv.get("since")), blankToNull(kv.get("by")), blankToNull(kv.get("reason")),
+        // Anyone who can write the directory writes markers: what they say reaches reply lines and the log.
+        return new Marker(instant(kv.get("since")), field(kv.get("by")), field(kv.get("reason")),
                 instant(kv.get("expires")));
     }
 
@@ -44,12 +45,12 @@ public record Marker(Instant since, String by, String reason, Instant expires) {
 
     /** A value is one line: a line break in it must not start another {@code key=value}. */
     private static String oneLine(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? ' ' : c);
-        }
-        return sb.toString();
+        return s == null ? null : plight.text.Controls.toSpaces(s.replace('\t', ' '));
+    }
+
+    /** A text field as read: one line, trimmed, {@code null} when blank. */
+    private static String field(String value) {
+        return value == null ? null : blankToNull(oneLine(value).strip());
     }
 
     private static Instant instant(String text) {

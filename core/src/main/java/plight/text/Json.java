@@ -20,7 +20,8 @@ public final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    // C1 and the Unicode separators too, so that no reader of a JSON line takes them for its end.
+                    if (Controls.isControl(c)) sb.append(String.format("\\u%04x", (int) c));
                     else sb.append(c);
                 }
             }

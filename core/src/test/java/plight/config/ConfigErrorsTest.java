@@ -244,8 +244,38 @@ class ConfigErrorsTest {
         byte[] latin1 = "[enabled]\ncode = 200\nmessage = d\u00e9sactiv\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
         Files.write(file, latin1);
         ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
-        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertEquals(3, e.line(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ":3: "), e.getMessage());
         assertTrue(e.problem().contains("not valid UTF-8"), e.getMessage());
+    }
+
+    /**
+     * CR, LF, NUL, NEL and the Unicode separators can never reach a response, a path or a log line from the config:
+     * each is refused with its line and the character named (RELIABILITY.md, "Security").
+     */
+    @Test
+    void controlCharactersAreRefusedWithTheirLineWhereverTheyAre() throws Exception {
+        refused(CLASSIC_STATES.replace("message = OK", "message = O\rK"), 5, "control character U+000D");
+        refused(CLASSIC_STATES.replace("node_disabled", "node\u0000disabled"), 7, "control character U+0000");
+        refused(CLASSIC_STATES.replace("message = node is offline", "message = node is\u0085offline"), 13, "U+0085");
+        refused(CLASSIC_STATES.replace("message = node is offline", "message = node is\u2028offline"), 13, "U+2028");
+        refused(CLASSIC_STATES.replace("code = 503", "code = 503\nheader.x-why = a\u000bb"), 13, "U+000B");
+        refused("[webserver]\nhost = 127.0.0.1,\u001b[2J\n", 2, "U+001B");
+        refused("[control]\ngroup = adm\u0000in\n", 2, "U+0000");
+    }
+
+    /** A continuation line would put a line break into a value: refused where the value is text on one line. */
+    @Test
+    void aContinuationLineIsRefusedInMessagesHeadersAndPaths() throws Exception {
+        refused(CLASSIC_STATES.replace("message = OK", "message = OK\n  then more"), 5, "line break");
+        refused(CLASSIC_STATES.replace("code = 503", "code = 503\nheader.x-why = a\n  b"), 13, "line break");
+        refused(CLASSIC_STATES.replace("file = /var/lib/plight/node_offline", "file = /var/lib/plight/node_offline\n  /x"), 11, "line break");
+    }
+
+    /** Without [priorities] the classic list applies; giving the default a file is refused at that file's line (a fuzz finding: it was line 0). */
+    @Test
+    void noDefaultAmongTheBuiltInStatesNamesTheFileLine() throws Exception {
+        refused("\n[enabled]\ncode = 200\nfile = /tmp/x\n", 4, "no default state");
     }
 
     @Test

@@ -79,8 +79,11 @@ public final class AgentServer extends SidePort.Server {
                 }));
     }
 
-    /** One connection: the line, then the drain; closes once both are done. Runs on the channel's event loop only. */
-    private static final class Answer extends ChannelInboundHandlerAdapter {
+    /**
+     * One connection: the line, then the drain; closes once both are done. Runs on the channel's event loop only.
+     * Package-private for the fuzz test, which drives it on an in-memory channel.
+     */
+    static final class Answer extends ChannelInboundHandlerAdapter {
         private final Supplier<State> current;
         private final Duration drainTimeout;
         private final BiConsumer<InetSocketAddress, State> served;

@@ -60,7 +60,7 @@ final class AccessLogWriter implements AccessLog {
         for (int i = 0; i < requestLine.length(); i++) {
             char c = requestLine.charAt(i);
             // A request line is the client's text: keep it on one line and inside its quotes.
-            sb.append(c < 0x20 || c == 0x7f || c == '"' ? '?' : c);
+            sb.append(c == '\t' || plight.text.Controls.isControl(c) || c == '"' ? '?' : c); // NEL and the other C1 bytes too
         }
         return sb.append("\" ").append(status).append(' ').append(bytes).toString();
     }

@@ -226,6 +226,10 @@ public final class Daemon implements AutoCloseable {
     private static boolean run(Config config, DaemonSignals signals, PidFile pid, PrintStream err) {
         Log.event("start").field("version", Version.get()).field("config", config.describeSource())
                 .field("pid", ProcessHandle.current().pid()).info("plight {} starting (config: {}, pid {})", Version.get(), config.describeSource(), ProcessHandle.current().pid());
+        if (Environment.current().isRoot()) {
+            // Nothing plight does needs root; the service files run it as its own user.
+            Log.warn("running as root: plight needs no privileges; run it as its own user (the service files use User=plight)");
+        }
         config.warnings().forEach(Log::warn);
         AccessLog accessLog = Logging.accessLogOn(config) ? new AccessLogWriter(config.web().accessLog().json()) : AccessLog.OFF;
         Daemon daemon;

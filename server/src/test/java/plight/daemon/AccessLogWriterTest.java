@@ -1,6 +1,7 @@
 package plight.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.ZoneOffset;
@@ -28,6 +29,15 @@ class AccessLogWriterTest {
     void quotesAndControlCharactersInTheRequestLineBecomeQuestionMarks() {
         assertEquals("192.0.2.7 - - [t] \"GET /?a?b?c? HTTP/1.1\" 400 0",
                 AccessLogWriter.line(CLIENT, "t", "GET /\"a\tb\u001bc\u007f HTTP/1.1", 400, 0));
+    }
+
+    /** Request-target bytes 0x80-0x9f arrive as C1 characters (NEL among them): no log reader may take one for a line end. */
+    @Test
+    void c1BytesInTheRequestLineBecomeQuestionMarksAndJsonEscapes() {
+        assertEquals("192.0.2.7 - - [t] \"GET /a?b?c\u00e9 HTTP/1.1\" 200 0",
+                AccessLogWriter.line(CLIENT, "t", "GET /a\u0085b\u009bc\u00e9 HTTP/1.1", 200, 0));
+        String json = AccessLogWriter.jsonLine(CLIENT, java.time.Instant.EPOCH, "GET /a\u0085b HTTP/1.1", 200, 0);
+        assertTrue(json.contains("GET /a\\u0085b HTTP/1.1"), json);
     }
 
     @Test

@@ -90,7 +90,7 @@ class GarbageTest {
     }
 
     /** A HEAD answer has a Content-Length but no body: if the next bytes start an answer, there is none. */
-    private static Response readGuessingHead(ByteArrayInputStream in) throws IOException {
+    static Response readGuessingHead(ByteArrayInputStream in) throws IOException {
         in.mark(0);
         Response asHead = Response.read(in, true);
         in.mark(0);

@@ -429,6 +429,12 @@ class ControlProtocolTest {
             {"stat\rus", "control character in the request"},
             {"set disabled reason=a\u001b[31mred", "control character in the request"},
             {"\u0000", "the request"},
+            // What could end a line in a reply, a marker file or a log line (RELIABILITY.md, "Security").
+            {"set disabled reason=a\u0000b", "control character in the request (U+0000"},
+            {"set disabled reason=a\u0085b", "control character in the request (U+0085"},
+            {"set disabled reason=a\u2028b", "control character in the request (U+2028"},
+            {"set disabled reason=a\u009bb", "control character in the request (U+009B"},
+            {"wait dis\u000babled", "control character in the request (U+000B"},
         };
         try (ControlWire w = ControlWire.open(socket)) {
             for (Object[] c : cases) {
