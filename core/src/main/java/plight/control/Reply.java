@@ -18,6 +18,8 @@ public record Reply(boolean isOk, String errorKind, String errorText, List<Map.E
     public static final String STOPPING = "stopping";
     public static final String TIMEOUT = "timeout";
     public static final String TOO_LONG = "too-long";
+    /** Sent instead of the greeting to a caller over its share of control connections; then the daemon closes. */
+    public static final String BUSY = "busy";
 
     public Reply {
         fields = List.copyOf(fields);
