@@ -55,7 +55,7 @@ public final class Main {
     private ExitCode run(String[] args, String word, Prefetch prefetch) throws CliException {
         if ("start".equals(word) && at(args) == args.length - 1) {
             // The daemon without JCommander: "[-c FILE] start" needs no parsing, and a resident daemon would keep
-            // JCommander's classes and the JDK's reflection over them (~150 classes) in metaspace for good.
+            // JCommander's classes and the JDK's reflection over them (~90 classes) in metaspace for good.
             return CommandTable.find(word).run(new Invocation(prefetch.config(), env, out, err, prefetch));
         }
         // Only the command being run is handed to JCommander, since it reflects over every command object it
