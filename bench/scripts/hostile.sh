@@ -125,14 +125,14 @@ for _ in range(400):
     held.append(s)
 time.sleep(9)
 PY
-      holder=$!
+      holder_pid=$!
       sleep 2
       t0=$(ticks "$daemon")
       sleep 5
       t1=$(ticks "$daemon")
       echo "descriptors exhausted: daemon CPU $(awk -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.1f", t / hz / 5 * 100 }') % over 5 s;" \
         "$(grep -c 'cannot accept connections' "$work/fds/plight.log" || true) log line(s) about it"
-      wait "$holder"
+      wait "$holder_pid"
       freed=$(date +%s.%N)
       until curl -s -m 5 -o /dev/null "http://127.0.0.1:$port/"; do :; done
       echo "probe answered $(echo "($(date +%s.%N) - $freed) * 1000" | bc | cut -d. -f1) ms after the connections were closed"
