@@ -8,6 +8,8 @@
 # Usage: bench/scripts/probe-vs-nginx.sh            (env: ROUNDS=3 DURATION=10s CONNECTIONS=64 NGINX_PORT=18080
 #                                                    PLIGHT_PORT=18191 PLIGHT_LOG_PORT=18192
 #                                                    SCENARIOS="keepalive close pipeline" SERVER_CPU=0 WRK_CPU=1)
+#        B_DIST=DIR: the second plight is that distribution's bin/plight with the access log OFF instead of this
+#        build with it at INFO, for a before/after comparison of two builds (its columns are then that build's).
 # Needs: nginx and wrk (Debian packages), and the distribution: mvn -B -DskipTests package.
 set -euo pipefail
 
@@ -39,11 +41,14 @@ nginx_master=$!
 pids+=("$nginx_master")
 
 plight_conf plight "$plight_port" OFF
-plight_conf plight-log "$plight_log_port" INFO
+second=$plight
+second_level=INFO
+if [ -n "${B_DIST:-}" ]; then second=$B_DIST/bin/plight; second_level=OFF; fi
+plight_conf plight-log "$plight_log_port" "$second_level"
 taskset -c "$server_cpu" "$plight" -c "$work/plight/plight.conf" start > "$work/plight/out.txt" 2>&1 &
 plight_pid=$!
 pids+=("$plight_pid")
-taskset -c "$server_cpu" "$plight" -c "$work/plight-log/plight.conf" start > "$work/plight-log/out.txt" 2>&1 &
+taskset -c "$server_cpu" "$second" -c "$work/plight-log/plight.conf" start > "$work/plight-log/out.txt" 2>&1 &
 plight_log_pid=$!
 pids+=("$plight_log_pid")
 

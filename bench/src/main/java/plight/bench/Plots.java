@@ -146,6 +146,48 @@ final class Plots {
         return svg.toString();
     }
 
+    /** One curve per series of (x, y) points on linear axes from 0, e.g. RSS against connections held. */
+    static String xy(String title, String xLabel, String yLabel, List<XySeries> series) {
+        int h = 480;
+        int top = 60;
+        int bottom = h - 60;
+        int plotW = W - LEFT - RIGHT;
+        double maxX = 1;
+        double maxY = 1;
+        for (XySeries s : series) {
+            for (double x : s.xs()) maxX = Math.max(maxX, x);
+            for (double y : s.ys()) maxY = Math.max(maxY, y);
+        }
+        Scale xs = Scale.count((long) Math.ceil(maxX));
+        Scale ys = Scale.count((long) Math.ceil(maxY));
+        Svg svg = new Svg(W, h);
+        svg.text(W / 2.0, 25, title, "middle", "font-size=\"15\"");
+        yAxis(svg, ys, top, bottom, yLabel);
+        for (int k = 0; k <= 5; k++) {
+            double x = LEFT + plotW * k / 5.0;
+            svg.line(x, top, x, bottom, "#eee", 1, null);
+            svg.text(x, bottom + 18, xs.format(xs.max * k / 5), "middle", null);
+        }
+        svg.text(LEFT + plotW / 2.0, bottom + 40, xLabel, "middle", null);
+        for (int i = 0; i < series.size(); i++) {
+            XySeries s = series.get(i);
+            double[] px = new double[s.xs().length];
+            double[] py = new double[s.ys().length];
+            for (int j = 0; j < px.length; j++) {
+                px[j] = LEFT + plotW * s.xs()[j] / xs.max;
+                py[j] = bottom - (bottom - top) * s.ys()[j] / ys.max;
+            }
+            String colour = COLOURS[i % COLOURS.length];
+            svg.curve(px, py, colour, "series", s.name());
+            legend(svg, i, colour, s.name());
+        }
+        return svg.toString();
+    }
+
+    /** Points of one curve of {@link #xy}, in x order. */
+    record XySeries(String name, double[] xs, double[] ys) {
+    }
+
     private static void legend(Svg svg, int i, String colour, String text) {
         double y = 60 + 18 * i;
         svg.rect(LEFT + 15, y - 9, 14, 4, colour);

@@ -54,6 +54,11 @@ public final class Main {
     }
 
     private ExitCode run(String[] args, String word, Prefetch prefetch) throws CliException {
+        if ("start".equals(word) && at(args) == args.length - 1) {
+            // The daemon without JCommander: "[-c FILE] start" needs no parsing, and a resident daemon would keep
+            // JCommander's classes and the JDK's reflection over them (~90 classes) in metaspace for good.
+            return CommandTable.find(word).run(new Invocation(prefetch.config(), env, out, err, prefetch));
+        }
         // Only the command being run is handed to JCommander, since it reflects over every command object it
         // is given; which object that is does not depend on the configuration, so parsing overlaps with reading it.
         GlobalOptions global = new GlobalOptions();
@@ -146,6 +151,22 @@ public final class Main {
             }
         }
         return asked;
+    }
+
+    /**
+     * Where the command stands when everything before it is a {@code -c FILE} or {@code --config[=]FILE}; -1 when
+     * anything else (another option, a bad one) comes first, which is then JCommander's to parse and report.
+     */
+    private static int at(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length) {
+                i++;
+            } else if (!a.startsWith("--config=")) {
+                return a.startsWith("-") ? -1 : i;
+            }
+        }
+        return -1;
     }
 
     /** Where the first word that is neither an option nor an option's value, the command, stands; -1 if none. */

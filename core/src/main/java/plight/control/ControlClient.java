@@ -84,6 +84,11 @@ public final class ControlClient implements AutoCloseable {
             ch.register(selector, SelectionKey.OP_READ);
             ControlClient client = new ControlClient(path, ch, selector);
             String greeting = client.readLine(System.nanoTime() + timeout.toNanos());
+            if (greeting != null && greeting.startsWith("ERR " + Reply.BUSY + " ")) {
+                client.close();
+                throw new IOException("the daemon refused the connection to " + path + ": "
+                        + greeting.substring(("ERR " + Reply.BUSY + " ").length()));
+            }
             if (!Protocol.GREETING.equals(greeting)) {
                 client.close();
                 throw new IOException(path + " does not speak the plight control protocol " + Protocol.VERSION

@@ -20,6 +20,8 @@ public record Reply(boolean isOk, String errorKind, String errorText, List<Map.E
     public static final String TOO_LONG = "too-long";
     /** The field of a refused reload that carries the configuration's error ({@code file:line: problem}). */
     public static final String CONFIG_ERROR = "config-error";
+    /** Sent instead of the greeting to a caller over its share of control connections; then the daemon closes. */
+    public static final String BUSY = "busy";
 
     public Reply {
         fields = List.copyOf(fields);

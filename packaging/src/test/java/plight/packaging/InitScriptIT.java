@@ -84,6 +84,29 @@ class InitScriptIT {
         assertExit(3, initd("status"));
     }
 
+    /**
+     * The daemon gets the unit's LimitNOFILE (65536) from the init script too, whatever limit the shell that ran
+     * it had; where root cannot raise a hard limit (no CAP_SYS_RESOURCE), start says so and goes on.
+     */
+    @Test
+    void startRaisesTheOpenFilesLimitForTenThousandConnections() throws Exception {
+        setUp(dir.resolve("dist"));
+        Shell.Result start = Shell.run(Map.of("SYSTEMCTL_SKIP_REDIRECT", "1"),
+                List.of("sh", "-c", "ulimit -n 1024 && exec \"$0\" start", script.toString()));
+        assertExit(0, start);
+        long pid = Long.parseLong(Files.readString(node.pidFile()).strip());
+        long limit = Files.readAllLines(Path.of("/proc/" + pid + "/limits")).stream()
+                .filter(l -> l.startsWith("Max open files")).map(l -> l.substring(26).strip().split("\\s+")[0])
+                .mapToLong(Long::parseLong).findFirst().orElseThrow();
+        boolean capable = Shell.run(Map.of(), List.of("sh", "-c", "ulimit -n 1024 && ulimit -n 65536")).exit() == 0;
+        if (capable) {
+            assertEquals(65536, limit, start::toString);
+        } else {
+            assertEquals(1024, limit, "no CAP_SYS_RESOURCE here: the limit stays");
+            assertTrue(start.err().contains("cannot raise the open files limit to 65536 (it stays 1024)"), start::toString);
+        }
+    }
+
     /** A reload plight refuses fails the init script's reload (LSB 1), with plight's reason; a good one succeeds. */
     @Test
     void reloadReportsWhetherPlightTookTheConfiguration() throws Exception {

@@ -29,6 +29,8 @@ public final class ProbeServer implements AutoCloseable {
     private static final int ACCEPTS_PER_TURN = 256;
     /** A turn this long means many connections are busy; probes open connections in far shorter turns. */
     private static final Duration LONG_TURN = Duration.ofMillis(2);
+    /** How long the listener stops accepting after {@code accept} fails (descriptors exhausted): see {@link AcceptFailures}. */
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
     /** How long {@link #close} lets queued answers drain, then how long the event loops get to stop. */
     private static final long DRAIN_MILLIS = 500;
     private static final long SHUTDOWN_MILLIS = 500;
@@ -115,6 +117,7 @@ public final class ProbeServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new AcceptPacing(ACCEPTS_PER_TURN, LONG_TURN))
+                .handler(new AcceptFailures("probe port", ACCEPT_RETRY, ProbeErrors.LOG))
                 // TCP_NODELAY is not set here: Netty's Linux transports enable it on every accepted socket
                 // already, and setting it again costs a system call per connection.
                 // Lets a request line followed by end of input still be answered.

@@ -75,7 +75,9 @@ public enum Transport {
          * and reading take one wake-up instead of two. One second, the least: Linux counts the deferral in
          * retransmissions of its SYN-ACK (after 1, 2, 4 … s), so 5 s would hold a silent connection for 7 s,
          * and only then would our request timeout start (12 s in all). With one second, the handler counts
-         * that second in (see {@link #acceptDeferral}). Not for timeouts below a second, which it would exceed.
+         * that second in (see {@link #acceptDeferral}). Only for timeouts of two seconds or more: the credit starts
+         * the clock a second early for every connection, also for one whose request is about to be read, and a
+         * one-second timeout would then expire before that first read (every connection reset).
          */
         @Override
         void clientSpeaksFirst(ServerBootstrap bootstrap, Duration requestTimeout) {
@@ -86,7 +88,7 @@ public enum Transport {
 
         @Override
         Duration acceptDeferral(Duration requestTimeout) {
-            return requestTimeout.compareTo(Duration.ofSeconds(1)) >= 0 ? Duration.ofSeconds(1) : Duration.ZERO;
+            return requestTimeout.compareTo(Duration.ofSeconds(2)) >= 0 ? Duration.ofSeconds(1) : Duration.ZERO;
         }
 
         /** On the listener: Linux gives accepted sockets its buffer sizes, which saves a system call each. */

@@ -137,6 +137,19 @@ class ProbeLimitsTest {
         }
     }
 
+    // The kernel's one-second deferral was credited against the timeout before the first read: with
+    // request_timeout = 1s the timer fired before the request was read, and every connection was reset.
+    @Test
+    void aRequestTimeoutOfOneSecondAnswersRequestsSentAtOnce() throws IOException {
+        try (TestServer server = TestServer.builder().requestTimeout(Duration.ofSeconds(1)).start()) {
+            for (int i = 0; i < 20; i++) {
+                try (RawHttp c = server.connect()) {
+                    assertEquals(200, c.get().code(), "request " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void eachRequestOnAConnectionGetsItsOwnRequestTimeout() throws IOException {
         try (TestServer server = TestServer.builder().requestTimeout(SHORT).start();

@@ -44,6 +44,10 @@ public final class ControlServer implements AutoCloseable {
     private final ControlActions actions;
     private final Duration idle;
     private final Connections connections = new Connections();
+    /** Caps control connections per uid; touched on the control event loop only. */
+    private ControlQuota quota;
+    private int refusedSinceLog;
+    private long nextRefusalLog = System.nanoTime();
     /** Root and the daemon's user only until the socket's group is known. */
     private volatile ControlAccess access;
     private EventLoopGroup group;
@@ -72,6 +76,7 @@ public final class ControlServer implements AutoCloseable {
         Path path = settings.socket();
         long daemonUid = Environment.current().uid();
         access = ControlAccess.of(path, daemonUid, -1, null);
+        quota = new ControlQuota(daemonUid, ControlQuota.PER_UID, ControlQuota.OTHERS);
         Files.createDirectories(path.toAbsolutePath().getParent());
         replaceStale(path);
         // Bound under a temporary name and renamed into place once mode and group are set, so that the socket
@@ -92,6 +97,13 @@ public final class ControlServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                         @Override
                         protected void initChannel(EpollDomainSocketChannel ch) {
+                            long uid = peerUid(ch);
+                            String refused = quota.admit(uid);
+                            if (refused != null) {
+                                refuse(ch, uid, refused);
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> quota.release(uid));
                             // The idle timer sees complete lines only: a client trickling bytes still times out.
                             connections.add(ch);
                             ch.pipeline().addLast(
@@ -115,6 +127,44 @@ public final class ControlServer implements AutoCloseable {
         Files.move(bindPath, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         bound = true;
         Log.info("control socket {} (mode {}, group {})", path, String.format("%04o", settings.mode()), group);
+    }
+
+    private static long peerUid(EpollDomainSocketChannel ch) {
+        try {
+            return ch.peerCredentials().uid();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Answers {@code ERR busy} instead of the greeting and closes; logged at most once a minute. */
+    private void refuse(EpollDomainSocketChannel ch, long uid, String why) {
+        refusedSinceLog++;
+        long now = System.nanoTime();
+        if (now - nextRefusalLog >= 0) {
+            nextRefusalLog = now + TimeUnit.MINUTES.toNanos(1);
+            Log.warn("control socket: refused {} connection(s) in the last minute, the latest from {}: {}",
+                    refusedSinceLog, Users.nameOf(uid) + " (uid " + uid + ")", why);
+            refusedSinceLog = 0;
+        }
+        byte[] line = Reply.error(Reply.BUSY, why).render().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                ctx.writeAndFlush(ctx.alloc().buffer(line.length).writeBytes(line))
+                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+
+            @Override
+            public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        });
     }
 
     /** A socket file nobody answers on is a leftover of a crash; one that answers belongs to another daemon. */

@@ -1,0 +1,48 @@
+package plight.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the resident daemon keeps (RELIABILITY.md, "Footprint"): no classes it does not use, and the memory
+ * settings bin/plight gives it. The figures themselves are bench/scripts/footprint.sh's.
+ */
+@Timeout(120)
+class FootprintIT {
+    @TempDir
+    Path dir;
+
+    private PlightNode node;
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        if (node != null) node.cleanUp();
+    }
+
+    @Test
+    void theDaemonLoadsNeitherTheCommandLineParserNorTheMetricsLibraryWhenTheyAreNotUsed() throws Exception {
+        node = new PlightNode(dir);
+        Path classes = dir.resolve("classes.txt");
+        PlightNode.Daemon daemon = node.start(List.of(), Map.of("PLIGHT_JAVA_OPTS", "-Xlog:class+load:file=" + classes));
+        assertEquals(200, node.probe().code());
+        assertEquals(0, node.plight("status").exit());
+        String loaded = Files.readString(classes);
+        assertTrue(loaded.contains("plight.daemon.Daemon "), "the log names the daemon's classes");
+        // One exception class of JCommander's is loaded when plight.cli.Main is verified (a catch clause names it).
+        assertEquals(1, loaded.lines().filter(l -> l.contains(" com.beust.jcommander.")).count(),
+                "JCommander is loaded in the daemon:\n" + loaded.lines().filter(l -> l.contains("com.beust")).toList());
+        assertFalse(loaded.contains("io.prometheus.metrics.core"), "client_java's model is loaded with the metrics port off");
+        String environ = Files.readString(Path.of("/proc/" + daemon.pid() + "/environ")).replace('\0', '\n');
+        assertTrue(environ.contains("\nMALLOC_ARENA_MAX=") || environ.startsWith("MALLOC_ARENA_MAX="), "MALLOC_ARENA_MAX is set");
+    }
+}
