@@ -24,7 +24,7 @@
 #   env: ROUNDS=3 DURATION=10 (seconds) SCENARIOS="streams conn-rate conn-closed"
 #        GRPC_SCENARIOS="grpc-streams grpc-conn grpc-java" TARGETS="nginx plight" GRPC_TARGETS="grpc-java plight"
 #        H2_CLIENTS=16 H2_STREAMS=32 CONN_RATE=2000 NEWCONN_PROBERS=16 NGINX_PORT=18080 PLIGHT_PORT=18191
-#        GRPC_JAVA_PORT=18193 SERVER_CPU=0 LOAD_CPU=1 MVN_FLAGS=-o
+#        GRPC_JAVA_PORT=18193 SERVER_CPU=0 LOAD_CPU=1 MVN_FLAGS=-o PLIGHT=packaging/target/plight/bin/plight
 #   Leave plight out of TARGETS and GRPC_TARGETS to measure only the peers (no distribution needed then).
 # Needs: nginx, h2load (Debian's nghttp2-client), java, taskset, mvn (bench's test classpath: plight-bench,
 # grpc-java), and for plight the distribution: mvn -B -DskipTests package.
@@ -48,7 +48,7 @@ grpc_java_port=${GRPC_JAVA_PORT:-18193}
 # The servers on one CPU and the load on the other, so that no server gets a core another did not.
 server_cpu=${SERVER_CPU:-0}
 load_cpu=${LOAD_CPU:-1}
-plight="$root/packaging/target/plight/bin/plight"
+plight=${PLIGHT:-$root/packaging/target/plight/bin/plight}
 hz=$(getconf CLK_TCK)
 
 # shellcheck source=servers.sh
@@ -108,8 +108,8 @@ pids_of() {
   esac
 }
 
-# One load run against one target for SECONDS; prints the number of requests answered (any status), and
-# stops the script when there were failed requests or errors.
+# One load run against one target for SECONDS; prints the number of requests answered and the seconds they
+# took, and stops the script when there were failed requests or errors.
 load() {
   local scenario=$1 target=$2 seconds=$3 url out
   url="http://127.0.0.1:$(port_of "$target")/"
@@ -129,7 +129,7 @@ load() {
       out=$(bench_java plight.bench.GrpcCheckLoad 127.0.0.1 "$(port_of "$target")" "$clients" "$streams" "$seconds" 0)
       echo "$out" > "$work/last-$scenario-$target.txt"
       if [ "$(echo "$out" | awk '{print $4}')" != 0 ]; then echo "$target $scenario: $out" >&2; exit 1; fi
-      echo "$out" | awk '{print $2}' ;;
+      echo "$out" | awk -v d="$seconds" '{print $2, d}' ;;
   esac
 }
 
@@ -142,7 +142,8 @@ h2load_requests() {
   if ! echo "$1" | grep -q '^status codes: [0-9]* 2xx, 0 3xx, 0 4xx, 0 5xx'; then
     echo "$3 $2: $(echo "$1" | grep '^status codes:')" >&2; exit 1
   fi
-  echo "$line" | sed -E 's/.* ([0-9]+) succeeded.*/\1/'
+  # "finished in 10.00s, ..." (h2load's own clock: conn-rate takes longer when the server falls behind)
+  echo "$(echo "$line" | sed -E 's/.* ([0-9]+) succeeded.*/\1/') $(echo "$1" | sed -nE 's/^finished in ([0-9.]+)s,.*/\1/p')"
 }
 
 # plight-bench for SECONDS, no warmup (the warm-up phase below has done that): prints its requests answered.
@@ -156,19 +157,19 @@ bench_run() {
     echo "$target $scenario: $(grep -o '"error_kinds":{[^}]*}' "$json" || cat "$work/last-$scenario-$target.txt")" >&2
     exit 1
   fi
-  grep -o '"requests":[0-9]*' "$json" | head -1 | cut -d: -f2
+  echo "$(grep -o '"requests":[0-9]*' "$json" | head -1 | cut -d: -f2) $seconds"
 }
 
 # One measured run: prints "requests_per_second cpu_microseconds_per_request".
 run() {
-  local scenario=$1 target=$2 before after requests
+  local scenario=$1 target=$2 before after answered
   # shellcheck disable=SC2046
   before=$(ticks $(pids_of "$target"))
-  requests=$(load "$scenario" "$target" "$duration")
+  answered=$(load "$scenario" "$target" "$duration")
   # shellcheck disable=SC2046
   after=$(ticks $(pids_of "$target"))
   # requests/s over the load's own duration; CPU over the whole run (connection set-up included) per request
-  awk -v n="$requests" -v d="$duration" -v t=$((after - before)) -v hz="$hz" \
+  awk -v n="${answered% *}" -v d="${answered#* }" -v t=$((after - before)) -v hz="$hz" \
     'BEGIN { printf "%.1f %.2f\n", n / d, (t / hz) * 1e6 / n }'
 }
 
