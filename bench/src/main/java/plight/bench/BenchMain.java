@@ -324,7 +324,8 @@ public final class BenchMain {
                                          (cpu_us_per_request, from /proc/PID/stat over the measured window);
                                          with -c and no --pid, the running daemon's pid from its pidfile
                   --compare-pid PID      --compare: target B's process, as --pid is A's
-                  --streams N            h2, grpc: streams in flight per connection (default %d)
+                  --streams N            h2, grpc: streams in flight per connection (default %d; at most what the
+                                         server's SETTINGS_MAX_CONCURRENT_STREAMS allows, as h2load does)
                   --new-connection       h2, grpc: a new connection (preface, SETTINGS) per request, N concurrent,
                                          as Kubernetes' gRPC probe checks
                   --service NAME         grpc: the service asked about (default "", the server as a whole)

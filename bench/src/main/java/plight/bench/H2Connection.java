@@ -110,6 +110,8 @@ final class H2Connection extends Http2ConnectionHandler {
     private boolean failed;
     private ErrorKind failure = ErrorKind.CLOSED;
     private int goAwayLastStreamId = Integer.MAX_VALUE;
+    /** The server's SETTINGS are in: its SETTINGS_MAX_CONCURRENT_STREAMS is known. */
+    private boolean settingsRead;
 
     private H2Connection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                          Lane lane, H2Call call, int depth, int limit, long firstOrigin, long timeoutNanos) {
@@ -194,8 +196,8 @@ final class H2Connection extends Http2ConnectionHandler {
 
     /** Tops the streams in flight up to {@code depth}, all written in one flush. */
     private void fill() {
-        if (closing || failed || goAwayLastStreamId != Integer.MAX_VALUE) {
-            return;
+        if (closing || failed || goAwayLastStreamId != Integer.MAX_VALUE || (depth > 1 && !settingsRead)) {
+            return; // several streams wait for the server's limit on them; a single one need not
         }
         long t = System.nanoTime();
         if (!lane.open(t) || (limit > 0 && sent >= limit)) {
@@ -204,7 +206,8 @@ final class H2Connection extends Http2ConnectionHandler {
             }
             return;
         }
-        int n = depth - inFlight.size();
+        // as h2load does: never more streams than the server allows (it would refuse the rest)
+        int n = Math.min(depth, connection().local().maxActiveStreams()) - inFlight.size();
         if (limit > 0) {
             n = Math.min(n, limit - sent);
         }
@@ -292,6 +295,14 @@ final class H2Connection extends Http2ConnectionHandler {
                 }
             }
             return processed; // consumed at once: the flow-control window is returned as the data comes
+        }
+
+        @Override
+        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+            settingsRead = true;
+            if (lane.started()) {
+                fill();
+            }
         }
 
         @Override

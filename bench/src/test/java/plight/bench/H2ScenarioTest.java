@@ -68,6 +68,14 @@ class H2ScenarioTest {
     }
 
     @Test
+    void h2StreamsBeyondTheServersLimitWaitInsteadOfBeingRefused() throws Exception {
+        // nginx allows 128 concurrent streams (http2_max_concurrent_streams); more would be refused
+        BenchRun r = bench("h2", "--url", nginx.url(), "--connections", "1", "--streams", "200", "--duration",
+                "500ms", "--warmup", "0");
+        r.assertNoErrors("h2");
+    }
+
+    @Test
     void h2NewConnectionPerCheckAgainstNginx() throws Exception {
         BenchRun r = bench("h2", "--url", nginx.url(), "--connections", "2", "--new-connection", "--duration", "1s",
                 "--warmup", "200ms");
