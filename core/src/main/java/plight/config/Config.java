@@ -11,7 +11,7 @@ import plight.state.StateTable;
  * @param warnings things worth logging that did not stop the load (e.g. unknown sections)
  */
 public record Config(Path source, WebSettings web, LogSettings appLog, ControlSettings control,
-                     AgentSettings agent, MetricsSettings metrics, Path pidFile, StateTable states, List<String> warnings) {
+                     AgentSettings agent, MetricsSettings metrics, GrpcSettings grpc, Path pidFile, StateTable states, List<String> warnings) {
     public Config {
         warnings = List.copyOf(warnings);
     }

@@ -43,7 +43,11 @@ public final class ConfigLoader {
             "filesize", "rotationcount", "idle_timeout", "request_timeout", "max_connections", "threads", "logformat");
     private static final Set<String> LOG_KEYS = Set.of("logfile", "loglevel", "filesize", "rotationcount", "format");
     private static final Set<String> FIXED_SECTIONS = Set.of("webserver", "logging", "priorities", "control", "agent",
-            "metrics", "daemon");
+            "metrics", "daemon", "grpc");
+    /** A gRPC service name as clients send it, e.g. {@code grpc.health.v1.Health} or {@code my.pkg.Orders}. */
+    private static final Pattern GRPC_SERVICE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-/]{0,199}");
+    /** Bounds the List answer, which names every service. */
+    private static final int MAX_GRPC_SERVICES = 100;
 
     private final Environment env;
     private final Path systemConfig;
@@ -137,11 +141,47 @@ public final class ConfigLoader {
             IniFile.Section metrics = section("metrics", Set.of("port", "host"));
             MetricsSettings metricsSettings = new MetricsSettings(hosts(metrics, "127.0.0.1"), integer(metrics, "port", 0, 0, 65535));
 
+            GrpcSettings grpcSettings = grpcSettings(section("grpc", Set.of("services", "not_serving_status")));
+
             IniFile.Section daemon = section("daemon", Set.of("pidfile"));
             Path pidFile = path(daemon, "pidfile", runDir.resolve("plight.pid"));
 
             StateTable states = states(stateDir);
-            return new Config(file, webSettings, appLog, controlSettings, agentSettings, metricsSettings, pidFile, states, warnings);
+            return new Config(file, webSettings, appLog, controlSettings, agentSettings, metricsSettings, grpcSettings, pidFile, states, warnings);
+        }
+
+        private GrpcSettings grpcSettings(IniFile.Section s) throws ConfigException {
+            List<String> services = new ArrayList<>();
+            Optional<IniFile.Entry> list = s.get("services");
+            if (list.isPresent() && !list.get().value().isBlank()) {
+                for (String raw : list.get().value().split(",")) {
+                    String name = raw.strip();
+                    if (!GRPC_SERVICE.matcher(name).matches()) {
+                        throw new ConfigException(file, list.get().line(), "[grpc] services: '" + name
+                                + "' is not a gRPC service name (letters, digits, '_', '.', '-', '/'; up to 200; "
+                                + "the node itself is the service \"\" and needs no entry)");
+                    }
+                    if (services.contains(name)) {
+                        throw new ConfigException(file, list.get().line(), "[grpc] services names '" + name + "' twice");
+                    }
+                    services.add(name);
+                }
+                if (services.size() > MAX_GRPC_SERVICES) {
+                    throw new ConfigException(file, list.get().line(), "[grpc] services names " + services.size()
+                            + " services; at most " + MAX_GRPC_SERVICES);
+                }
+            }
+            boolean unavailable = false;
+            Optional<IniFile.Entry> status = s.get("not_serving_status");
+            if (status.isPresent()) {
+                unavailable = switch (status.get().value().toLowerCase(Locale.ROOT)) {
+                    case "ok" -> false;
+                    case "unavailable" -> true;
+                    default -> throw new ConfigException(file, status.get().line(), "not_serving_status '"
+                            + status.get().value() + "' is not one of ok, unavailable");
+                };
+            }
+            return new GrpcSettings(services, unavailable);
         }
 
         private StateTable states(Path stateDir) throws ConfigException {
@@ -239,9 +279,9 @@ public final class ConfigLoader {
                         throw new ConfigException(file, e.line(), "'" + e.key() + "': plight sets the " + header + " header itself");
                     }
                     headers.put(header, printable(e, "header value"));
-                } else if (!Set.of("file", "code", "message", "command", "agent").contains(key)) {
+                } else if (!Set.of("file", "code", "message", "command", "agent", "grpc").contains(key)) {
                     throw new ConfigException(file, e.line(), "unknown key '" + e.key() + "' in state [" + name
-                            + "] (valid: file, code, message, command, agent, header.NAME)");
+                            + "] (valid: file, code, message, command, agent, grpc, header.NAME)");
                 }
             }
             IniFile.Entry codeEntry = s.get("code").orElse(null);
@@ -277,7 +317,17 @@ public final class ConfigLoader {
             String agentLine = s.get("agent").isPresent()
                     ? agentLine(s.get("agent").get())
                     : defaultAgentLine(stateFile == null, code, message);
-            return new State(name, stateFile, code, message, verb, agentLine, headers, priority);
+            Boolean grpc = null;
+            Optional<IniFile.Entry> grpcEntry = s.get("grpc");
+            if (grpcEntry.isPresent()) {
+                grpc = switch (grpcEntry.get().value().toLowerCase(Locale.ROOT)) {
+                    case "serving" -> true;
+                    case "not_serving" -> false;
+                    default -> throw new ConfigException(file, grpcEntry.get().line(), "grpc '" + grpcEntry.get().value()
+                            + "' in state [" + name + "] is not one of serving, not_serving");
+                };
+            }
+            return new State(name, stateFile, code, message, verb, agentLine, headers, priority, grpc);
         }
 
         private State classicState(String name, int priority, Path stateDir) {

@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param agentLine HAProxy agent-check line, without the trailing newline
  * @param headers   extra response headers, in configuration order
  * @param priority  position in {@code [priorities] states}, 0 = lowest
+ * @param grpc      the gRPC health status this state answers: {@code true} SERVING, {@code false} NOT_SERVING,
+ *                  {@code null} to follow the code (2xx is SERVING)
  */
 public record State(String name, Path file, int code, String message, String verb, String agentLine,
-                    Map<String, String> headers, int priority) {
+                    Map<String, String> headers, int priority, Boolean grpc) {
+
+    /** A state whose gRPC status follows its code. */
+    public State(String name, Path file, int code, String message, String verb, String agentLine,
+                 Map<String, String> headers, int priority) {
+        this(name, file, code, message, verb, agentLine, headers, priority, null);
+    }
 
     public State {
         Objects.requireNonNull(name);
@@ -27,6 +35,11 @@ public record State(String name, Path file, int code, String message, String ver
         Objects.requireNonNull(verb);
         Objects.requireNonNull(agentLine);
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** Whether gRPC health checks see this state as SERVING: the {@code grpc} key, else a 2xx code. */
+    public boolean servesGrpc() {
+        return grpc != null ? grpc : code / 100 == 2;
     }
 
     public boolean isDefault() {

@@ -27,6 +27,7 @@ import plight.probe.AccessLog;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeServer;
 import plight.probe.ProbeSources;
+import plight.probe.h2.H2Server;
 import plight.state.NodeState;
 import plight.state.StateStore;
 import plight.state.StoreException;
@@ -43,6 +44,7 @@ public final class Daemon implements AutoCloseable {
     private final LiveResponses responses;
     private final ProbeSources sources;
     private final ProbeServer probe;
+    private final H2Server http2;
     /** {@code null} when {@code [agent]} is off. */
     private final AgentServer agent;
     /** {@code null} when {@code [metrics]} is off. */
@@ -78,7 +80,8 @@ public final class Daemon implements AutoCloseable {
         });
         responses = new LiveResponses(initial.state());
         sources = new ProbeSources();
-        probe = new ProbeServer(config.web(), responses, sources, accessLog);
+        http2 = new H2Server(responses, sources, config.grpc(), config.web().requestTimeout(), config.web().idleTimeout());
+        probe = new ProbeServer(config.web(), responses, sources, accessLog, http2);
         ServedCounts agentServed = new ServedCounts();
         agent = config.agent().enabled() ? new AgentServer(config.agent(), responses::state, AgentServer.DRAIN_TIMEOUT,
                 (remote, state) -> {
@@ -89,7 +92,9 @@ public final class Daemon implements AutoCloseable {
         Reloads reloads = new Reloads();
         keeper = new StateKeeper(store, responses::show, timer, Clock.systemUTC(), timings.markerPoll(), changes);
         NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(keeper::table, keeper::current, responses::served,
-                agentServed::snapshot, probe::openConnections, sources, probe.rejections(), changes, reloads));
+                agentServed::snapshot, () -> Math.max(0, probe.openConnections() - http2.openH2() - http2.openGrpc()), sources,
+                probe.rejections(), changes, reloads, new NodeMetrics.Http2(http2::h2Served, http2::grpcServed,
+                http2::openH2, http2::openGrpc)));
         metricsServer = config.metrics().enabled() ? new MetricsServer(config.metrics(), metrics) : null;
         actions = new DaemonControl(config, new ConfigLoader(Environment.current()), keeper, responses, sources,
                 probe::openConnections, timer, stopRequested, timings.waitPoll(), systemd, reloads, metrics::text);

@@ -155,6 +155,7 @@ final class DaemonControl implements ControlActions {
         if (!before.control().equals(after.control())) changed.add("[control]");
         if (!before.agent().equals(after.agent())) changed.add("[agent]");
         if (!before.metrics().equals(after.metrics())) changed.add("[metrics]");
+        if (!before.grpc().equals(after.grpc())) changed.add("[grpc]");
         if (!Objects.equals(before.pidFile(), after.pidFile())) changed.add("[daemon] pidfile");
         return changed;
     }

@@ -35,7 +35,19 @@ public final class NodeMetrics {
     /** Where each figure comes from; every supplier must be cheap and must not block. */
     public record Sources(Supplier<StateTable> table, Supplier<NodeState> node, Supplier<Map<String, Long>> httpProbes,
                           Supplier<Map<String, Long>> agentProbes, IntSupplier httpConnections, ProbeSources sources,
-                          Rejections rejections, StateChanges changes, Reloads reloads) {
+                          Rejections rejections, StateChanges changes, Reloads reloads, Http2 http2) {
+        /** Without HTTP/2 figures. */
+        public Sources(Supplier<StateTable> table, Supplier<NodeState> node, Supplier<Map<String, Long>> httpProbes,
+                       Supplier<Map<String, Long>> agentProbes, IntSupplier httpConnections, ProbeSources sources,
+                       Rejections rejections, StateChanges changes, Reloads reloads) {
+            this(table, node, httpProbes, agentProbes, httpConnections, sources, rejections, changes, reloads, Http2.NONE);
+        }
+    }
+
+    /** The probe port's HTTP/2 side: probes answered per state over HTTP/2 and gRPC, and connections open. */
+    public record Http2(Supplier<Map<String, Long>> h2Probes, Supplier<Map<String, Long>> grpcProbes,
+                        IntSupplier h2Connections, IntSupplier grpcConnections) {
+        static final Http2 NONE = new Http2(Map::of, Map::of, () -> 0, () -> 0);
     }
 
     /** Loaded at the first scrape, not at start: a daemon nobody scrapes never loads client_java or the MXBeans. */
@@ -106,6 +118,8 @@ public final class NodeMetrics {
         CounterSnapshot.Builder probes = CounterSnapshot.builder().name("plight_probes")
                 .help("Probes answered with a state, by protocol and state");
         in.httpProbes().get().forEach((name, n) -> probes.dataPoint(counter(n, "protocol", "http", "state", name)));
+        in.http2().h2Probes().get().forEach((name, n) -> probes.dataPoint(counter(n, "protocol", "h2", "state", name)));
+        in.http2().grpcProbes().get().forEach((name, n) -> probes.dataPoint(counter(n, "protocol", "grpc", "state", name)));
         in.agentProbes().get().forEach((name, n) -> probes.dataPoint(counter(n, "protocol", "agent", "state", name)));
         all.add(probes.build());
 
@@ -115,7 +129,9 @@ public final class NodeMetrics {
         all.add(rejections.build());
 
         all.add(GaugeSnapshot.builder().name("plight_connections_open").help("Probe connections open now")
-                .dataPoint(gauge(in.httpConnections().getAsInt(), "protocol", "http")).build());
+                .dataPoint(gauge(in.httpConnections().getAsInt(), "protocol", "http"))
+                .dataPoint(gauge(in.http2().h2Connections().getAsInt(), "protocol", "h2"))
+                .dataPoint(gauge(in.http2().grpcConnections().getAsInt(), "protocol", "grpc")).build());
 
         List<ProbeSources.Seen> seen = in.sources().snapshot();
         all.add(GaugeSnapshot.builder().name("plight_probe_sources")

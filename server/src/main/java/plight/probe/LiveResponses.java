@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import plight.state.State;
 
@@ -17,6 +19,8 @@ public final class LiveResponses {
     /** Probes served per state name; kept across tables, reloads and state changes. */
     private final Map<String, LongAdder> served = new ConcurrentHashMap<>();
     private volatile ResponseTable current;
+    /** Told after each {@link #show}, on the thread that called it (the state's one writer). */
+    private final List<Runnable> onShow = new CopyOnWriteArrayList<>();
 
     public LiveResponses(State initial) {
         this(initial, Clock.systemUTC());
@@ -35,6 +39,17 @@ public final class LiveResponses {
      */
     public synchronized void show(State state) {
         current = render(state);
+        for (Runnable r : onShow) {
+            r.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} after every {@link #show}, once the new table is published: gRPC watches learn of a
+     * change from it. It must only hand work to other threads: it runs inside the state change.
+     */
+    public void onShow(Runnable listener) {
+        onShow.add(listener);
     }
 
     /** Re-renders the current state when the second has changed, so that {@code Date} stays right. */

@@ -30,12 +30,7 @@ import java.net.InetSocketAddress;
  */
 final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.Waiting {
     /** User event that ends the connection gracefully: flush the answers, shut our side, let the client close. */
-    static final Object STOP = new Object() {
-        @Override
-        public String toString() {
-            return "ProbeHandler.STOP";
-        }
-    };
+    static final Object STOP = ProbeServer.STOP;
 
     /** Enough for any probe and a pipeline of a few dozen; each answer costs ~1 µs of the event loop's time. */
     static final int MAX_ANSWERS_PER_TURN = 32;
@@ -44,6 +39,8 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
 
     private final ProbeSetup setup;
     private final boolean accessLogOn;
+    /** The protocol is known: HTTP/1.x, or no HTTP/2 on this port. Until then the first bytes may be the preface. */
+    private boolean protocolKnown;
     private final RequestDecoder decoder = new RequestDecoder();
     private final Runnable checkTimeouts = this::checkTimeouts;
     private final ChannelFutureListener afterLastAnswer = this::afterLastAnswer;
@@ -82,6 +79,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     ProbeHandler(ProbeSetup setup) {
         this.setup = setup;
         this.accessLogOn = setup.accessLog() != AccessLog.OFF;
+        this.protocolKnown = setup.http2() == null;
     }
 
     @Override
@@ -108,7 +106,39 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
         lastActivity = now();
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         cumulationExact = false;
+        if (!protocolKnown && !decideProtocol()) {
+            return;
+        }
         drain();
+    }
+
+    /**
+     * Looks at the connection's first bytes once: the HTTP/2 preface hands the connection to {@link Http2Switch};
+     * anything else stays here. Returns whether to go on decoding HTTP/1.x.
+     */
+    private boolean decideProtocol() {
+        Http2Switch.Preface preface = Http2Switch.Preface.of(cumulation);
+        if (preface == Http2Switch.Preface.NO) {
+            protocolKnown = true;
+            return true;
+        }
+        if (preface == Http2Switch.Preface.PARTIAL) {
+            if (inputShut) {
+                protocolKnown = true; // it will never be the preface: let HTTP/1.x answer what there is
+                return true;
+            }
+            if (requestStart == NONE) {
+                requestStart = lastActivity;
+                arm(requestStart + setup.requestTimeoutNanos());
+            }
+            return false;
+        }
+        protocolKnown = true;
+        ByteBuf input = cumulation;
+        cumulation = null;
+        closing = true; // nothing more for this handler to do, whatever events are still on their way to it
+        setup.http2().priorKnowledge(ctx, input);
+        return false;
     }
 
     @Override
@@ -130,6 +160,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ChannelInputShutdownEvent.INSTANCE) {
             inputShut = true;
+            protocolKnown = true; // a preface cut short is answered as the HTTP/1.x it then is
             if (closing) {
                 ctx.close();
             } else {
@@ -211,6 +242,9 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     }
 
     private void answer() {
+        if (decoder.upgradesToH2c() && setup.http2() != null && upgrade()) {
+            return;
+        }
         ResponseTable table = setup.responses().current();
         boolean keepAlive = decoder.keepAlive();
         ByteBuf response = table.probe(decoder.http11(), keepAlive, decoder.method() == RequestDecoder.Method.HEAD);
@@ -232,6 +266,23 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
             // More bytes after a closing request: let the client read the answer before it sees our close.
             closeAfterWrites(ctx.writeAndFlush(response), cumulation.isReadable());
         }
+    }
+
+    /**
+     * Hands the connection to HTTP/2, which answers {@code 101} and then the probe on stream 1; {@code false}
+     * when it refused (malformed settings), and the probe is answered here.
+     */
+    private boolean upgrade() {
+        Http2Switch.Upgrade request = new Http2Switch.Upgrade(decoder.method() == RequestDecoder.Method.HEAD,
+                decoder.http2Settings(cumulation), decoder.userAgent(cumulation));
+        // Answers already written (pipelined before this one) go out first: they are ahead in the same queue.
+        if (!setup.http2().upgrade(ctx, request, cumulation)) {
+            return false;
+        }
+        releaseCumulation();
+        closing = true;
+        pendingFlush = false;
+        return true;
     }
 
     private void fail(Failure failure, int lineIndex, int lineLength) {

@@ -59,18 +59,38 @@ public final class ProbeServer implements AutoCloseable {
     private volatile ScheduledFuture<?> tick;
     private volatile boolean closed;
 
+    /** Event that ends a connection gracefully, whatever protocol it speaks: answer what is asked, then close. */
+    public static final Object STOP = new Object() {
+        @Override
+        public String toString() {
+            return "ProbeServer.STOP";
+        }
+    };
+
+    /** A probe port that speaks HTTP/1.x only. */
     public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog) {
-        this(web, responses, listener, accessLog, Transport.best(), new ProbeErrors(ProbeErrors.LOG));
+        this(web, responses, listener, accessLog, null);
+    }
+
+    /** A probe port that also speaks HTTP/2 (and what rides on it) through {@code http2}. */
+    public ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
+                       Http2Switch http2) {
+        this(web, responses, listener, accessLog, Transport.best(), new ProbeErrors(ProbeErrors.LOG), http2);
     }
 
     ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
                 Transport transport, ProbeErrors errors) {
+        this(web, responses, listener, accessLog, transport, errors, null);
+    }
+
+    ProbeServer(WebSettings web, LiveResponses responses, ProbeListener listener, AccessLog accessLog,
+                Transport transport, ProbeErrors errors, Http2Switch http2) {
         this.web = web;
         this.responses = responses;
         this.transport = transport;
         this.errors = errors;
         ProbeSetup setup = new ProbeSetup(responses, listener, accessLog, web.requestTimeout(), web.idleTimeout(),
-                errors, transport.acceptDeferral(web.requestTimeout()), rejections);
+                errors, transport.acceptDeferral(web.requestTimeout()), rejections).withHttp2(http2);
         this.gate = new ConnectionGate(setup, web.maxConnections());
     }
 
@@ -177,7 +197,7 @@ public final class ProbeServer implements AutoCloseable {
         }
         List<Channel> open = new ArrayList<>(gate.channels());
         for (Channel ch : open) {
-            ch.pipeline().fireUserEventTriggered(ProbeHandler.STOP);
+            ch.pipeline().fireUserEventTriggered(STOP);
         }
         // Most clients close their side at our FIN; the event loops' shutdown closes the rest.
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);

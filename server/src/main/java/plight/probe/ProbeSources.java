@@ -98,6 +98,7 @@ public final class ProbeSources implements ProbeListener {
         if (userAgent == null) return null;
         if (userAgent.startsWith("kube-probe/")) return "kube-probe";
         if (userAgent.startsWith("Envoy/HC")) return "envoy";
+        if (userAgent.startsWith("grpc-")) return "grpc"; // grpc-go/…, grpc-java-netty/…: gRPC health checkers
         if (userAgent.toLowerCase(java.util.Locale.ROOT).contains("haproxy")) return "haproxy";
         return "other";
     }

@@ -32,6 +32,9 @@ final class RequestDecoder {
     private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
     private static final byte[] USER_AGENT = ascii("user-agent");
     private static final byte[] SERVER_STATE = ascii("x-haproxy-server-state");
+    private static final byte[] UPGRADE = ascii("upgrade");
+    private static final byte[] HTTP2_SETTINGS = ascii("http2-settings");
+    private static final byte[] H2C = ascii("h2c");
     private static final byte[] CLOSE = ascii("close");
     private static final byte[] KEEP_ALIVE = ascii("keep-alive");
 
@@ -76,6 +79,10 @@ final class RequestDecoder {
     private int userAgentEnd;
     private int serverStateAt = -1;
     private int serverStateEnd;
+    /** {@code Upgrade} names {@code h2c}; with {@link #http2SettingsAt} the request asks for HTTP/2 (RFC 7540 3.2). */
+    private boolean upgradeH2c;
+    private int http2SettingsAt = -1;
+    private int http2SettingsEnd;
 
     /**
      * Decodes the head that starts at {@code in}'s reader index.
@@ -100,6 +107,8 @@ final class RequestDecoder {
             requestLineLength = 0;
             userAgentAt = -1;
             serverStateAt = -1;
+            upgradeH2c = false;
+            http2SettingsAt = -1;
             Result line = requestLine(in, eof);
             if (line != Result.REQUEST || !inHeaders) {
                 return line;
@@ -326,6 +335,11 @@ final class RequestDecoder {
         } else if (nameLength == SERVER_STATE.length && matchesIgnoreCase(in, start, end, SERVER_STATE)) {
             serverStateAt = valueStart - requestLineIndex;
             serverStateEnd = valueEnd - requestLineIndex;
+        } else if (nameLength == UPGRADE.length && matchesIgnoreCase(in, start, end, UPGRADE)) {
+            upgradeH2c |= hasToken(in, valueStart, valueEnd, H2C);
+        } else if (nameLength == HTTP2_SETTINGS.length && matchesIgnoreCase(in, start, end, HTTP2_SETTINGS)) {
+            http2SettingsAt = valueStart - requestLineIndex;
+            http2SettingsEnd = valueEnd - requestLineIndex;
         }
         return true;
     }
@@ -348,6 +362,24 @@ final class RequestDecoder {
             }
             i = comma < 0 ? end : comma + 1;
         }
+    }
+
+    /** Whether the comma-separated list from {@code start} to {@code end} holds {@code token} (any case). */
+    private static boolean hasToken(ByteBuf in, int start, int end, byte[] token) {
+        int i = start;
+        while (i < end) {
+            int comma = in.indexOf(i, end, (byte) ',');
+            int tokenEnd = comma < 0 ? end : comma;
+            int tokenStart = skipWhitespace(in, i, tokenEnd);
+            while (tokenEnd > tokenStart && isWhitespace(in.getByte(tokenEnd - 1))) {
+                tokenEnd--;
+            }
+            if (tokenEnd - tokenStart == token.length && matchesIgnoreCase(in, tokenStart, tokenEnd, token)) {
+                return true;
+            }
+            i = comma < 0 ? end : comma + 1;
+        }
+        return false;
     }
 
     private Result fail(Failure f) {
@@ -387,6 +419,19 @@ final class RequestDecoder {
     /** Whether the request just returned carries a {@code User-Agent} or an {@code X-Haproxy-Server-State}. */
     boolean identifiesProber() {
         return userAgentAt >= 0 || serverStateAt >= 0;
+    }
+
+    /**
+     * Whether the request just returned asks to continue in HTTP/2 ({@code Upgrade: h2c} with
+     * {@code HTTP2-Settings}); only an HTTP/1.1 request that keeps the connection open can.
+     */
+    boolean upgradesToH2c() {
+        return upgradeH2c && http2SettingsAt >= 0 && http11 && keepAlive;
+    }
+
+    /** The request's {@code HTTP2-Settings} value, as {@link #userAgent}. */
+    String http2Settings(ByteBuf in) {
+        return text(in, http2SettingsAt, http2SettingsEnd);
     }
 
     /** The request's {@code User-Agent}, read from {@code in} (the buffer passed to decode, unchanged since); {@code null} if none. */

@@ -62,6 +62,8 @@ class ProbeSourcesTest {
         assertEquals("kube-probe", ProbeSources.kind("kube-probe/1.29", null));
         assertEquals("envoy", ProbeSources.kind("Envoy/HC", null));
         assertEquals("haproxy", ProbeSources.kind("HAProxy health check", null));
+        assertEquals("grpc", ProbeSources.kind("grpc-go/1.60.1", null));
+        assertEquals("grpc", ProbeSources.kind("grpc-java-netty/1.85.1", null));
         assertEquals("other", ProbeSources.kind("curl/8.0", null));
         assertEquals("haproxy", ProbeSources.kind(null, "UP"));
         assertNull(ProbeSources.kind(null, null));

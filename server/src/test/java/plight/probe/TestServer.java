@@ -56,6 +56,7 @@ final class TestServer implements AutoCloseable {
         private ProbeListener listener = ProbeListener.NONE;
         private AccessLog accessLog = AccessLog.OFF;
         private Transport transport = Transport.best();
+        private boolean http2;
 
         Builder state(State s) {
             state = s;
@@ -103,6 +104,12 @@ final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** The port speaks HTTP/2 and gRPC as well, as the daemon's does. */
+        Builder http2() {
+            http2 = true;
+            return this;
+        }
+
         Builder transport(Transport t) {
             transport = t;
             return this;
@@ -116,7 +123,9 @@ final class TestServer implements AutoCloseable {
             List<String> reports = new CopyOnWriteArrayList<>();
             ProbeErrors errors = new ProbeErrors((message, trace) -> reports.add(message + (trace == null ? ""
                     : "\n" + java.util.Arrays.toString(trace.getStackTrace()))));
-            ProbeServer server = new ProbeServer(web, live, listener, accessLog, transport, errors);
+            Http2Switch h2 = http2 ? new plight.probe.h2.H2Server(live, listener,
+                    new plight.config.GrpcSettings(List.of(), false), requestTimeout, idleTimeout) : null;
+            ProbeServer server = new ProbeServer(web, live, listener, accessLog, transport, errors, h2);
             server.start();
             return new TestServer(live, server, reports);
         }

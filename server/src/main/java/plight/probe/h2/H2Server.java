@@ -1,0 +1,188 @@
+package plight.probe.h2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.Http2Settings;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import plight.config.GrpcSettings;
+import plight.grpc.Health;
+import plight.probe.Http2Switch;
+import plight.probe.LiveResponses;
+import plight.probe.ProbeListener;
+import plight.probe.ResponseTable;
+
+/**
+ * HTTP/2 on the probe port, and gRPC health on top of it: takes over the connections {@code ProbeHandler}
+ * hands on, and keeps what they share — the answers of the current table, the counters, the connections that
+ * have gRPC watches to tell about a change.
+ */
+public final class H2Server implements Http2Switch {
+    /**
+     * SETTINGS_MAX_CONCURRENT_STREAMS: nginx's default. A prober needs one stream; a gRPC client that watches many
+     * services opens more connections (grpc-java opens one per channel, and queues calls beyond the limit).
+     */
+    static final int MAX_CONCURRENT_STREAMS = 128;
+    /** SETTINGS_MAX_HEADER_LIST_SIZE: as HTTP/1's header section limit. */
+    static final int MAX_HEADER_LIST_SIZE = 16 * 1024;
+
+    /** The answer that hands an upgrading connection over (RFC 7540 3.2). */
+    private static final ByteBuf SWITCHING = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII))).asReadOnly();
+
+    private final LiveResponses responses;
+    private final ProbeListener listener;
+    private final Health health;
+    private final long requestTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final Map<String, LongAdder> h2Served = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> grpcServed = new ConcurrentHashMap<>();
+    private final AtomicInteger h2Open = new AtomicInteger();
+    private final AtomicInteger grpcOpen = new AtomicInteger();
+    /** Connections with at least one gRPC watch. */
+    private final Set<H2Connection> watching = ConcurrentHashMap.newKeySet();
+    private volatile H2Answers answers;
+
+    public H2Server(LiveResponses responses, ProbeListener listener, GrpcSettings grpc, Duration requestTimeout,
+                    Duration idleTimeout) {
+        this.responses = responses;
+        this.listener = listener;
+        this.health = new Health(grpc);
+        this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        responses.onShow(this::stateShown);
+    }
+
+    @Override
+    public void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input) {
+        H2Connection connection = H2Connection.create(this);
+        ctx.pipeline().replace(ctx.handler(), "h2", connection);
+        connection.takeOver(input);
+    }
+
+    @Override
+    public boolean upgrade(ChannelHandlerContext ctx, Upgrade request, ByteBuf rest) {
+        Http2Settings settings = settings(request.http2Settings());
+        if (settings == null) {
+            return false;
+        }
+        ctx.write(SWITCHING.duplicate(), ctx.voidPromise());
+        H2Connection connection = H2Connection.create(this);
+        ctx.pipeline().replace(ctx.handler(), "h2", connection);
+        connection.upgraded(settings, request, rest);
+        return true;
+    }
+
+    /** The {@code HTTP2-Settings} header: a SETTINGS payload in base64url (RFC 7540 3.2.1); {@code null} if malformed. */
+    static Http2Settings settings(String header) {
+        byte[] payload;
+        try {
+            payload = Base64.getUrlDecoder().decode(header.replace("=", ""));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (payload.length % 6 != 0) {
+            return null;
+        }
+        Http2Settings settings = new Http2Settings();
+        for (int i = 0; i < payload.length; i += 6) {
+            char id = (char) ((payload[i] & 0xff) << 8 | payload[i + 1] & 0xff);
+            long value = (payload[i + 2] & 0xffL) << 24 | (payload[i + 3] & 0xff) << 16 | (payload[i + 4] & 0xff) << 8
+                    | payload[i + 5] & 0xff;
+            try {
+                settings.put(id, Long.valueOf(value));
+            } catch (IllegalArgumentException outOfRange) {
+                return null;
+            }
+        }
+        return settings;
+    }
+
+    /** The answers for the table probes are answered from now; rendered by the first request that needs them. */
+    H2Answers answers() {
+        ResponseTable table = responses.current();
+        H2Answers a = answers;
+        if (a == null || a.table != table) {
+            // Two event loops may render the same table at once: both results are equal, either may stay.
+            String name = table.state().name();
+            a = H2Answers.render(table, h2Served.computeIfAbsent(name, n -> new LongAdder()),
+                    grpcServed.computeIfAbsent(name, n -> new LongAdder()));
+            answers = a;
+        }
+        return a;
+    }
+
+    /** After a state change is published: each connection with watches hears of it on its own event loop. */
+    private void stateShown() {
+        for (H2Connection c : watching) {
+            c.stateChangedLater();
+        }
+    }
+
+    void watching(H2Connection c, boolean any) {
+        if (any) {
+            watching.add(c);
+        } else {
+            watching.remove(c);
+        }
+    }
+
+    Health health() {
+        return health;
+    }
+
+    ProbeListener listener() {
+        return listener;
+    }
+
+    long requestTimeoutNanos() {
+        return requestTimeoutNanos;
+    }
+
+    long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    AtomicInteger h2Open() {
+        return h2Open;
+    }
+
+    AtomicInteger grpcOpen() {
+        return grpcOpen;
+    }
+
+    /** HTTP/2 probes (GET, HEAD, OPTIONS) answered per state name. */
+    public Map<String, Long> h2Served() {
+        return snapshot(h2Served);
+    }
+
+    /** gRPC health calls answered per state name. */
+    public Map<String, Long> grpcServed() {
+        return snapshot(grpcServed);
+    }
+
+    /** Open HTTP/2 connections that have carried no gRPC call. */
+    public int openH2() {
+        return h2Open.get();
+    }
+
+    /** Open HTTP/2 connections that have carried a gRPC call. */
+    public int openGrpc() {
+        return grpcOpen.get();
+    }
+
+    private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {
+        Map<String, Long> copy = new LinkedHashMap<>();
+        counts.forEach((name, n) -> copy.put(name, n.sum()));
+        return copy;
+    }
+
+}
