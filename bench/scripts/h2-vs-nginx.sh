@@ -137,10 +137,11 @@ load() {
 h2load_requests() {
   echo "$1" > "$work/last-$2-$3.txt"
   local line
-  line=$(echo "$1" | grep '^requests:')
-  if ! echo "$line" | grep -q ' 0 failed, 0 errored'; then echo "$3 $2: $line" >&2; exit 1; fi
-  if ! echo "$1" | grep -q '^status codes: [0-9]* 2xx, 0 3xx, 0 4xx, 0 5xx'; then
-    echo "$3 $2: $(echo "$1" | grep '^status codes:')" >&2; exit 1
+  # here-strings, not echo | grep -q: grep -q stops reading at the match, and pipefail would count echo's SIGPIPE
+  line=$(grep '^requests:' <<< "$1")
+  if ! grep -q ' 0 failed, 0 errored' <<< "$line"; then echo "$3 $2: $line" >&2; exit 1; fi
+  if ! grep -q '^status codes: [0-9]* 2xx, 0 3xx, 0 4xx, 0 5xx' <<< "$1"; then
+    echo "$3 $2: $(grep '^status codes:' <<< "$1")" >&2; exit 1
   fi
   # "finished in 10.00s, ..." (h2load's own clock: conn-rate takes longer when the server falls behind)
   echo "$(echo "$line" | sed -E 's/.* ([0-9]+) succeeded.*/\1/') $(echo "$1" | sed -nE 's/^finished in ([0-9.]+)s,.*/\1/p')"
