@@ -23,7 +23,8 @@ cleanup() {
   rm -rf "$work"
 }
 
-# nginx_conf PORT: a throwaway nginx answering `return 200 "OK\n"` under $work/nginx.
+# nginx_conf PORT [LISTEN_PARAMS]: a throwaway nginx answering `return 200 "OK\n"` under $work/nginx;
+# nginx_conf PORT http2 speaks cleartext HTTP/2 by prior knowledge instead (nginx 1.22's `listen ... http2`).
 nginx_conf() {
   mkdir -p "$work/nginx/logs"
   cat > "$work/nginx/nginx.conf" <<CONF
@@ -34,11 +35,12 @@ error_log $work/nginx/logs/error.log;
 events { worker_connections 4096; }
 http {
   access_log off;
-  # Not a default: without it nginx closes every keep-alive connection after 1000 requests and wrk has to
-  # reconnect. Raising it only makes nginx faster, so the comparison is stricter for plight.
+  # Not a default: without it nginx closes every keep-alive connection after 1000 requests (HTTP/2: GOAWAY
+  # after 1000 streams) and the client has to reconnect. Raising it only makes nginx faster, so the
+  # comparison is stricter for plight.
   keepalive_requests 100000000;
   server {
-    listen 127.0.0.1:$1;
+    listen 127.0.0.1:$1${2:+ $2};
     location / { return 200 "OK\n"; }
   }
 }

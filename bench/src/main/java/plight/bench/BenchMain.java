@@ -74,10 +74,20 @@ public final class BenchMain {
     private static int execute(Settings given, PrintStream out, PrintStream err, StateFlipper override)
             throws IOException, InterruptedException {
         Settings s = withDaemonPid(given, err);
-        Preflight.Answer first = Preflight.check(s.url(), s.timeoutNanos());
-        err.println(PROGRAM + ": " + s.url() + " answers " + first);
-        if (s.compare() != null) {
-            err.println(PROGRAM + ": " + s.compare() + " answers " + Preflight.check(s.compare(), s.timeoutNanos()));
+        Preflight.Answer first = null;
+        if (s.scenario().http2()) {
+            err.println(PROGRAM + ": " + s.url() + " answers " + H2Preflight.check(s.url(), H2Call.of(s, s.url()),
+                    s.timeoutNanos()));
+            if (s.compare() != null) {
+                err.println(PROGRAM + ": " + s.compare() + " answers " + H2Preflight.check(s.compare(),
+                        H2Call.of(s, s.compare()), s.timeoutNanos()));
+            }
+        } else {
+            first = Preflight.check(s.url(), s.timeoutNanos());
+            err.println(PROGRAM + ": " + s.url() + " answers " + first);
+            if (s.compare() != null) {
+                err.println(PROGRAM + ": " + s.compare() + " answers " + Preflight.check(s.compare(), s.timeoutNanos()));
+            }
         }
         StateFlipper flipper = null;
         Thread restoreOnExit = null;
@@ -277,9 +287,10 @@ public final class BenchMain {
         return """
                 Usage: plight-bench <scenario> --url URL [options]
 
-                HTTP/1.1 load generator for plight's probe port (works against any HTTP server). keepalive,
-                close, pipeline and flip run on a lean driver of its own; fleet and the check before the run on
-                AsyncHttpClient, a real client.
+                Load generator for plight's probe port (works against any HTTP server). keepalive, close,
+                pipeline and flip (HTTP/1.1) run on a lean driver of its own; fleet and the check before the run
+                on AsyncHttpClient, a real client; h2 and grpc on a lean cleartext HTTP/2 client (prior
+                knowledge) on Netty's HTTP/2 codec.
 
                 Scenarios:
                 %s
@@ -313,21 +324,31 @@ public final class BenchMain {
                                          (cpu_us_per_request, from /proc/PID/stat over the measured window);
                                          with -c and no --pid, the running daemon's pid from its pidfile
                   --compare-pid PID      --compare: target B's process, as --pid is A's
+                  --streams N            h2, grpc: streams in flight per connection (default %d; at most what the
+                                         server's SETTINGS_MAX_CONCURRENT_STREAMS allows, as h2load does)
+                  --new-connection       h2, grpc: a new connection (preface, SETTINGS) per request, N concurrent,
+                                         as Kubernetes' gRPC probe checks
+                  --service NAME         grpc: the service asked about (default "", the server as a whole)
                   --plot FILE.svg        latency percentile chart (one curve per target); flip and fleet also
                                          write FILE-timeline.svg (requests/s and p99 per second, state changes)
                   -h, --help             this help
 
                 Durations: %s.
-                Latency is measured from the moment the request is written (keepalive, pipeline, flip), the
-                connect starts (close) or the check was scheduled (fleet). Status codes are answers, not errors
-                (plight answers 404 and 503 by design); errors are requests without an answer: connect
-                failures, resets, early closes, timeouts, unparsable answers. The flip scenario counts answers
+                Latency is measured from the moment the request is written (keepalive, pipeline, flip, h2,
+                grpc), the connect starts (close, --new-connection) or the check was scheduled (fleet). Status
+                codes are answers, not errors (plight answers 404 and 503 by design); for grpc the answer is
+                the grpc-status (0, or e.g. 5 NOT_FOUND, 14 UNAVAILABLE) and, for 0, the HealthCheckResponse
+                status (SERVING, NOT_SERVING, ...). Errors are requests without an answer: connect failures,
+                resets (h2: also RST_STREAM), early closes, timeouts, unparsable answers (grpc: :status not
+                200, no grpc-status, a message that is not one HealthCheckResponse). Streams a server refuses
+                with GOAWAY, and requests nginx's Connection: close leaves unanswered, are not counted. The flip scenario counts answers
                 showing a state older than the last change acknowledged before the request was sent (stale,
                 must be 0; exit status 1 otherwise).
 
                 JSON (--json): one object with scenario, requests, errors, rps, p50_us, p90_us, p99_us, p999_us,
                 max_us, stale (null except for flip), cpu_us_per_request (with --pid or -c), then details: url, connections, threads, transport,
-                duration_s, warmup_s, error_kinds, status (answers per status code); flip adds stale_checked,
+                duration_s, warmup_s, error_kinds, status (answers per status code; grpc: per grpc-status),
+                grpc adds serving (grpc-status 0 answers per HealthCheckResponse status); flip adds stale_checked,
                 flips, flip_errors. With --compare: {"scenario", "rounds", "a", "b", "ratio"}: "a" and "b" are
                 such objects holding the medians over the rounds (errors, stale, error_kinds and status are
                 sums) plus "runs" (each round's figures); "ratio" holds A/B for requests, errors, rps, the
@@ -337,6 +358,7 @@ public final class BenchMain {
                 """.formatted(scenarios, BenchOptions.DEFAULT_CONNECTIONS, BenchOptions.DEFAULT_DURATION,
                 BenchOptions.DEFAULT_WARMUP, BenchOptions.DEFAULT_PIPELINE, Report.fmt(BenchOptions.DEFAULT_RATE),
                 Runtime.getRuntime().availableProcessors(), BenchOptions.DEFAULT_TIMEOUT,
-                BenchOptions.DEFAULT_FLIP_INTERVAL, BenchOptions.DEFAULT_ROUNDS, Durations.GRAMMAR);
+                BenchOptions.DEFAULT_FLIP_INTERVAL, BenchOptions.DEFAULT_ROUNDS, BenchOptions.DEFAULT_STREAMS,
+                Durations.GRAMMAR);
     }
 }

@@ -21,6 +21,7 @@ final class BenchOptions {
     static final String DEFAULT_TIMEOUT = "5s";
     static final String DEFAULT_FLIP_INTERVAL = "500ms";
     static final int DEFAULT_ROUNDS = 3;
+    static final int DEFAULT_STREAMS = 16;
 
     @Parameter(description = "SCENARIO")
     List<String> positional = new ArrayList<>();
@@ -88,6 +89,15 @@ final class BenchOptions {
     @Parameter(names = "--plot")
     String plot;
 
+    @Parameter(names = "--streams")
+    String streams;
+
+    @Parameter(names = "--new-connection")
+    boolean newConnection;
+
+    @Parameter(names = "--service")
+    String service;
+
     @Parameter(names = {"-h", "--help"}, help = true)
     boolean help;
 
@@ -101,7 +111,8 @@ final class BenchOptions {
 
     static final String OPTION_NAMES = "--url, --connections, --duration, --warmup, --pipeline, --rate, --threads,"
             + " --transport, --timeout, -c/--config, --flip-command, --flip-interval, --json, --compare, --rounds,"
-            + " --reuse, --reuse-share, --jitter, --pid, --compare-pid, --plot, --help";
+            + " --reuse, --reuse-share, --jitter, --pid, --compare-pid, --plot, --streams, --new-connection, --service,"
+            + " --help";
 
     Settings validate() throws UsageException {
         for (String p : positional) {
@@ -131,7 +142,19 @@ final class BenchOptions {
         if (pipeline != null && scenario != Scenario.PIPELINE) {
             throw new UsageException("--pipeline applies only to the pipeline scenario");
         }
-        int depth = scenario == Scenario.PIPELINE ? positiveInt("--pipeline", pipeline, DEFAULT_PIPELINE, 4096) : 1;
+        if ((streams != null || newConnection) && !scenario.http2()) {
+            throw new UsageException((streams != null ? "--streams" : "--new-connection")
+                    + " applies only to the h2 and grpc scenarios");
+        }
+        if (streams != null && newConnection) {
+            throw new UsageException("--streams and --new-connection exclude each other (a new connection per"
+                    + " check carries one stream)");
+        }
+        if (service != null && scenario != Scenario.GRPC) {
+            throw new UsageException("--service applies only to the grpc scenario");
+        }
+        int depth = scenario == Scenario.PIPELINE ? positiveInt("--pipeline", pipeline, DEFAULT_PIPELINE, 4096)
+                : scenario.http2() && !newConnection ? positiveInt("--streams", streams, DEFAULT_STREAMS, 4096) : 1;
         if (rate != null && scenario != Scenario.FLEET) {
             throw new UsageException("--rate applies only to the fleet scenario");
         }
@@ -205,7 +228,7 @@ final class BenchOptions {
         }
         return new Settings(scenario, a, b, conns, durationNanos, warmupNanos, depth, perSecond, loops, tr,
                 timeoutNanos, configPath, List.copyOf(steps), flipIntervalNanos, jsonPath, r, share, jit, pidValue,
-                comparePidValue, plotPath);
+                comparePidValue, plotPath, newConnection, service == null ? "" : service);
     }
 
     private static Long pid(String option, String value) throws UsageException {

@@ -29,6 +29,7 @@ final class Comparison {
         Result first = runs.get(0);
         Map<String, Long> kinds = new LinkedHashMap<>();
         Map<Integer, Long> status = new TreeMap<>();
+        Map<String, Long> serving = new LinkedHashMap<>();
         long errors = 0;
         Long stale = first.stale() == null ? null : 0L;
         long checked = 0;
@@ -43,6 +44,7 @@ final class Comparison {
             }
             r.errorKinds().forEach((k, v) -> kinds.merge(k, v, Long::sum));
             r.statusCounts().forEach((k, v) -> status.merge(k, v, Long::sum));
+            r.serving().forEach((k, v) -> serving.merge(k, v, Long::sum));
             errors += r.errors();
             if (stale != null) {
                 stale += r.stale();
@@ -59,7 +61,7 @@ final class Comparison {
                 Math.round(median(runs, r -> r.p50Us())), Math.round(median(runs, r -> r.p90Us())),
                 Math.round(median(runs, r -> r.p99Us())), Math.round(median(runs, r -> r.p999Us())),
                 Math.round(median(runs, r -> r.maxUs())), stale, checked, status, flips, flipErrors,
-                withCpu.isEmpty() ? null : median(withCpu, Result::cpuUsPerRequest), all, null);
+                withCpu.isEmpty() ? null : median(withCpu, Result::cpuUsPerRequest), all, null, serving);
     }
 
     static double median(List<Result> runs, ToDoubleFunction<Result> figure) {

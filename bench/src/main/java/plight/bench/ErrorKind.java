@@ -12,7 +12,7 @@ enum ErrorKind {
     CLOSED,
     /** No complete answer within --timeout. */
     TIMEOUT,
-    /** The answer was not well-formed HTTP/1.x. */
+    /** The answer was not well-formed HTTP/1.x (h2: HTTP/2; grpc: no grpc-status, or not a HealthCheckResponse). */
     PARSE;
 
     String id() {

@@ -40,6 +40,16 @@ final class LoadRunner {
                     cpuMicros = measureCpu(s, rc);
                     load.awaitDrained();
                 }
+                case H2, GRPC -> {
+                    H2Load load = new H2Load(rc);
+                    int open = load.start();
+                    if (open < s.connections()) {
+                        err.println("plight-bench: warning: only " + open + " of " + s.connections()
+                                + " connections to " + target + " were open when the load started");
+                    }
+                    cpuMicros = measureCpu(s, rc);
+                    load.awaitDrained();
+                }
                 case FLEET -> {
                     try (FleetLoad load = new FleetLoad(rc, rc.shared)) {
                         load.start();

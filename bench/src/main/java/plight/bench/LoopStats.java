@@ -13,6 +13,8 @@ final class LoopStats {
     final Histogram latencyUs = new Histogram(HIGHEST_US, 3);
     final long[] statusCounts = new long[600];
     final long[] errors = new long[ErrorKind.values().length];
+    /** grpc: answers with grpc-status 0 by HealthCheckResponse status ({@link GrpcHealth#STATUS_NAMES}). */
+    final long[] serving = new long[GrpcHealth.STATUS_NAMES.length];
     long stale;
     long staleChecked;
     /** Per-second figures for the timeline plot; {@code null} unless asked for. */

@@ -24,6 +24,8 @@ final class Report {
             case PIPELINE -> s.connections() + " connections x " + s.pipeline() + " in flight";
             case CLOSE -> s.connections() + " concurrent probers, new connection each";
             case FLEET -> s.connections() + " load balancers x " + fmt(s.rate()) + " checks/s";
+            case H2, GRPC -> s.newConnection() ? s.connections() + " concurrent probers, new h2c connection each"
+                    : s.connections() + " h2c connections x " + s.pipeline() + " streams in flight";
         };
     }
 
@@ -49,9 +51,14 @@ final class Report {
         if (r.cpuUsPerRequest() != null) {
             out.println(String.format(Locale.ROOT, "target CPU: %.2f us per request", r.cpuUsPerRequest()));
         }
-        out.println("status codes: " + (r.statusCounts().isEmpty() ? "none"
+        out.println((r.scenario() == Scenario.GRPC ? "grpc-status: " : "status codes: ")
+                + (r.statusCounts().isEmpty() ? "none"
                 : r.statusCounts().entrySet().stream().map(e -> e.getKey() + " x " + e.getValue())
                 .collect(Collectors.joining(", "))));
+        if (r.scenario() == Scenario.GRPC) {
+            out.println("serving (grpc-status 0): " + (r.serving().isEmpty() ? "none" : r.serving().entrySet().stream()
+                    .map(e -> e.getKey() + " x " + e.getValue()).collect(Collectors.joining(", "))));
+        }
         out.println("errors: " + (r.errors() == 0 ? "none" : r.errorKinds().entrySet().stream()
                 .filter(e -> e.getValue() > 0).map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "))));

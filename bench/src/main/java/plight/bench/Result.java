@@ -15,12 +15,14 @@ import org.HdrHistogram.Histogram;
  * @param staleChecked flip only: answers that could be judged (see {@link StaleDetector})
  * @param flips        flip only: acknowledged state changes; {@code null} for other scenarios
  * @param flipErrors   flip only: state changes that failed
+ * @param serving      grpc only: answers with grpc-status 0 by HealthCheckResponse status (SERVING, ...);
+ *                     empty for other scenarios. For grpc, {@code statusCounts} counts grpc-status codes.
  */
 record Result(Scenario scenario, String url, int connections, int threads, String transport,
               long durationNanos, long warmupNanos, long requests, long errors, Map<String, Long> errorKinds,
               double rps, long p50Us, long p90Us, long p99Us, long p999Us, long maxUs,
               Long stale, long staleChecked, Map<Integer, Long> statusCounts, Integer flips, int flipErrors,
-              Double cpuUsPerRequest, Histogram histogram, Timeline timeline) {
+              Double cpuUsPerRequest, Histogram histogram, Timeline timeline, Map<String, Long> serving) {
 
     /**
      * @param cpuMicros CPU time the target process used in the measured window, or {@code null} when its pid
@@ -32,6 +34,7 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
         Timeline timeline = null;
         long[] errs = new long[ErrorKind.values().length];
         long[] codes = new long[600];
+        long[] health = new long[GrpcHealth.STATUS_NAMES.length];
         long stale = 0;
         long checked = 0;
         for (LoopStats l : loops) {
@@ -46,6 +49,9 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
             for (int i = 0; i < codes.length; i++) {
                 codes[i] += l.statusCounts[i];
             }
+            for (int i = 0; i < health.length; i++) {
+                health[i] += l.serving[i];
+            }
             stale += l.stale;
             checked += l.staleChecked;
         }
@@ -59,6 +65,14 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] > 0) {
                 status.put(i, codes[i]);
+            }
+        }
+        Map<String, Long> serving = new java.util.LinkedHashMap<>();
+        if (s.scenario() == Scenario.GRPC) {
+            for (int i = 0; i < health.length; i++) {
+                if (health[i] > 0) {
+                    serving.put(GrpcHealth.STATUS_NAMES[i], health[i]);
+                }
             }
         }
         long requests = h.getTotalCount();
@@ -77,7 +91,7 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
                 any ? h.getValueAtPercentile(99) : 0, any ? h.getValueAtPercentile(99.9) : 0,
                 any ? h.getMaxValue() : 0,
                 flip ? Long.valueOf(stale) : null, checked, status, flip ? flips : null, flipErrors, cpu, h,
-                timeline);
+                timeline, serving);
     }
 
     /** The JSON object of {@code --json}: the documented keys first, then details. */
@@ -108,6 +122,11 @@ record Result(Scenario scenario, String url, int connections, int threads, Strin
         Json codes = new Json();
         statusCounts.forEach((code, n) -> codes.field(String.valueOf(code), n));
         j.raw("status", codes.toString());
+        if (scenario == Scenario.GRPC) {
+            Json health = new Json();
+            serving.forEach(health::field);
+            j.raw("serving", health.toString());
+        }
         if (scenario == Scenario.FLIP) {
             j.field("stale_checked", staleChecked).field("flips", flips == null ? 0 : flips)
                     .field("flip_errors", flipErrors);

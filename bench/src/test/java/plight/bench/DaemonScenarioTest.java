@@ -85,6 +85,27 @@ class DaemonScenarioTest {
     }
 
     @Test
+    void h2AndGrpcAgainstTheDaemonHaveNoErrors() throws Exception {
+        for (List<String> load : List.of(List.of("--streams", "8"), List.of("--new-connection"))) {
+            BenchRun h2 = bench(args("h2", load));
+            h2.assertNoErrors("h2");
+            assertEquals(Map.of("200", h2.json().get("requests")), h2.json().get("status"), h2.describe());
+            assertTrue(h2.err().contains("answers 200 over h2c, x-plight-state: enabled"), h2.describe());
+            BenchRun grpc = bench(args("grpc", load));
+            grpc.assertNoErrors("grpc");
+            assertEquals(Map.of("0", grpc.json().get("requests")), grpc.json().get("status"), grpc.describe());
+            assertEquals(Map.of("SERVING", grpc.json().get("requests")), grpc.json().get("serving"), grpc.describe());
+        }
+    }
+
+    private static String[] args(String scenario, List<String> load) {
+        List<String> a = new java.util.ArrayList<>(List.of(scenario, "--url", node.url(), "--connections", "2",
+                "--duration", "500ms", "--warmup", "0", "--threads", "1"));
+        a.addAll(load);
+        return a.toArray(String[]::new);
+    }
+
+    @Test
     void cpuPerRequestOfTheDaemonNamedByItsPidfile() throws Exception {
         // the daemon runs in this JVM, so the pidfile names this process, as bin/plight start's would name its JVM
         try (PidFile pid = PidFile.acquire(node.config.pidFile())) {

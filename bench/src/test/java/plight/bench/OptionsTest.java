@@ -30,7 +30,8 @@ class OptionsTest {
         for (String word : new String[] {"keepalive", "close", "pipeline", "fleet", "flip", "--url", "--connections",
                 "--duration", "--warmup", "--pipeline", "--rate", "--threads", "--transport", "--timeout",
                 "--config", "--flip-command", "--flip-interval", "--json", "--compare", "--rounds", "--reuse", "--reuse-share",
-                "--jitter", "--pid", "--compare-pid", "--plot"}) {
+                "--jitter", "--pid", "--compare-pid", "--plot", "h2", "grpc", "--streams", "--new-connection",
+                "--service"}) {
             assertTrue(o.out().contains(word), word);
         }
     }
@@ -78,6 +79,35 @@ class OptionsTest {
         usage("--compare-pid applies only with --compare", "keepalive", "--url", url, "--compare-pid", "1");
         usage("--plot: 'out.png' is not valid; expected a file name ending in .svg", "keepalive", "--url", url,
                 "--plot", "out.png");
+    }
+
+    @Test
+    void http2OptionsApplyOnlyToTheHttp2Scenarios() {
+        String url = "http://127.0.0.1:9/";
+        usage("unknown scenario 'bogus'; valid: keepalive, close, pipeline, fleet, flip, h2, grpc", "bogus",
+                "--url", url);
+        usage("--streams applies only to the h2 and grpc scenarios", "keepalive", "--url", url, "--streams", "4");
+        usage("--new-connection applies only to the h2 and grpc scenarios", "close", "--url", url,
+                "--new-connection");
+        usage("--streams: '0' is not valid; expected an integer from 1 to 4096", "h2", "--url", url, "--streams", "0");
+        usage("--streams and --new-connection exclude each other", "grpc", "--url", url, "--streams", "2",
+                "--new-connection");
+        usage("--service applies only to the grpc scenario", "h2", "--url", url, "--service", "x");
+        usage("--pipeline applies only to the pipeline scenario", "h2", "--url", url, "--pipeline", "4");
+    }
+
+    @Test
+    void unreachableHttp2TargetIsAClearErrorWithStatus1() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        for (String scenario : new String[] {"h2", "grpc"}) {
+            BenchRun o = BenchRun.of(null, scenario, "--url", "http://127.0.0.1:" + port + "/", "--duration", "1s");
+            assertEquals(1, o.status(), o.err());
+            assertTrue(o.err().contains("cannot reach http://127.0.0.1:" + port + "/"), o.err());
+            assertTrue(o.out().isEmpty(), "no table: " + o.out());
+        }
     }
 
     @Test
