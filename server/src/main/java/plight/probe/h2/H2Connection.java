@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -71,6 +72,8 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private static final Http2Headers TOO_LARGE = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED, "request too large", true);
     private static final Http2Headers MALFORMED = Health.trailers(GrpcStatus.INTERNAL, "malformed request", true);
     private static final Http2Headers DEADLINE = Health.trailers(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded", false);
+    private static final Http2Headers TOO_MANY_WATCHES = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED,
+            "too many watches on this node", true);
     private static final Http2Headers STOPPING = Health.trailers(GrpcStatus.UNAVAILABLE, "plight is stopping", false);
 
     private final H2Server server;
@@ -79,6 +82,9 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private final IntObjectMap<Call> calls = new IntObjectHashMap<>(4);
     private final Runnable checkTimeouts = this::checkTimeouts;
     private final Runnable stateChanged = this::stateChanged;
+    /** Marks the streams counted against the server's limit. */
+    private final Http2Connection.PropertyKey countedStream;
+    private int streams;
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
     private int watches;
@@ -130,15 +136,20 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         this.health = server.health();
         gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE_MILLIS);
         encoder.flowController().listener(this);
+        countedStream = connection().newKey();
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
                 Call call = calls.remove(stream.id());
                 if (call != null) {
                     release(call);
-                    if (call.watching && --watches == 0) {
-                        server.watching(H2Connection.this, false);
+                    if (call.watching) {
+                        watchEnded();
                     }
+                }
+                if (streams > 0 && stream.getProperty(countedStream) != null) {
+                    streams--;
+                    server.streamsClosed(1);
                 }
             }
         });
@@ -155,7 +166,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             this.server = server;
             server(true);
             initialSettings(new Http2Settings().maxConcurrentStreams(H2Server.MAX_CONCURRENT_STREAMS)
-                    .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE));
+                    .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE).headerTableSize(H2Server.HEADER_TABLE_SIZE));
             encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
             decoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS);
             // Resets we send: streams refused beyond the limit (a client that opens streams it does not read
@@ -228,10 +239,16 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (counted) {
             counted = false;
             (grpc ? server.grpcOpen() : server.h2Open()).decrementAndGet();
+            server.connectionClosed();
         }
         if (watches > 0) {
+            server.watchesEnded(watches);
             watches = 0;
             server.watching(this, false);
+        }
+        if (streams > 0) {
+            server.streamsClosed(streams);
+            streams = 0;
         }
         for (Call call : calls.values()) {
             release(call);
@@ -355,6 +372,16 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             }
             return;
         }
+        Http2Stream stream = connection().stream(streamId);
+        if (stream == null || stream.getProperty(countedStream) != null) {
+            return; // trailers of a request already answered: nothing to add
+        }
+        if (!server.streamOpened()) {
+            resetStream(ctx, streamId, Http2Error.REFUSED_STREAM.code(), ctx.newPromise());
+            return;
+        }
+        stream.setProperty(countedStream, Boolean.TRUE);
+        streams++;
         lastActivity = now();
         CharSequence method = headers.method();
         if (GET.contentEquals(method) || OPTIONS.contentEquals(method)) {
@@ -581,6 +608,10 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             }
             case LIST -> unary(call, health.listFrame(a.state.servesGrpc()));
             case WATCH -> {
+                if (!server.watchStarted()) {
+                    endCall(call, TOO_MANY_WATCHES);
+                    return;
+                }
                 // Unknown services are watched too: SERVICE_UNKNOWN now, and the stream stays open (the protocol's rule).
                 releaseMessage(call);
                 call.watching = true;
@@ -639,6 +670,13 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     }
 
     // ---- watches ----
+
+    private void watchEnded() {
+        server.watchesEnded(1);
+        if (--watches == 0) {
+            server.watching(this, false);
+        }
+    }
 
     /** From any thread: this connection's watches look at the current state on its event loop. */
     void stateChangedLater() {
@@ -734,9 +772,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             } else if (call.deadline != NONE) {
                 if (now - call.deadline >= 0) {
                     calls.remove(call.stream);
-                    if (--watches == 0) {
-                        server.watching(this, false);
-                    }
+                    watchEnded();
                     encoder().writeHeaders(ctx, call.stream, DEADLINE, 0, true, ctx.newPromise());
                     wrote = true;
                 } else {
