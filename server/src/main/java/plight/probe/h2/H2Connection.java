@@ -61,8 +61,6 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     private static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
     private static final AsciiString GRPC_TIMEOUT = AsciiString.cached("grpc-timeout");
-    private static final AsciiString GRPC_ENCODING = AsciiString.cached("grpc-encoding");
-    private static final AsciiString IDENTITY = AsciiString.cached("identity");
 
     private static final Http2Headers UNKNOWN_METHOD = Health.trailers(GrpcStatus.UNIMPLEMENTED, "unknown method", true);
     private static final Http2Headers COMPRESSED = Health.trailers(GrpcStatus.UNIMPLEMENTED,
@@ -71,6 +69,10 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private static final Http2Headers NOT_SERVING = Health.trailers(GrpcStatus.UNAVAILABLE, "NOT_SERVING", true);
     private static final Http2Headers TOO_LARGE = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED, "request too large", true);
     private static final Http2Headers MALFORMED = Health.trailers(GrpcStatus.INTERNAL, "malformed request", true);
+    // As grpc-java's servers answer a unary call without its one request message, or with more.
+    private static final Http2Headers NO_MESSAGE = Health.trailers(GrpcStatus.INTERNAL, "no request message", true);
+    private static final Http2Headers MORE_MESSAGES = Health.trailers(GrpcStatus.INTERNAL,
+            "more than one request message", true);
     private static final Http2Headers DEADLINE = Health.trailers(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded", false);
     private static final Http2Headers TOO_MANY_WATCHES = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED,
             "too many watches on this node", true);
@@ -384,6 +386,10 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         streams++;
         lastActivity = now();
         CharSequence method = headers.method();
+        if (method == null || headers.path() == null) {
+            // RFC 9113 8.3.1: malformed; Netty checks only the pseudo-headers' names and order.
+            throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "a request without :method or :path");
+        }
         if (GET.contentEquals(method) || OPTIONS.contentEquals(method)) {
             probe(streamId, false, headers.get(USER_AGENT));
         } else if (HEAD.contentEquals(method)) {
@@ -434,8 +440,16 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                 endCall(call, TOO_LARGE);
                 return processed;
             }
-            if (m.readableBytes() >= 5 + declared) {
-                answer(call, m, m.readerIndex() + 5, m.readerIndex() + 5 + (int) declared);
+            int end = m.readerIndex() + 5 + (int) declared;
+            if (m.writerIndex() >= end) {
+                if (call.method == Health.Method.WATCH) {
+                    answer(call, m, m.readerIndex() + 5, end); // a watch starts with its message
+                } else if (m.writerIndex() > end) {
+                    endCall(call, MORE_MESSAGES);
+                } else if (endOfStream) {
+                    answer(call, m, m.readerIndex() + 5, end);
+                }
+                // else a unary call is answered at the end of its request, when no second message can come
                 return processed;
             }
         }
@@ -558,18 +572,14 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             trailersOnly(streamId, UNKNOWN_METHOD);
             return;
         }
-        CharSequence encoding = headers.get(GRPC_ENCODING);
-        if (encoding != null && !IDENTITY.contentEqualsIgnoreCase(encoding)) {
-            trailersOnly(streamId, COMPRESSED);
-            return;
-        }
+        // grpc-encoding names what a compressed message would use; each message's flag says whether it is
+        // compressed, and a compressed one is refused where it arrives.
         long now = now();
         long timeout = Health.timeoutNanos(headers.get(GRPC_TIMEOUT));
         long deadline = timeout < 0 ? NONE : now + Math.min(timeout, Long.MAX_VALUE / 4);
         Call call = new Call(streamId, method, now + server.requestTimeoutNanos(), deadline, headers.get(USER_AGENT));
         if (endOfStream) {
-            // No message at all: taken as the empty one (the node's own status), as lenient as a prober needs.
-            answer(call, Unpooled.EMPTY_BUFFER, 0, 0);
+            trailersOnly(streamId, NO_MESSAGE);
             return;
         }
         calls.put(streamId, call);
@@ -578,8 +588,11 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     /** The request ended before its message was complete. */
     private void messageEnded(Call call) {
-        if (call.message == null || !call.message.isReadable()) {
-            answer(call, Unpooled.EMPTY_BUFFER, 0, 0);
+        ByteBuf m = call.message;
+        if (m == null || !m.isReadable()) {
+            endCall(call, NO_MESSAGE);
+        } else if (m.readableBytes() >= 5 && m.readableBytes() == 5 + m.getUnsignedInt(m.readerIndex() + 1)) {
+            answer(call, m, m.readerIndex() + 5, m.writerIndex()); // a unary call's one message, then trailers
         } else {
             endCall(call, MALFORMED);
         }
