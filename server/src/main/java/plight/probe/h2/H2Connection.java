@@ -110,10 +110,14 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private ScheduledFuture<?> timer;
     private long timerDeadline;
 
-    /** One gRPC call: its method, its request message as it arrives, and for a watch what was last sent. */
+    /**
+     * One gRPC call: its method, its request message as it arrives, and for a watch what was last sent. Or a probe
+     * whose request has not ended yet ({@link #method} {@code null}): answered at its end, 400 if it has a body.
+     */
     private static final class Call {
         final int stream;
         final Health.Method method;
+        boolean head;
         final long messageDeadline;
         final long deadline;
         final CharSequence userAgent;
@@ -370,7 +374,12 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (pending != null) {
             // Trailers of a request: its message is complete or never will be.
             if (endOfStream && !pending.watching) {
-                messageEnded(pending);
+                if (pending.method == null) {
+                    forget(pending);
+                    probe(streamId, pending.head, pending.userAgent);
+                } else {
+                    messageEnded(pending);
+                }
             }
             return;
         }
@@ -390,10 +399,17 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             // RFC 9113 8.3.1: malformed; Netty checks only the pseudo-headers' names and order.
             throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "a request without :method or :path");
         }
-        if (GET.contentEquals(method) || OPTIONS.contentEquals(method)) {
-            probe(streamId, false, headers.get(USER_AGENT));
-        } else if (HEAD.contentEquals(method)) {
-            probe(streamId, true, headers.get(USER_AGENT));
+        boolean head = HEAD.contentEquals(method);
+        if (head || GET.contentEquals(method) || OPTIONS.contentEquals(method)) {
+            if (endOfStream) {
+                probe(streamId, head, headers.get(USER_AGENT));
+            } else {
+                // Answered at the request's end: a probe with a body is a bad request, as over HTTP/1.
+                Call probe = new Call(streamId, null, now() + server.requestTimeoutNanos(), NONE, headers.get(USER_AGENT));
+                probe.head = head;
+                calls.put(streamId, probe);
+                arm(probe.messageDeadline);
+            }
         } else if (POST.contentEquals(method) && Health.isGrpc(headers.get(CONTENT_TYPE))) {
             startCall(streamId, headers, endOfStream);
         } else if (POST.contentEquals(method) && headers.path() != null
@@ -417,7 +433,18 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         int processed = data.readableBytes() + padding;
         Call call = calls.get(streamId);
         if (call == null || call.watching) {
-            return processed; // a body nobody reads (a probe's, or after a watch's request): consumed, dropped
+            return processed; // a body nobody reads (after an answer, or after a watch's request): consumed, dropped
+        }
+        if (call.method == null) {
+            if (data.isReadable()) {
+                forget(call);
+                H2Answers a = server.answers();
+                refuse(streamId, a.badRequest, a.badRequestBody);
+            } else if (endOfStream) {
+                forget(call);
+                probe(streamId, call.head, call.userAgent);
+            }
+            return processed;
         }
         int length = data.readableBytes();
         int kept = call.message == null ? 0 : call.message.readableBytes();

@@ -82,4 +82,18 @@ class H2StrictnessTest {
             assertEquals("HEADERS 1 end grpc-status=0", h2.next());
         }
     }
+
+    @Test
+    void aProbeWithABodyIsABadRequestAsOverHttp1AndOneWithoutIsAnsweredAtItsEnd() throws Exception {
+        try (RawH2 h2 = new RawH2(server.port())) {
+            h2.start().headers(1, RawH2.request("GET", "/"), false).data(1, "x".getBytes(), true);
+            assertEquals("HEADERS 1 :status=400", h2.until("HEADERS 1"));
+            h2.headers(3, RawH2.request("HEAD", "/"), false).data(3, "x".getBytes(), false);
+            assertEquals("HEADERS 3 :status=400", h2.until("HEADERS 3"));
+            h2.headers(5, RawH2.request("GET", "/"), false).data(5, new byte[0], true);
+            assertEquals("HEADERS 5 :status=200", h2.until("HEADERS 5"));
+            h2.headers(7, RawH2.request("GET", "/"), false).headers(7, new DefaultHttp2Headers(), true);
+            assertEquals("HEADERS 7 :status=200", h2.until("HEADERS 7"));
+        }
+    }
 }
