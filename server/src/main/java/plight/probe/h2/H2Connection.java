@@ -226,6 +226,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         lastActivity = now();
         controlWindowStart = lastActivity;
         super.handlerAdded(ctx);
+        streamsCountedHere();
         arm(lastActivity + server.requestTimeoutNanos());
     }
 
@@ -387,7 +388,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (stream == null || stream.getProperty(countedStream) != null) {
             return; // trailers of a request already answered: nothing to add
         }
-        if (!server.streamOpened()) {
+        if (connection().remote().numActiveStreams() > H2Server.MAX_CONCURRENT_STREAMS || !server.streamOpened()) {
             resetStream(ctx, streamId, Http2Error.REFUSED_STREAM.code(), ctx.newPromise());
             return;
         }
@@ -499,6 +500,17 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     @Override
     public void onSettingsAckRead(ChannelHandlerContext ctx) {
+        streamsCountedHere(); // Netty has just applied our SETTINGS, its stream limit with them
+    }
+
+    /**
+     * SETTINGS_MAX_CONCURRENT_STREAMS is enforced in {@link #onHeadersRead}, not by Netty: Netty refuses a
+     * stream beyond it without creating it, and then takes a client's RST_STREAM or DATA on that stream for a
+     * stream that never existed, a connection error, which would end the connection's other streams (watches).
+     * A stream we create and reset is closed, and late frames on it are ignored or reset alone (RFC 9113 5.4.2).
+     */
+    private void streamsCountedHere() {
+        connection().remote().maxActiveStreams(Integer.MAX_VALUE);
     }
 
     @Override

@@ -96,4 +96,20 @@ class H2StrictnessTest {
             assertEquals("HEADERS 7 :status=200", h2.until("HEADERS 7"));
         }
     }
+
+    @Test
+    void framesOnARefusedStreamDoNotEndTheConnectionsOtherStreams() throws Exception {
+        try (RawH2 h2 = new RawH2(server.port())) {
+            h2.start();
+            for (int i = 0; i < H2Server.MAX_CONCURRENT_STREAMS; i++) {
+                h2.headers(1 + 2 * i, grpc("Watch"), false).data(1 + 2 * i, EMPTY_REQUEST, true);
+            }
+            int refused = 1 + 2 * H2Server.MAX_CONCURRENT_STREAMS;
+            h2.headers(refused, grpc("Watch"), false);
+            assertEquals("RST " + refused + " " + Http2Error.REFUSED_STREAM.code(), h2.until("RST"));
+            h2.rst(refused, Http2Error.CANCEL.code()).data(refused, EMPTY_REQUEST, true);
+            server.live.show(H2TestServer.DISABLED);
+            assertEquals("DATA 1 7 last=2", h2.until(e -> e.startsWith("DATA 1 7 last=2") || e.startsWith("GOAWAY")));
+        }
+    }
 }
