@@ -169,6 +169,7 @@ public final class ConfigLoader {
             Path stateDir = env.isRoot() ? Path.of("/var/lib/plight") : env.serviceDirectory("STATE_DIRECTORY").orElseGet(env::userStateDir);
             Path logDir = env.isRoot() ? Path.of("/var/log/plight") : env.serviceDirectory("LOGS_DIRECTORY").orElseGet(env::userStateDir);
             Path runDir = runDir();
+            refuseReservedStateNames();
 
             IniFile.Section web = section("webserver", WEB_KEYS);
             String group = string(web, "group", "plight");
@@ -204,6 +205,24 @@ public final class ConfigLoader {
 
             StateTable states = states(stateDir);
             return new Config(file, webSettings, appLog, controlSettings, agentSettings, metricsSettings, grpcSettings, pidFile, states, warnings);
+        }
+
+        /**
+         * A state's section cannot be one of the options sections: checked first, or the state's keys would be
+         * reported as unknown options of that section.
+         */
+        private void refuseReservedStateNames() throws ConfigException {
+            Optional<IniFile.Entry> e = ini.section("priorities").flatMap(p -> p.get("states"));
+            if (e.isEmpty()) {
+                return;
+            }
+            for (String raw : e.get().value().split(",")) {
+                String name = raw.strip();
+                if (FIXED_SECTIONS.contains(name)) {
+                    throw new ConfigException(file, e.get().line(), "state name '" + name + "' is reserved for the ["
+                            + name + "] section; give the state another name");
+                }
+            }
         }
 
         private GrpcSettings grpcSettings(IniFile.Section s) throws ConfigException {

@@ -79,4 +79,10 @@ class GrpcConfigTest {
         refused(STATES + "[grpc]\nservices = a,a\n", 13, "names 'a' twice");
         refused(STATES + "[grpc]\nport = 9000\n", 13, "unknown key 'port' in [grpc]");
     }
+
+    @Test
+    void aStateNamedAfterAnOptionsSectionIsRefusedAsReserved() throws Exception {
+        refused(String.join("\n", "[priorities]", "states = enabled,grpc", "[enabled]", "code = 200", "[grpc]",
+                "file = grpc", "code = 503", ""), 2, "state name 'grpc' is reserved for the [grpc] section");
+    }
 }

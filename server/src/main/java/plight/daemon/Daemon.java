@@ -83,7 +83,8 @@ public final class Daemon implements AutoCloseable {
         });
         responses = new LiveResponses(initial.state());
         sources = new ProbeSources();
-        http2 = new H2Server(responses, sources, config.grpc(), config.web().requestTimeout(), config.web().idleTimeout());
+        http2 = new H2Server(responses, sources, config.grpc(), config.web().requestTimeout(), config.web().idleTimeout(),
+                H2Server.Limits.forMaxConnections(config.web().maxConnections()));
         transport = Transport.select(config.web().transport());
         probe = new ProbeServer(config.web(), responses, sources, accessLog, transport.transport(), http2);
         ServedCounts agentServed = new ServedCounts();

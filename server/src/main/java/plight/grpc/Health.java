@@ -36,7 +36,8 @@ public final class Health {
 
     /** {@code :status 200} and the content type: what every gRPC answer starts with. */
     public static final Http2Headers RESPONSE_HEADERS = new DefaultHttp2Headers(false)
-            .status(AsciiString.cached("200")).set(AsciiString.cached("content-type"), APPLICATION_GRPC);
+            .status(AsciiString.cached("200")).set(AsciiString.cached("content-type"), APPLICATION_GRPC)
+            .set(AsciiString.cached("grpc-accept-encoding"), AsciiString.cached("identity"));
     public static final Http2Headers TRAILERS_OK = trailers(GrpcStatus.OK, null, false);
 
     private static final ByteBuf[] CHECK_FRAMES = new ByteBuf[4];

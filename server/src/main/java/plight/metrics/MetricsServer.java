@@ -127,7 +127,7 @@ public final class MetricsServer extends SidePort.Server {
                 response = scrape(request);
             }
             if (http1) response.setProtocolVersion(version);
-            if (metricsPath) response.headers().set(HttpHeaderNames.VARY, "Accept-Encoding");
+            if (metricsPath) response.headers().set(HttpHeaderNames.VARY, "Accept, Accept-Encoding");
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             if (head) response.content().clear();
             // A body is not read, whatever was answered: the connection ends with the answer.

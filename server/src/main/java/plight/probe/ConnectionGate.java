@@ -22,6 +22,8 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     private final ProbeSetup setup;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
+    /** Counted in the metrics too; logged so that an operator whose probes get nothing sees why. */
+    private final Refusals refusals;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final ChannelFutureListener onClose = closed -> {
         channels.remove(closed.channel());
@@ -34,6 +36,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         }
         this.setup = setup;
         this.maxConnections = maxConnections;
+        this.refusals = new Refusals("connections over max_connections = " + maxConnections + " (closed at once)");
     }
 
     @Override
@@ -42,6 +45,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
             setup.rejections().overMaxConnections();
+            refusals.refused();
             ch.close();
             return;
         }

@@ -83,6 +83,8 @@ final class RequestDecoder {
     private boolean upgradeH2c;
     private int http2SettingsAt = -1;
     private int http2SettingsEnd;
+    /** More than one {@code HTTP2-Settings} field: no upgrade (RFC 7540 3.2.1, "MUST NOT upgrade"). */
+    private boolean http2SettingsTwice;
 
     /**
      * Decodes the head that starts at {@code in}'s reader index.
@@ -109,6 +111,7 @@ final class RequestDecoder {
             serverStateAt = -1;
             upgradeH2c = false;
             http2SettingsAt = -1;
+            http2SettingsTwice = false;
             Result line = requestLine(in, eof);
             if (line != Result.REQUEST || !inHeaders) {
                 return line;
@@ -338,6 +341,7 @@ final class RequestDecoder {
         } else if (nameLength == UPGRADE.length && matchesIgnoreCase(in, start, end, UPGRADE)) {
             upgradeH2c |= hasToken(in, valueStart, valueEnd, H2C);
         } else if (nameLength == HTTP2_SETTINGS.length && matchesIgnoreCase(in, start, end, HTTP2_SETTINGS)) {
+            http2SettingsTwice |= http2SettingsAt >= 0;
             http2SettingsAt = valueStart - requestLineIndex;
             http2SettingsEnd = valueEnd - requestLineIndex;
         }
@@ -426,7 +430,7 @@ final class RequestDecoder {
      * {@code HTTP2-Settings}); only an HTTP/1.1 request that keeps the connection open can.
      */
     boolean upgradesToH2c() {
-        return upgradeH2c && http2SettingsAt >= 0 && http11 && keepAlive;
+        return upgradeH2c && http2SettingsAt >= 0 && !http2SettingsTwice && http11 && keepAlive;
     }
 
     /** The request's {@code HTTP2-Settings} value, as {@link #userAgent}. */

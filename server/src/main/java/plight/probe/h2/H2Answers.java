@@ -30,6 +30,7 @@ final class H2Answers {
             "transfer-encoding", "upgrade", "te");
 
     private static final ByteBuf METHOD_NOT_ALLOWED_BODY = readOnly("Method Not Allowed\n".getBytes(StandardCharsets.US_ASCII));
+    private static final ByteBuf BAD_REQUEST_BODY = readOnly("Bad Request\n".getBytes(StandardCharsets.US_ASCII));
     private static final ByteBuf UNSUPPORTED_MEDIA_TYPE_BODY =
             readOnly("Unsupported Media Type\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -42,6 +43,9 @@ final class H2Answers {
     final Http2Headers methodNotAllowed;
     final ByteBuf methodNotAllowedBody = METHOD_NOT_ALLOWED_BODY;
     final Http2Headers unsupportedMediaType;
+    /** A probe with a body, as over HTTP/1. */
+    final Http2Headers badRequest;
+    final ByteBuf badRequestBody = BAD_REQUEST_BODY;
     final ByteBuf unsupportedMediaTypeBody = UNSUPPORTED_MEDIA_TYPE_BODY;
     /** Probes answered with this state, over HTTP/2 and over gRPC; counters that outlive tables. */
     final LongAdder h2Served;
@@ -71,6 +75,7 @@ final class H2Answers {
         body = bodyless ? null : readOnly(text);
         methodNotAllowed = failure(405, date, methodNotAllowedBody).set("allow", "GET, HEAD, OPTIONS");
         unsupportedMediaType = failure(415, date, unsupportedMediaTypeBody);
+        badRequest = failure(400, date, badRequestBody);
     }
 
     static H2Answers render(ResponseTable table, LongAdder h2Served, LongAdder grpcServed) {

@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -60,8 +61,6 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     private static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
     private static final AsciiString GRPC_TIMEOUT = AsciiString.cached("grpc-timeout");
-    private static final AsciiString GRPC_ENCODING = AsciiString.cached("grpc-encoding");
-    private static final AsciiString IDENTITY = AsciiString.cached("identity");
 
     private static final Http2Headers UNKNOWN_METHOD = Health.trailers(GrpcStatus.UNIMPLEMENTED, "unknown method", true);
     private static final Http2Headers COMPRESSED = Health.trailers(GrpcStatus.UNIMPLEMENTED,
@@ -70,7 +69,13 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private static final Http2Headers NOT_SERVING = Health.trailers(GrpcStatus.UNAVAILABLE, "NOT_SERVING", true);
     private static final Http2Headers TOO_LARGE = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED, "request too large", true);
     private static final Http2Headers MALFORMED = Health.trailers(GrpcStatus.INTERNAL, "malformed request", true);
+    // As grpc-java's servers answer a unary call without its one request message, or with more.
+    private static final Http2Headers NO_MESSAGE = Health.trailers(GrpcStatus.INTERNAL, "no request message", true);
+    private static final Http2Headers MORE_MESSAGES = Health.trailers(GrpcStatus.INTERNAL,
+            "more than one request message", true);
     private static final Http2Headers DEADLINE = Health.trailers(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded", false);
+    private static final Http2Headers TOO_MANY_WATCHES = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED,
+            "too many watches on this node", true);
     private static final Http2Headers STOPPING = Health.trailers(GrpcStatus.UNAVAILABLE, "plight is stopping", false);
 
     private final H2Server server;
@@ -79,6 +84,9 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private final IntObjectMap<Call> calls = new IntObjectHashMap<>(4);
     private final Runnable checkTimeouts = this::checkTimeouts;
     private final Runnable stateChanged = this::stateChanged;
+    /** Marks the streams counted against the server's limit. */
+    private final Http2Connection.PropertyKey countedStream;
+    private int streams;
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
     private int watches;
@@ -102,10 +110,14 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private ScheduledFuture<?> timer;
     private long timerDeadline;
 
-    /** One gRPC call: its method, its request message as it arrives, and for a watch what was last sent. */
+    /**
+     * One gRPC call: its method, its request message as it arrives, and for a watch what was last sent. Or a probe
+     * whose request has not ended yet ({@link #method} {@code null}): answered at its end, 400 if it has a body.
+     */
     private static final class Call {
         final int stream;
         final Health.Method method;
+        boolean head;
         final long messageDeadline;
         final long deadline;
         final CharSequence userAgent;
@@ -130,15 +142,20 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         this.health = server.health();
         gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE_MILLIS);
         encoder.flowController().listener(this);
+        countedStream = connection().newKey();
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
                 Call call = calls.remove(stream.id());
                 if (call != null) {
                     release(call);
-                    if (call.watching && --watches == 0) {
-                        server.watching(H2Connection.this, false);
+                    if (call.watching) {
+                        watchEnded();
                     }
+                }
+                if (streams > 0 && stream.getProperty(countedStream) != null) {
+                    streams--;
+                    server.streamsClosed(1);
                 }
             }
         });
@@ -155,7 +172,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             this.server = server;
             server(true);
             initialSettings(new Http2Settings().maxConcurrentStreams(H2Server.MAX_CONCURRENT_STREAMS)
-                    .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE));
+                    .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE).headerTableSize(H2Server.HEADER_TABLE_SIZE));
             encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
             decoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS);
             // Resets we send: streams refused beyond the limit (a client that opens streams it does not read
@@ -209,6 +226,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         lastActivity = now();
         controlWindowStart = lastActivity;
         super.handlerAdded(ctx);
+        streamsCountedHere();
         arm(lastActivity + server.requestTimeoutNanos());
     }
 
@@ -228,10 +246,16 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (counted) {
             counted = false;
             (grpc ? server.grpcOpen() : server.h2Open()).decrementAndGet();
+            server.connectionClosed();
         }
         if (watches > 0) {
+            server.watchesEnded(watches);
             watches = 0;
             server.watching(this, false);
+        }
+        if (streams > 0) {
+            server.streamsClosed(streams);
+            streams = 0;
         }
         for (Call call : calls.values()) {
             release(call);
@@ -351,16 +375,42 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (pending != null) {
             // Trailers of a request: its message is complete or never will be.
             if (endOfStream && !pending.watching) {
-                messageEnded(pending);
+                if (pending.method == null) {
+                    forget(pending);
+                    probe(streamId, pending.head, pending.userAgent);
+                } else {
+                    messageEnded(pending);
+                }
             }
             return;
         }
+        Http2Stream stream = connection().stream(streamId);
+        if (stream == null || stream.getProperty(countedStream) != null) {
+            return; // trailers of a request already answered: nothing to add
+        }
+        if (connection().remote().numActiveStreams() > H2Server.MAX_CONCURRENT_STREAMS || !server.streamOpened()) {
+            resetStream(ctx, streamId, Http2Error.REFUSED_STREAM.code(), ctx.newPromise());
+            return;
+        }
+        stream.setProperty(countedStream, Boolean.TRUE);
+        streams++;
         lastActivity = now();
         CharSequence method = headers.method();
-        if (GET.contentEquals(method) || OPTIONS.contentEquals(method)) {
-            probe(streamId, false, headers.get(USER_AGENT));
-        } else if (HEAD.contentEquals(method)) {
-            probe(streamId, true, headers.get(USER_AGENT));
+        if (method == null || headers.path() == null) {
+            // RFC 9113 8.3.1: malformed; Netty checks only the pseudo-headers' names and order.
+            throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "a request without :method or :path");
+        }
+        boolean head = HEAD.contentEquals(method);
+        if (head || GET.contentEquals(method) || OPTIONS.contentEquals(method)) {
+            if (endOfStream) {
+                probe(streamId, head, headers.get(USER_AGENT));
+            } else {
+                // Answered at the request's end: a probe with a body is a bad request, as over HTTP/1.
+                Call probe = new Call(streamId, null, now() + server.requestTimeoutNanos(), NONE, headers.get(USER_AGENT));
+                probe.head = head;
+                calls.put(streamId, probe);
+                arm(probe.messageDeadline);
+            }
         } else if (POST.contentEquals(method) && Health.isGrpc(headers.get(CONTENT_TYPE))) {
             startCall(streamId, headers, endOfStream);
         } else if (POST.contentEquals(method) && headers.path() != null
@@ -384,7 +434,18 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         int processed = data.readableBytes() + padding;
         Call call = calls.get(streamId);
         if (call == null || call.watching) {
-            return processed; // a body nobody reads (a probe's, or after a watch's request): consumed, dropped
+            return processed; // a body nobody reads (after an answer, or after a watch's request): consumed, dropped
+        }
+        if (call.method == null) {
+            if (data.isReadable()) {
+                forget(call);
+                H2Answers a = server.answers();
+                refuse(streamId, a.badRequest, a.badRequestBody);
+            } else if (endOfStream) {
+                forget(call);
+                probe(streamId, call.head, call.userAgent);
+            }
+            return processed;
         }
         int length = data.readableBytes();
         int kept = call.message == null ? 0 : call.message.readableBytes();
@@ -407,8 +468,16 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                 endCall(call, TOO_LARGE);
                 return processed;
             }
-            if (m.readableBytes() >= 5 + declared) {
-                answer(call, m, m.readerIndex() + 5, m.readerIndex() + 5 + (int) declared);
+            int end = m.readerIndex() + 5 + (int) declared;
+            if (m.writerIndex() >= end) {
+                if (call.method == Health.Method.WATCH) {
+                    answer(call, m, m.readerIndex() + 5, end); // a watch starts with its message
+                } else if (m.writerIndex() > end) {
+                    endCall(call, MORE_MESSAGES);
+                } else if (endOfStream) {
+                    answer(call, m, m.readerIndex() + 5, end);
+                }
+                // else a unary call is answered at the end of its request, when no second message can come
                 return processed;
             }
         }
@@ -431,6 +500,17 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     @Override
     public void onSettingsAckRead(ChannelHandlerContext ctx) {
+        streamsCountedHere(); // Netty has just applied our SETTINGS, its stream limit with them
+    }
+
+    /**
+     * SETTINGS_MAX_CONCURRENT_STREAMS is enforced in {@link #onHeadersRead}, not by Netty: Netty refuses a
+     * stream beyond it without creating it, and then takes a client's RST_STREAM or DATA on that stream for a
+     * stream that never existed, a connection error, which would end the connection's other streams (watches).
+     * A stream we create and reset is closed, and late frames on it are ignored or reset alone (RFC 9113 5.4.2).
+     */
+    private void streamsCountedHere() {
+        connection().remote().maxActiveStreams(Integer.MAX_VALUE);
     }
 
     @Override
@@ -531,18 +611,14 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             trailersOnly(streamId, UNKNOWN_METHOD);
             return;
         }
-        CharSequence encoding = headers.get(GRPC_ENCODING);
-        if (encoding != null && !IDENTITY.contentEqualsIgnoreCase(encoding)) {
-            trailersOnly(streamId, COMPRESSED);
-            return;
-        }
+        // grpc-encoding names what a compressed message would use; each message's flag says whether it is
+        // compressed, and a compressed one is refused where it arrives.
         long now = now();
         long timeout = Health.timeoutNanos(headers.get(GRPC_TIMEOUT));
         long deadline = timeout < 0 ? NONE : now + Math.min(timeout, Long.MAX_VALUE / 4);
         Call call = new Call(streamId, method, now + server.requestTimeoutNanos(), deadline, headers.get(USER_AGENT));
         if (endOfStream) {
-            // No message at all: taken as the empty one (the node's own status), as lenient as a prober needs.
-            answer(call, Unpooled.EMPTY_BUFFER, 0, 0);
+            trailersOnly(streamId, NO_MESSAGE);
             return;
         }
         calls.put(streamId, call);
@@ -551,8 +627,11 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     /** The request ended before its message was complete. */
     private void messageEnded(Call call) {
-        if (call.message == null || !call.message.isReadable()) {
-            answer(call, Unpooled.EMPTY_BUFFER, 0, 0);
+        ByteBuf m = call.message;
+        if (m == null || !m.isReadable()) {
+            endCall(call, NO_MESSAGE);
+        } else if (m.readableBytes() >= 5 && m.readableBytes() == 5 + m.getUnsignedInt(m.readerIndex() + 1)) {
+            answer(call, m, m.readerIndex() + 5, m.writerIndex()); // a unary call's one message, then trailers
         } else {
             endCall(call, MALFORMED);
         }
@@ -581,6 +660,10 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             }
             case LIST -> unary(call, health.listFrame(a.state.servesGrpc()));
             case WATCH -> {
+                if (!server.watchStarted()) {
+                    endCall(call, TOO_MANY_WATCHES);
+                    return;
+                }
                 // Unknown services are watched too: SERVICE_UNKNOWN now, and the stream stays open (the protocol's rule).
                 releaseMessage(call);
                 call.watching = true;
@@ -639,6 +722,13 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     }
 
     // ---- watches ----
+
+    private void watchEnded() {
+        server.watchesEnded(1);
+        if (--watches == 0) {
+            server.watching(this, false);
+        }
+    }
 
     /** From any thread: this connection's watches look at the current state on its event loop. */
     void stateChangedLater() {
@@ -734,9 +824,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             } else if (call.deadline != NONE) {
                 if (now - call.deadline >= 0) {
                     calls.remove(call.stream);
-                    if (--watches == 0) {
-                        server.watching(this, false);
-                    }
+                    watchEnded();
                     encoder().writeHeaders(ctx, call.stream, DEADLINE, 0, true, ctx.newPromise());
                     wrote = true;
                 } else {

@@ -1,6 +1,7 @@
 package plight.probe.h2;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -17,6 +18,7 @@ import plight.grpc.Health;
 import plight.probe.Http2Switch;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeListener;
+import plight.probe.Refusals;
 import plight.probe.ResponseTable;
 
 /**
@@ -32,6 +34,53 @@ public final class H2Server implements Http2Switch {
     static final int MAX_CONCURRENT_STREAMS = 128;
     /** SETTINGS_MAX_HEADER_LIST_SIZE: as HTTP/1's header section limit. */
     static final int MAX_HEADER_LIST_SIZE = 16 * 1024;
+    /**
+     * SETTINGS_HEADER_TABLE_SIZE for our HPACK decoder, from the client's acknowledgement of our SETTINGS on: a
+     * prober sends a handful of headers, and 4 KiB (the default) per connection is the larger part of what an
+     * idle HTTP/2 connection keeps.
+     */
+    static final int HEADER_TABLE_SIZE = 512;
+
+    /**
+     * Daemon-wide bounds on what HTTP/2 may keep on the heap, whatever clients send: open HTTP/2 connections,
+     * open streams, and gRPC watches (which stay open for as long as the client wants). Beyond them a new
+     * HTTP/2 connection gets GOAWAY at once (an h2c upgrade is answered in HTTP/1.1), a new stream RST_STREAM
+     * REFUSED_STREAM, a new watch grpc-status 8; HTTP/1 probes are not affected.
+     *
+     * <p>The shipped heap is 64 MiB (bin/plight). Measured live heap (jcmd GC.class_histogram, Netty 4.2): the
+     * daemon ~12 MB; an idle HTTP/1 connection ~1.6 KiB; an idle HTTP/2 connection ~7.4 KiB, ~12.6 KiB with a
+     * full 4 KiB HPACK table (a client that never acknowledges our smaller table); an open stream ~0.5 KiB,
+     * ~0.6 KiB for a watch. Worst case at the default max_connections = 10,000 with {@link #forMaxConnections}:
+     * 12 MB + 9,000 x 1.6 KiB (14 MB) + 1,000 x 12.6 KiB (12.6 MB) + 8,192 x 0.6 KiB (4.9 MB) = ~44 MB, which
+     * leaves ~20 MB for buffers in flight. Without the bounds, 10,000 connections x 128 streams did not fit.
+     */
+    public record Limits(int connections, int streams, int watches) {
+        public static final int MAX_CONNECTIONS = 1000;
+        public static final int MAX_STREAMS = 8192;
+        public static final int MAX_WATCHES = 4096;
+        /** For max_connections = 10,000 (the default) or more. */
+        public static final Limits DEFAULT = new Limits(MAX_CONNECTIONS, MAX_STREAMS, MAX_WATCHES);
+
+        public Limits {
+            if (connections < 1 || streams < 1 || watches < 1) {
+                throw new IllegalArgumentException("HTTP/2 limits must be at least 1: " + connections + ", " + streams
+                        + ", " + watches);
+            }
+        }
+
+        /**
+         * Half of {@code max_connections} (at least 1), at most {@link #MAX_CONNECTIONS}: connections that hold
+         * watches (exempt from idle_timeout) can never take every slot from HTTP/1 probes.
+         */
+        public static Limits forMaxConnections(int maxConnections) {
+            return new Limits(Math.max(1, Math.min(MAX_CONNECTIONS, maxConnections / 2)), MAX_STREAMS, MAX_WATCHES);
+        }
+    }
+
+    /** What a connection over {@link Limits#connections} gets: an empty SETTINGS (the server preface), GOAWAY. */
+    private static final ByteBuf TOO_MANY = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(new byte[] {
+            0, 0, 0, 4, 0, 0, 0, 0, 0, // SETTINGS, empty
+            0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11})).asReadOnly(); // GOAWAY, last stream 0, ENHANCE_YOUR_CALM
 
     /** The answer that hands an upgrading connection over (RFC 7540 3.2). */
     private static final ByteBuf SWITCHING = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
@@ -47,12 +96,29 @@ public final class H2Server implements Http2Switch {
     private final Map<String, LongAdder> grpcServed = new ConcurrentHashMap<>();
     private final AtomicInteger h2Open = new AtomicInteger();
     private final AtomicInteger grpcOpen = new AtomicInteger();
+    private final Limits limits;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger streams = new AtomicInteger();
+    private final AtomicInteger watches = new AtomicInteger();
+    private final Refusals connectionsRefused;
+    private final Refusals streamsRefused;
+    private final Refusals watchesRefused;
     /** Connections with at least one gRPC watch. */
     private final Set<H2Connection> watching = ConcurrentHashMap.newKeySet();
     private volatile H2Answers answers;
 
     public H2Server(LiveResponses responses, ProbeListener listener, GrpcSettings grpc, Duration requestTimeout,
                     Duration idleTimeout) {
+        this(responses, listener, grpc, requestTimeout, idleTimeout, Limits.DEFAULT);
+    }
+
+    public H2Server(LiveResponses responses, ProbeListener listener, GrpcSettings grpc, Duration requestTimeout,
+                    Duration idleTimeout, Limits limits) {
+        this.limits = limits;
+        this.connectionsRefused = new Refusals("HTTP/2 connections over the limit of " + limits.connections()
+                + " (GOAWAY, or no upgrade)");
+        this.streamsRefused = new Refusals("HTTP/2 streams over the limit of " + limits.streams() + " open (REFUSED_STREAM)");
+        this.watchesRefused = new Refusals("gRPC watches over the limit of " + limits.watches() + " (RESOURCE_EXHAUSTED)");
         this.responses = responses;
         this.listener = listener;
         this.health = new Health(grpc);
@@ -63,6 +129,11 @@ public final class H2Server implements Http2Switch {
 
     @Override
     public void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input) {
+        if (!admit()) {
+            input.release();
+            ctx.writeAndFlush(TOO_MANY.duplicate()).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         H2Connection connection = H2Connection.create(this);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
         connection.takeOver(input);
@@ -74,11 +145,61 @@ public final class H2Server implements Http2Switch {
         if (settings == null) {
             return false;
         }
+        if (!admit()) {
+            return false; // answered in HTTP/1.1: an upgrade is only ever offered
+        }
         ctx.write(SWITCHING.duplicate(), ctx.voidPromise());
         H2Connection connection = H2Connection.create(this);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
         connection.upgraded(settings, request, rest);
         return true;
+    }
+
+    /** Counts a new HTTP/2 connection in, or refuses it; {@link #connectionClosed} counts it out. */
+    private boolean admit() {
+        if (connections.incrementAndGet() > limits.connections()) {
+            connections.decrementAndGet();
+            connectionsRefused.refused();
+            return false;
+        }
+        return true;
+    }
+
+    void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    /** A stream was opened: {@code false} (and not counted) when it must be refused. */
+    boolean streamOpened() {
+        if (streams.incrementAndGet() > limits.streams()) {
+            streams.decrementAndGet();
+            streamsRefused.refused();
+            return false;
+        }
+        return true;
+    }
+
+    void streamsClosed(int n) {
+        streams.addAndGet(-n);
+    }
+
+    /** A watch starts: {@code false} (and not counted) when it must be refused. */
+    boolean watchStarted() {
+        if (watches.incrementAndGet() > limits.watches()) {
+            watches.decrementAndGet();
+            watchesRefused.refused();
+            return false;
+        }
+        return true;
+    }
+
+    void watchesEnded(int n) {
+        watches.addAndGet(-n);
+    }
+
+    /** Open HTTP/2 connections, streams and gRPC watches, for tests. */
+    int[] counts() {
+        return new int[] {connections.get(), streams.get(), watches.get()};
     }
 
     /** The {@code HTTP2-Settings} header: a SETTINGS payload in base64url (RFC 7540 3.2.1); {@code null} if malformed. */

@@ -43,10 +43,15 @@ public final class H2TestServer implements AutoCloseable {
 
     public static H2TestServer start(GrpcSettings grpc, Duration requestTimeout, Duration idleTimeout, int maxConnections,
                                      ProbeListener listener) throws IOException {
+        return start(grpc, requestTimeout, idleTimeout, maxConnections, listener, H2Server.Limits.DEFAULT);
+    }
+
+    public static H2TestServer start(GrpcSettings grpc, Duration requestTimeout, Duration idleTimeout, int maxConnections,
+                                     ProbeListener listener, H2Server.Limits limits) throws IOException {
         WebSettings web = new WebSettings(List.of("127.0.0.1"), 0, "plight", "plight",
                 new LogSettings(Path.of("/dev/null"), "off", 0, 0), idleTimeout, requestTimeout, maxConnections, 1);
         LiveResponses live = new LiveResponses(ENABLED);
-        H2Server http2 = new H2Server(live, listener, grpc, requestTimeout, idleTimeout);
+        H2Server http2 = new H2Server(live, listener, grpc, requestTimeout, idleTimeout, limits);
         ProbeServer server = new ProbeServer(web, live, listener, AccessLog.OFF, Transport.best(), http2);
         server.start();
         return new H2TestServer(live, server, http2);

@@ -41,6 +41,8 @@ public final class RawH2 implements AutoCloseable {
     private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader();
     private final ByteBuf received = Unpooled.buffer();
     private final Deque<String> events = new ArrayDeque<>();
+    /** The first header block received on each stream, for what the one-line events leave out. */
+    public final java.util.Map<Integer, Http2Headers> firstHeaders = new java.util.HashMap<>();
     private boolean eof;
     private boolean writeFailed;
 
@@ -202,6 +204,7 @@ public final class RawH2 implements AutoCloseable {
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                                   boolean endOfStream) {
+            firstHeaders.putIfAbsent(streamId, headers);
             StringBuilder sb = new StringBuilder("HEADERS " + streamId + (endOfStream ? " end" : ""));
             for (String name : new String[] {":status", "grpc-status"}) {
                 CharSequence v = headers.get(name);
