@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The daemon's memory (issue 14, item 5; RELIABILITY.md "Footprint"): for each build, the shipped daemon
 # (`bin/plight start`, its JVM options, threads = 1, access log OFF) is started and measured:
-#   idle       RSS 10 s after start
+#   idle       RSS 10 s after start and 20 probes (a load balancer probes a node as soon as it is up; the
+#              first connection allocates Netty's first buffer chunk)
 #   burst      10 s of wrk keep-alive at 256 connections, then 10,000 connections opened and closed
 #   recovery   RSS every 5 s for 30 s after the burst; "back" = within 8 MiB of idle
 #   curve      RSS against keep-alive connections held, 0 -> 10,000 in steps of 1,000 (a fresh daemon), 2 s
@@ -38,6 +39,12 @@ summary=$out/summary.md
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$summary"
 
+probe20() { # 20 probes on new connections, as load balancers send them
+  python3 -c 'import http.client, sys
+for _ in range(20):
+    c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1])); c.request("GET", "/"); c.getresponse().read(); c.close()' "$port"
+}
+
 mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 start_daemon() { # DIST NAME: starts it, sets $daemon
@@ -67,6 +74,7 @@ for arg in "$@"; do
   name=$(echo "$label" | tr -c 'a-zA-Z0-9_\n' _)
 
   start_daemon "$dist" "$name"
+  probe20
   sleep 10
   idle=$(mib "$daemon")
   wrk -t1 -c256 -d10s "http://127.0.0.1:$port/" > "$work/$name/wrk.txt"
@@ -88,6 +96,7 @@ for arg in "$@"; do
 
   # The curve: a fresh daemon, connections held by one client, RSS read 2 s after each step.
   start_daemon "$dist" "$name-curve"
+  probe20
   sleep 10
   steps=$(seq 0 "$step" "$max" | tr '\n' ' ')
   coproc holder { python3 "$here/held-connections.py" hold 127.0.0.1 "$port" $steps; }

@@ -30,7 +30,7 @@ class FootprintIT {
     }
 
     @Test
-    void theDaemonLoadsNeitherTheCommandLineParserNorTheMetricsLibraryWhenTheyAreNotUsed() throws Exception {
+    void theDaemonLoadsNeitherTheCommandLineParserNorTheMetricsLibraryNorNettysFlightRecorderEventsWhenTheyAreNotUsed() throws Exception {
         node = new PlightNode(dir);
         Path classes = dir.resolve("classes.txt");
         PlightNode.Daemon daemon = node.start(List.of(), Map.of("PLIGHT_JAVA_OPTS", "-Xlog:class+load:file=" + classes));
@@ -42,6 +42,10 @@ class FootprintIT {
         assertEquals(1, loaded.lines().filter(l -> l.contains(" com.beust.jcommander.")).count(),
                 "JCommander is loaded in the daemon:\n" + loaded.lines().filter(l -> l.contains("com.beust")).toList());
         assertFalse(loaded.contains("io.prometheus.metrics.core"), "client_java's model is loaded with the metrics port off");
+        // Netty's allocator events register with Flight Recorder's metadata on the first chunk, which loads ~130
+        // classes (JFR's type library, annotation proxies, reflection accessors): ~2 MiB for events nobody records.
+        assertFalse(loaded.contains(" io.netty.buffer.AllocateChunkEvent "), "Netty's JFR events are loaded");
+        assertFalse(loaded.contains(" jdk.jfr.internal.MetadataRepository "), "Flight Recorder's metadata is set up");
         String environ = Files.readString(Path.of("/proc/" + daemon.pid() + "/environ")).replace('\0', '\n');
         assertTrue(environ.contains("\nMALLOC_ARENA_MAX=") || environ.startsWith("MALLOC_ARENA_MAX="), "MALLOC_ARENA_MAX is set");
     }
