@@ -16,14 +16,11 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -164,34 +161,6 @@ class GrpcHealthTest {
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
         // The connection is still good for the real methods.
         assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(c).check(service("")).getStatus());
-    }
-
-    /** Collects what one Watch receives. */
-    private static final class Watcher implements StreamObserver<HealthCheckResponse> {
-        final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onNext(HealthCheckResponse value) {
-            seen.add(value.getStatus());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            seen.add(Status.fromThrowable(t).getCode());
-        }
-
-        @Override
-        public void onCompleted() {
-            seen.add("completed");
-        }
-
-        Object next() throws InterruptedException {
-            Object o = seen.poll(10, TimeUnit.SECONDS);
-            if (o == null) {
-                throw new AssertionError("nothing within 10 s");
-            }
-            return o;
-        }
     }
 
     @Test
