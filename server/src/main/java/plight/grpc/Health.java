@@ -117,12 +117,12 @@ public final class Health {
      * @param only the call has sent nothing yet: the trailers are the whole answer ("Trailers-Only"), so they
      *             carry {@code :status} and the content type as well
      */
-    public static Http2Headers trailers(int status, String message, boolean only) {
+    public static Http2Headers trailers(GrpcStatus status, String message, boolean only) {
         Http2Headers h = new DefaultHttp2Headers(false);
         if (only) {
             h.add(RESPONSE_HEADERS);
         }
-        h.set(GRPC_STATUS, AsciiString.cached(Integer.toString(status)));
+        h.set(GRPC_STATUS, AsciiString.cached(Integer.toString(status.code)));
         if (message != null) {
             h.set(GRPC_MESSAGE, AsciiString.cached(message)); // percent-encoding: plight's messages are plain ASCII
         }
