@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
@@ -32,8 +31,7 @@ class GrpcWatchTest {
         ManagedChannel channel = null;
         try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
             channel = NettyChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
-            Watcher watch = new Watcher();
-            HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), watch);
+            Watcher watch = Watcher.watch(HealthGrpc.newStub(channel), "");
             assertEquals(HealthCheckResponse.ServingStatus.SERVING, watch.next());
 
             ok(w.call("set disabled reason=grpc"));
