@@ -123,12 +123,7 @@ echo
 echo "| scenario | nginx req/s | plight req/s | plight / nginx | nginx CPU µs/req | plight CPU µs/req | access log INFO req/s | INFO / OFF req/s | INFO CPU µs/req |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for scenario in $scenarios; do
-  n_rps=$(printf '%s' "${results[$scenario.nginx.rps]}" | median)
-  p_rps=$(printf '%s' "${results[$scenario.plight.rps]}" | median)
-  l_rps=$(printf '%s' "${results[$scenario.plight-log.rps]}" | median)
-  n_cpu=$(printf '%s' "${results[$scenario.nginx.cpu]}" | median)
-  p_cpu=$(printf '%s' "${results[$scenario.plight.cpu]}" | median)
-  l_cpu=$(printf '%s' "${results[$scenario.plight-log.cpu]}" | median)
+  read -r n_rps n_cpu p_rps p_cpu l_rps l_cpu <<< "$(medians "$scenario".{nginx,plight,plight-log}.{rps,cpu})"
   awk -v s="$scenario" -v nr="$n_rps" -v pr="$p_rps" -v lr="$l_rps" -v nc="$n_cpu" -v pc="$p_cpu" -v lc="$l_cpu" \
     'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |\n", s, nr, pr, pr / nr, nc, pc, lr, lr / pr, lc }'
 done

@@ -102,3 +102,10 @@ ticks() {
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 median() { sort -g | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# medians KEY...: the median of each ${results[KEY]} (numbers a line, as the rounds appended them), on one line.
+medians() {
+  local key line=()
+  for key in "$@"; do line+=("$(printf '%s' "${results[$key]:-}" | median)"); done
+  echo "${line[*]}"
+}

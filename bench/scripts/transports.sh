@@ -153,12 +153,7 @@ echo "| scenario | target | req/s | CPU µs/req | user / system µs/req | CPU / 
 echo "|---|---|---:|---:|---:|---:|---:|"
 for scenario in $scenarios; do
   for target in $targets; do
-    rps=$(printf '%s' "${results[$scenario.$target.rps]}" | median)
-    cpu=$(printf '%s' "${results[$scenario.$target.cpu]}" | median)
-    p99=$(printf '%s' "${results[$scenario.$target.p99]}" | median)
-    user=$(printf '%s' "${results[$scenario.$target.user]}" | median)
-    sys=$(printf '%s' "${results[$scenario.$target.sys]}" | median)
-    ratio=$(printf '%s' "${results[$scenario.$target.ratio]:-}" | median)
+    read -r rps cpu p99 user sys ratio <<< "$(medians "$scenario.$target".{rps,cpu,p99,user,sys,ratio})"
     ratios=$(printf '%s' "${results[$scenario.$target.ratio]:-}" | sort -g | paste -sd' ')
     awk -v s="$scenario" -v t="$target" -v r="$rps" -v c="$cpu" -v q="$ratio" -v qs="$ratios" -v p="$p99" -v u="$user" -v y="$sys" \
       'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f / %.2f | %s | %.0f |\n", s, t, r, c, u, y, (qs == "" ? "" : sprintf("%.2f (%s)", q, qs)), p }'

@@ -24,6 +24,8 @@ final class Plots {
     private static final int W = 900;
     private static final int LEFT = 80;
     private static final int RIGHT = 30;
+    /** Width of the plotting area between the axes' margins. */
+    private static final int PLOT_W = W - LEFT - RIGHT;
 
     /** One curve: its label and latencies in microseconds. */
     record Series(String name, Histogram histogram) {
@@ -36,7 +38,6 @@ final class Plots {
         int h = 520;
         int top = 50;
         int bottom = h - 60;
-        int plotW = W - LEFT - RIGHT;
         double maxX = 1;
         long maxUs = 1;
         List<double[][]> points = new ArrayList<>();
@@ -71,11 +72,11 @@ final class Plots {
         svg.text(W / 2.0, 25, title, "middle", "font-size=\"15\"");
         // grid and x labels: 0 %, 90 %, 99 % ...
         for (int d = 0; d <= (int) maxX; d++) {
-            double x = LEFT + plotW * d / maxX;
+            double x = LEFT + PLOT_W * d / maxX;
             svg.line(x, top, x, bottom, "#ddd", 1, null);
             svg.text(x, bottom + 18, d == 0 ? "0%" : percentLabel(d), "middle", null);
         }
-        svg.text(LEFT + plotW / 2.0, bottom + 40, "percentile (log scale of \"1 in N\": 90% = 1 in 10,"
+        svg.text(LEFT + PLOT_W / 2.0, bottom + 40, "percentile (log scale of \"1 in N\": 90% = 1 in 10,"
                 + " 99.9% = 1 in 1000)", "middle", null);
         yAxis(svg, y, top, bottom, "latency (" + y.unit + ")");
         for (int i = 0; i < series.size(); i++) {
@@ -83,7 +84,7 @@ final class Plots {
             double[] xs = new double[pts[0].length];
             double[] ys = new double[pts[0].length];
             for (int k = 0; k < xs.length; k++) {
-                xs[k] = LEFT + plotW * pts[0][k] / maxX;
+                xs[k] = LEFT + PLOT_W * pts[0][k] / maxX;
                 ys[k] = bottom - (bottom - top) * pts[1][k] / y.max;
             }
             String colour = COLOURS[i % COLOURS.length];
@@ -96,7 +97,6 @@ final class Plots {
 
     static String timeline(String title, Timeline t) {
         int h = 620;
-        int plotW = W - LEFT - RIGHT;
         int top1 = 60;
         int bottom1 = 300;
         int top2 = 340;
@@ -117,23 +117,23 @@ final class Plots {
         yAxis(svg, rps, top1, bottom1, "requests/s");
         yAxis(svg, lat, top2, bottom2, "p99 (" + lat.unit + ")");
         for (int s = 0; s <= n; s += Math.max(1, n / 10)) {
-            double x = LEFT + plotW * (double) s / n;
+            double x = LEFT + PLOT_W * (double) s / n;
             svg.line(x, top1, x, bottom1, "#eee", 1, null).line(x, top2, x, bottom2, "#eee", 1, null);
             svg.text(x, bottom2 + 18, s + " s", "middle", null);
         }
-        svg.text(LEFT + plotW / 2.0, bottom2 + 40, "seconds into the measured window", "middle", null);
+        svg.text(LEFT + PLOT_W / 2.0, bottom2 + 40, "seconds into the measured window", "middle", null);
         double[] xs = new double[secs.size()];
         double[] yr = new double[secs.size()];
         double[] yl = new double[secs.size()];
         for (int s = 0; s < secs.size(); s++) {
             Histogram hs = secs.get(s);
-            xs[s] = LEFT + plotW * (s + 0.5) / n;
+            xs[s] = LEFT + PLOT_W * (s + 0.5) / n;
             yr[s] = bottom1 - (bottom1 - top1) * hs.getTotalCount() / rps.max;
             yl[s] = bottom2 - (bottom2 - top2) * (hs.getTotalCount() == 0 ? 0 : hs.getValueAtPercentile(99)) / lat.max;
         }
         for (Timeline.Mark m : t.marks()) {
-            double x = LEFT + plotW * (m.offsetNanos() / 1e9) / n;
-            if (x < LEFT || x > LEFT + plotW) {
+            double x = LEFT + PLOT_W * (m.offsetNanos() / 1e9) / n;
+            if (x < LEFT || x > LEFT + PLOT_W) {
                 continue;
             }
             svg.line(x, top1, x, bottom1, "#999", 0.6, "3,3").line(x, top2, x, bottom2, "#999", 0.6, "3,3");
@@ -151,7 +151,6 @@ final class Plots {
         int h = 480;
         int top = 60;
         int bottom = h - 60;
-        int plotW = W - LEFT - RIGHT;
         double maxX = 1;
         double maxY = 1;
         for (XySeries s : series) {
@@ -164,17 +163,17 @@ final class Plots {
         svg.text(W / 2.0, 25, title, "middle", "font-size=\"15\"");
         yAxis(svg, ys, top, bottom, yLabel);
         for (int k = 0; k <= 5; k++) {
-            double x = LEFT + plotW * k / 5.0;
+            double x = LEFT + PLOT_W * k / 5.0;
             svg.line(x, top, x, bottom, "#eee", 1, null);
             svg.text(x, bottom + 18, xs.format(xs.max * k / 5), "middle", null);
         }
-        svg.text(LEFT + plotW / 2.0, bottom + 40, xLabel, "middle", null);
+        svg.text(LEFT + PLOT_W / 2.0, bottom + 40, xLabel, "middle", null);
         for (int i = 0; i < series.size(); i++) {
             XySeries s = series.get(i);
             double[] px = new double[s.xs().length];
             double[] py = new double[s.ys().length];
             for (int j = 0; j < px.length; j++) {
-                px[j] = LEFT + plotW * s.xs()[j] / xs.max;
+                px[j] = LEFT + PLOT_W * s.xs()[j] / xs.max;
                 py[j] = bottom - (bottom - top) * s.ys()[j] / ys.max;
             }
             String colour = COLOURS[i % COLOURS.length];

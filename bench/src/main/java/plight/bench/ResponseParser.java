@@ -27,14 +27,8 @@ final class ResponseParser {
 
     static final int MAX_LINE = 16 * 1024;
 
-    private static final int STATUS_LINE = 0;
-    private static final int HEADER_LINE = 1;
-    private static final int BODY_FIXED = 2;
-    private static final int CHUNK_SIZE = 3;
-    private static final int CHUNK_DATA = 4;
-    private static final int CHUNK_END = 5;
-    private static final int TRAILER_LINE = 6;
-    private static final int BODY_UNTIL_CLOSE = 7;
+    /** Where in a response the parser is. */
+    private enum Phase { STATUS_LINE, HEADER_LINE, BODY_FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILER_LINE, BODY_UNTIL_CLOSE }
 
     /** The header fields this parser reads; every other one is skipped. */
     private enum Field {
@@ -53,7 +47,7 @@ final class ResponseParser {
     private byte[] line = new byte[256];
     private int lineLength;
 
-    private int phase = STATUS_LINE;
+    private Phase phase = Phase.STATUS_LINE;
     private int status;
     private boolean http10;
     private String state;
@@ -82,11 +76,11 @@ final class ResponseParser {
                     in.skipBytes(n);
                     remaining -= n;
                     if (remaining == 0) {
-                        if (phase == BODY_FIXED) {
+                        if (phase == Phase.BODY_FIXED) {
                             complete(listener);
                             completed++;
                         } else {
-                            phase = CHUNK_END;
+                            phase = Phase.CHUNK_END;
                         }
                     }
                 }
@@ -110,7 +104,7 @@ final class ResponseParser {
      * @return {@code true} when that completed a response (reported to {@code listener})
      */
     boolean endOfInput(Listener listener) {
-        if (phase == BODY_UNTIL_CLOSE) {
+        if (phase == Phase.BODY_UNTIL_CLOSE) {
             complete(listener);
             return true;
         }
@@ -119,7 +113,7 @@ final class ResponseParser {
 
     /** Nothing of a next response has been received yet. */
     boolean idle() {
-        return phase == STATUS_LINE && lineLength == 0;
+        return phase == Phase.STATUS_LINE && lineLength == 0;
     }
 
     /** From now on, responses are to HEAD requests ({@code true}) or not. */
@@ -129,7 +123,7 @@ final class ResponseParser {
 
     /** Forgets any partial response (for a new connection). */
     void reset() {
-        phase = STATUS_LINE;
+        phase = Phase.STATUS_LINE;
         lineLength = 0;
         resetMessage();
     }
@@ -182,7 +176,7 @@ final class ResponseParser {
                     return false; // tolerate stray CRLF between responses (RFC 9112 §2.2)
                 }
                 parseStatusLine(length);
-                phase = HEADER_LINE;
+                phase = Phase.HEADER_LINE;
                 return false;
             }
             case HEADER_LINE -> {
@@ -195,10 +189,10 @@ final class ResponseParser {
             case CHUNK_SIZE -> {
                 long size = parseChunkSize(length);
                 if (size == 0) {
-                    phase = TRAILER_LINE;
+                    phase = Phase.TRAILER_LINE;
                 } else {
                     remaining = size;
-                    phase = CHUNK_DATA;
+                    phase = Phase.CHUNK_DATA;
                 }
                 return false;
             }
@@ -206,7 +200,7 @@ final class ResponseParser {
                 if (length != 0) {
                     throw new HttpParseException("missing CRLF after chunk data");
                 }
-                phase = CHUNK_SIZE;
+                phase = Phase.CHUNK_SIZE;
                 return false;
             }
             case TRAILER_LINE -> {
@@ -299,7 +293,7 @@ final class ResponseParser {
         if (status < 200) {
             // interim response (100 Continue, 103 Early Hints...): the real one follows
             resetMessage();
-            phase = STATUS_LINE;
+            phase = Phase.STATUS_LINE;
             return false;
         }
         if (http10 && !keepAlive) {
@@ -310,7 +304,7 @@ final class ResponseParser {
             return true;
         }
         if (chunked) {
-            phase = CHUNK_SIZE;
+            phase = Phase.CHUNK_SIZE;
             return false;
         }
         if (contentLength == 0) {
@@ -319,11 +313,11 @@ final class ResponseParser {
         }
         if (contentLength > 0) {
             remaining = contentLength;
-            phase = BODY_FIXED;
+            phase = Phase.BODY_FIXED;
             return false;
         }
         close = true;
-        phase = BODY_UNTIL_CLOSE;
+        phase = Phase.BODY_UNTIL_CLOSE;
         return false;
     }
 
@@ -332,7 +326,7 @@ final class ResponseParser {
         String st = state;
         boolean c = close;
         resetMessage();
-        phase = STATUS_LINE;
+        phase = Phase.STATUS_LINE;
         listener.onResponse(s, st, c);
     }
 

@@ -57,8 +57,10 @@ class MainTest {
         return CliRun.withConf(env, conf, args);
     }
 
-    private static void assertExit(ExitCode expected, CliRun r) {
+    /** {@code r}, once its exit code is known to be {@code expected}. */
+    private static CliRun assertExit(ExitCode expected, CliRun r) {
         assertEquals(expected, r.code(), r::toString);
+        return r;
     }
 
     private String currentState() throws Exception {
@@ -69,16 +71,14 @@ class MainTest {
 
     @Test
     void listStatesByteForByte() {
-        CliRun r = cli("list-states");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("list-states"));
         assertEquals(Confs.ORIGINAL_LIST_STATES, r.out());
         assertEquals("", r.err());
     }
 
     @Test
     void statusOfTheDefaultStateWhileNotRunning() {
-        CliRun r = cli("status");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("status"));
         assertEquals("WARNING: plight is not running\nState: enabled\nCode: 200\nMessage: OK\n", r.out());
     }
 
@@ -92,8 +92,7 @@ class MainTest {
         assertTrue(set.err().startsWith("WARNING: plight is not running"), set.err());
         assertTrue(Files.exists(stateDir.resolve("node_disabled")), "the marker is written while no daemon runs");
 
-        CliRun r = cli("status");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("status"));
         Matcher m = Pattern.compile("WARNING: plight is not running\nState: disabled\nCode: 404\nMessage: node is unavailable\n"
                 + "Since: (\\S+)\nBy: (.+ \\(uid \\d+, pid \\d+\\))\nReason: x\nExpires: (\\S+)\n").matcher(r.out());
         assertTrue(m.matches(), r.out());
@@ -116,8 +115,7 @@ class MainTest {
 
     @Test
     void statusJson() throws Exception {
-        CliRun r = cli("status", "--json");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("status", "--json"));
         assertEquals("{\"running\":false,\"state\":\"enabled\",\"code\":200,\"message\":\"OK\",\"default\":true,"
                 + "\"since\":null,\"by\":null,\"reason\":null,\"expires\":null}\n", r.out());
 
@@ -134,8 +132,7 @@ class MainTest {
     void everyVerbAndStateName() throws Exception {
         for (List<String> step : List.of(List.of("disable", "disabled"), List.of("offline", "offline"), List.of("enable", "enabled"),
                 List.of("disabled", "disabled"), List.of("enabled", "enabled"), List.of("offline", "offline"))) {
-            CliRun r = cli(step.get(0));
-            assertExit(ExitCode.OK, r);
+            CliRun r = assertExit(ExitCode.OK, cli(step.get(0)));
             assertEquals(step.get(1), currentState(), step.get(0));
             assertTrue(r.err().contains("WARNING: plight is not running"), r.err());
         }
@@ -162,8 +159,7 @@ class MainTest {
 
     @Test
     void unknownCommandListsTheValidOnes() {
-        CliRun r = cli("bogus");
-        assertExit(ExitCode.USAGE, r);
+        CliRun r = assertExit(ExitCode.USAGE, cli("bogus"));
         assertEquals(2, r.code().status());
         assertTrue(r.err().contains("unknown command 'bogus'"), r.err());
         for (String valid : List.of("start", "stop", "status", "list-states", "enable", "disable", "offline", "version")) {
@@ -174,8 +170,7 @@ class MainTest {
 
     @Test
     void unknownOption() {
-        CliRun r = cli("status", "--bogus");
-        assertExit(ExitCode.USAGE, r);
+        CliRun r = assertExit(ExitCode.USAGE, cli("status", "--bogus"));
         assertTrue(r.err().contains("--bogus"), r.err());
         assertTrue(r.err().contains("--json"), "the valid options are listed: " + r.err());
 
@@ -196,8 +191,7 @@ class MainTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void usageErrorsNameTheProblemAndChangeNothing(List<String> args, String named) {
-        CliRun r = cli(args.toArray(String[]::new));
-        assertExit(ExitCode.USAGE, r);
+        CliRun r = assertExit(ExitCode.USAGE, cli(args.toArray(String[]::new)));
         assertTrue(r.err().contains(named), r.err());
         assertDoesNotChange();
     }
@@ -217,8 +211,7 @@ class MainTest {
 
     @Test
     void reasonWithAControlCharacter() {
-        CliRun r = cli("disable", "--reason", "two\nlines");
-        assertExit(ExitCode.USAGE, r);
+        CliRun r = assertExit(ExitCode.USAGE, cli("disable", "--reason", "two\nlines"));
         assertDoesNotChange();
     }
 
@@ -226,8 +219,7 @@ class MainTest {
     @Test
     void reasonWithAC1ControlOrALineSeparator() {
         for (String reason : new String[] {"a\u0085b", "a\u009b31mb", "a\u2028b"}) {
-            CliRun r = cli("disable", "--reason", reason);
-            assertExit(ExitCode.USAGE, r);
+            CliRun r = assertExit(ExitCode.USAGE, cli("disable", "--reason", reason));
             assertTrue(r.err().contains("control characters"), r.err());
             assertDoesNotChange();
         }
@@ -246,8 +238,7 @@ class MainTest {
     void statusWhileTheSocketIsGoneAndThePidfileHeldNamesAStopInProgress() throws Exception {
         java.nio.file.Path pidFile = new plight.config.ConfigLoader(env).load(conf).pidFile();
         try (plight.control.PidFile held = plight.control.PidFile.acquire(pidFile)) {
-            CliRun r = cli("status");
-            assertExit(ExitCode.OK, r);
+            CliRun r = assertExit(ExitCode.OK, cli("status"));
             assertTrue(r.err().contains("plight: warning: plight (pid " + ProcessHandle.current().pid()
                     + ") is running but its control socket "), r::toString);
             assertTrue(r.err().contains(" is missing: it is stopping, or the socket was removed (then restart it)"), r::toString);
@@ -258,8 +249,7 @@ class MainTest {
 
     @Test
     void helpListsEveryCommand() {
-        CliRun r = cli("--help");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("--help"));
         assertTrue(r.out().startsWith("Usage: plight [-c FILE] <command> [options]\n"), r.out());
         for (String cmd : List.of("start", "stop", "status", "list-states", "enable", "disable", "offline", "version")) {
             assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(cmd) + " ").matcher(r.out()).find(), cmd + " missing from\n" + r.out());
@@ -269,15 +259,13 @@ class MainTest {
     /** Each command's help says what that command does: stats is not status. */
     @Test
     void statsHelpDescribesStats() {
-        CliRun r = cli("stats", "--help");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("stats", "--help"));
         assertTrue(r.out().startsWith("Show probes served, open connections and probe sources\n"), r.out());
     }
 
     @Test
     void commandHelp() {
-        CliRun r = cli("disable", "--help");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("disable", "--help"));
         assertTrue(r.out().contains("--reason") && r.out().contains("--ttl"), r.out());
         r = cli("status", "--help");
         assertExit(ExitCode.OK, r);
@@ -292,8 +280,7 @@ class MainTest {
                 + "[draining]\nfile = @DIR@/state/node_draining\ncode = 200\nmessage = draining\ncommand = drain\n"
                 + "[maintenance]\nfile = @DIR@/state/node_maintenance\ncode = 503\nmessage = under maintenance\n"
                 + "[offline]\nfile = @DIR@/state/node_offline\ncode = 503\nmessage = node is offline\n");
-        CliRun help = cli("--help");
-        assertExit(ExitCode.OK, help);
+        CliRun help = assertExit(ExitCode.OK, cli("--help"));
         for (String verb : List.of("enable", "drain", "maintenance", "offline")) {
             assertTrue(Pattern.compile("(?m)^  " + verb + " ").matcher(help.out()).find(), verb + " missing from\n" + help.out());
         }
@@ -306,8 +293,7 @@ class MainTest {
         assertExit(ExitCode.OK, cli("draining"));
         assertTrue(cli("status").out().contains("State: draining\n"));
 
-        CliRun old = cli("disable");
-        assertExit(ExitCode.USAGE, old);
+        CliRun old = assertExit(ExitCode.USAGE, cli("disable"));
         assertTrue(old.err().contains("drain"), old.err());
 
         assertEquals("State: enabled [default]\nCode: 200\nMessage: OK\n\nState: draining\nCode: 200\nMessage: draining\n\n"
@@ -322,8 +308,7 @@ class MainTest {
         conf = write("bad.conf", Confs.ORIGINAL_IN_DIR.replace("code = 503", "code = 600"));
         // reload too: with no daemon to refuse it, the file's error is all there is to say.
         for (String cmd : List.of("status", "list-states", "disable", "--help", "reload")) {
-            CliRun r = cli(cmd);
-            assertExit(ExitCode.BAD_CONFIG, r);
+            CliRun r = assertExit(ExitCode.BAD_CONFIG, cli(cmd));
             assertEquals(78, r.code().status());
             assertTrue(r.err().startsWith("plight: " + conf + ":28: "), r.err());
             assertTrue(r.err().contains("600"), r.err());
@@ -335,8 +320,7 @@ class MainTest {
     @Test
     void missingConfigFile() {
         conf = dir.resolve("nope.conf");
-        CliRun r = cli("status");
-        assertExit(ExitCode.BAD_CONFIG, r);
+        CliRun r = assertExit(ExitCode.BAD_CONFIG, cli("status"));
         assertTrue(r.err().contains(conf.toString()), r.err());
     }
 
@@ -360,8 +344,7 @@ class MainTest {
 
     @Test
     void stopWithoutADaemon() {
-        CliRun r = cli("stop");
-        assertExit(ExitCode.NOT_RUNNING, r);
+        CliRun r = assertExit(ExitCode.NOT_RUNNING, cli("stop"));
         assertEquals(3, r.code().status());
         assertTrue(r.err().contains("not running"), r.err());
     }
@@ -378,8 +361,7 @@ class MainTest {
     void unwritableStateDirectory() throws Exception {
         assertExit(ExitCode.OK, cli("disable", "--reason", "before"));
         try (ReadOnlyDir ro = ReadOnlyDir.of(stateDir)) {
-            CliRun r = cli("offline", "--reason", "after");
-            assertExit(ExitCode.FAILED, r);
+            CliRun r = assertExit(ExitCode.FAILED, cli("offline", "--reason", "after"));
             assertEquals(1, r.code().status());
             assertTrue(r.err().contains(ro.expectedReason()), r.err());
             assertTrue(r.err().contains("offline"), r.err());
@@ -393,13 +375,11 @@ class MainTest {
     void offlineWhileTheDisabledMarkerIsADirectoryWithFilesSucceeds() throws Exception {
         Path disabled = stateDir.resolve("node_disabled");
         Files.writeString(Files.createDirectories(disabled).resolve("keep"), "x");
-        CliRun r = cli("offline");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("offline"));
         assertTrue(r.err().contains("plight: warning: cannot remove " + disabled + ": directory not empty\n"), r::toString);
         assertTrue(cli("status").out().contains("State: offline\n"));
 
-        CliRun back = cli("enable");
-        assertExit(ExitCode.FAILED, back);
+        CliRun back = assertExit(ExitCode.FAILED, cli("enable"));
         assertTrue(back.err().contains("cannot remove " + disabled + ": directory not empty"), back::toString);
         assertTrue(back.err().contains("'disabled'"), () -> "says what is served now: " + back);
         assertEquals("disabled", currentState());
@@ -412,12 +392,10 @@ class MainTest {
         Path disabled = stateDir.resolve("node_disabled");
         Files.delete(disabled);
         Files.createSymbolicLink(disabled, disabled.getFileName());
-        CliRun r = cli("status");
-        assertExit(ExitCode.FAILED, r);
+        CliRun r = assertExit(ExitCode.FAILED, cli("status"));
         assertFalse(r.out().contains("enabled"), r::toString);
         assertTrue(r.err().contains("cannot check whether " + disabled + " exists: "), r::toString);
-        CliRun json = cli("status", "--json");
-        assertExit(ExitCode.FAILED, json);
+        CliRun json = assertExit(ExitCode.FAILED, cli("status", "--json"));
         assertEquals("", json.out());
     }
 
@@ -450,16 +428,14 @@ class MainTest {
         for (String[] args : new String[][] {{"disable", "--fall", "2"}, {"disable", "--window", "30s"},
                 {"disable", "--require-sources", "1"}, {"disable", "--wait=0s"}, {"disable", "--wait", "--fall", "0"},
                 {"disable", "--wait=soon"}, {"disable", "--wait", "--window=-1s"}, {"disable", "--wait", "30s"}}) {
-            CliRun r = cli(args);
-            assertExit(ExitCode.USAGE, r);
+            CliRun r = assertExit(ExitCode.USAGE, cli(args));
             assertEquals("enabled", currentState(), String.join(" ", args));
         }
     }
 
     @Test
     void waitWithoutTheDaemonSavesTheStateAndFailsSayingNothingCanConfirm() throws Exception {
-        CliRun r = cli("disable", "--wait=1s", "--json");
-        assertExit(ExitCode.FAILED, r);
+        CliRun r = assertExit(ExitCode.FAILED, cli("disable", "--wait=1s", "--json"));
         assertEquals("disabled", currentState());
         assertTrue(r.err().contains("cannot wait for the load balancers: plight is not running"), r::toString);
         assertEquals("{\"running\":false,\"state\":\"disabled\",\"code\":404,\"message\":\"node is unavailable\",\"warnings\":[],"
@@ -469,8 +445,7 @@ class MainTest {
 
     @Test
     void jsonWithoutWaitPrintsTheStateServed() throws Exception {
-        CliRun r = cli("offline", "--json");
-        assertExit(ExitCode.OK, r);
+        CliRun r = assertExit(ExitCode.OK, cli("offline", "--json"));
         assertEquals("{\"running\":false,\"state\":\"offline\",\"code\":503,\"message\":\"node is offline\",\"warnings\":[],"
                 + "\"wait\":null}\n", r.out());
     }
@@ -490,12 +465,10 @@ class MainTest {
     void waitDrainedOnPortsWorksWithoutTheDaemon() throws Exception {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int port = server.getLocalPort();
-            CliRun idle = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "5s");
-            assertExit(ExitCode.OK, idle);
+            CliRun idle = assertExit(ExitCode.OK, cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "5s"));
             assertTrue(idle.out().startsWith("drained in "), idle::toString);
             try (java.net.Socket client = new java.net.Socket(server.getInetAddress(), port); java.net.Socket accepted = server.accept()) {
-                CliRun held = cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "300ms");
-                assertExit(ExitCode.FAILED, held);
+                CliRun held = assertExit(ExitCode.FAILED, cli("wait", "drained", "--port", Integer.toString(port), "--timeout", "300ms"));
                 assertTrue(held.err().contains("not drained after") && held.err().contains("port " + port + ": 1 established"), held::toString);
                 assertExit(ExitCode.OK, cli("wait", "drained", "--port", Integer.toString(port), "--max", "1", "--timeout", "1s"));
             }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import plight.state.State;
 import plight.state.StateTable;
 import plight.text.IoErrors;
@@ -246,16 +248,8 @@ public final class ConfigLoader {
                             + " services; at most " + MAX_GRPC_SERVICES);
                 }
             }
-            boolean unavailable = false;
-            Optional<IniFile.Entry> status = s.get("not_serving_status");
-            if (status.isPresent()) {
-                unavailable = switch (status.get().value().toLowerCase(Locale.ROOT)) {
-                    case "ok" -> false;
-                    case "unavailable" -> true;
-                    default -> throw new ConfigException(file, status.get().line(), "not_serving_status '"
-                            + status.get().value() + "' is not one of ok, unavailable");
-                };
-            }
+            boolean unavailable = oneOf(s, "not_serving_status", "", Map.entry("ok", false), Map.entry("unavailable", true))
+                    .orElse(false);
             return new GrpcSettings(services, unavailable);
         }
 
@@ -405,16 +399,8 @@ public final class ConfigLoader {
             String agentLine = s.get("agent").isPresent()
                     ? agentLine(s.get("agent").get())
                     : defaultAgentLine(stateFile == null, code, message);
-            Boolean grpc = null;
-            Optional<IniFile.Entry> grpcEntry = s.get("grpc");
-            if (grpcEntry.isPresent()) {
-                grpc = switch (grpcEntry.get().value().toLowerCase(Locale.ROOT)) {
-                    case "serving" -> true;
-                    case "not_serving" -> false;
-                    default -> throw new ConfigException(file, grpcEntry.get().line(), "grpc '" + grpcEntry.get().value()
-                            + "' in state [" + name + "] is not one of serving, not_serving");
-                };
-            }
+            Boolean grpc = oneOf(s, "grpc", " in state [" + name + "]", Map.entry("serving", true), Map.entry("not_serving", false))
+                    .orElse(null);
             return new State(name, stateFile, code, message, verb, agentLine, headers, priority, grpc);
         }
 
@@ -460,14 +446,24 @@ public final class ConfigLoader {
         }
 
         private boolean json(IniFile.Section s, String key) throws ConfigException {
+            return oneOf(s, key, "", Map.entry("text", false), Map.entry("json", true)).orElse(false);
+        }
+
+        /**
+         * What the word {@code key} holds (any case) stands for in {@code choices}; empty when the key is absent.
+         * {@code where} goes into the error after the word, e.g. " in state [x]".
+         */
+        @SafeVarargs
+        private <T> Optional<T> oneOf(IniFile.Section s, String key, String where, Map.Entry<String, T>... choices)
+                throws ConfigException {
             Optional<IniFile.Entry> e = s.get(key);
-            if (e.isEmpty()) return false;
-            return switch (e.get().value().toLowerCase(Locale.ROOT)) {
-                case "text" -> false;
-                case "json" -> true;
-                default -> throw new ConfigException(file, e.get().line(), key + " '" + e.get().value()
-                        + "' is not one of text, json");
-            };
+            if (e.isEmpty()) return Optional.empty();
+            String word = e.get().value().toLowerCase(Locale.ROOT);
+            for (Map.Entry<String, T> c : choices) {
+                if (c.getKey().equals(word)) return Optional.of(c.getValue());
+            }
+            throw new ConfigException(file, e.get().line(), key + " '" + e.get().value() + "'" + where + " is not one of "
+                    + Arrays.stream(choices).map(Map.Entry::getKey).collect(Collectors.joining(", ")));
         }
 
         private TransportChoice transport(IniFile.Section s) throws ConfigException {

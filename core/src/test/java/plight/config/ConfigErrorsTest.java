@@ -10,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import plight.testkit.Confs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every refused configuration names file, line and problem in one line ({@code FILE:LINE: problem}); nothing is
  * half-loaded.
  */
-class ConfigErrorsTest {
+class ConfigErrorsTest extends WithConfigFile {
     private static final String CLASSIC_STATES = String.join("\n",
             "[priorities]",                        // 1
             "states = enabled,disabled,offline",   // 2
@@ -37,31 +34,6 @@ class ConfigErrorsTest {
             "code = 503",                          // 12
             "message = node is offline",           // 13
             "");
-
-    @TempDir
-    Path dir;
-
-    private final ConfigLoader loader = new ConfigLoader(new Environment(Map.of(), 0), Path.of("/nonexistent/plight.conf"));
-
-    private Path write(String text) throws Exception {
-        return Confs.write(dir.resolve("plight.conf"), text);
-    }
-
-    /** Loads {@code text}, expects a refusal at {@code line} whose message contains every one of {@code words}. */
-    private ConfigException refused(String text, int line, String... words) throws Exception {
-        Path file = write(text);
-        ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
-        assertEquals(file, e.file());
-        assertEquals(line, e.line(), e.getMessage());
-        String prefix = file + (line > 0 ? ":" + line : "") + ": ";
-        assertTrue(e.getMessage().startsWith(prefix), () -> "'" + e.getMessage() + "' should start with '" + prefix + "'");
-        assertEquals(prefix + e.problem(), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), "one line");
-        for (String w : words) {
-            assertTrue(e.problem().contains(w), () -> "'" + e.problem() + "' should mention '" + w + "'");
-        }
-        return e;
-    }
 
     @Test
     void theBaseConfigOfTheseTestsIsValid() throws Exception {

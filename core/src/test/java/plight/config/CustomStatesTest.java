@@ -8,24 +8,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import plight.state.State;
 import plight.state.StateTable;
-import plight.testkit.Confs;
 
 /** States beyond the classic three: their verbs, headers and agent lines. */
-class CustomStatesTest {
-    @TempDir
-    Path dir;
-
-    private final ConfigLoader loader = new ConfigLoader(new Environment(Map.of(), 0), Path.of("/nonexistent/plight.conf"));
-
-    private Config load(String text) throws Exception {
-        return loader.loadFile(Confs.write(dir.resolve("plight.conf"), text));
-    }
-
+class CustomStatesTest extends WithConfigFile {
     private ConfigException refused(String text) throws Exception {
-        Path file = Confs.write(dir.resolve("plight.conf"), text);
+        Path file = write(text);
         ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
         assertTrue(e.getMessage().startsWith(file + ":" + e.line() + ": "), e.getMessage());
         return e;

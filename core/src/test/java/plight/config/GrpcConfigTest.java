@@ -2,18 +2,13 @@ package plight.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import plight.testkit.Confs;
 
 /** {@code [grpc]} and a state's {@code grpc} key: defaults, what is accepted, and what is refused with file and line. */
-class GrpcConfigTest {
+class GrpcConfigTest extends WithConfigFile {
     private static final String STATES = String.join("\n",
             "[priorities]",                   // 1
             "states = enabled,draining,down", // 2
@@ -27,23 +22,6 @@ class GrpcConfigTest {
             "file = down",                    // 10
             "code = 503",                     // 11
             "");
-
-    @TempDir
-    Path dir;
-
-    private final ConfigLoader loader = new ConfigLoader(new Environment(Map.of(), 0), Path.of("/nonexistent/plight.conf"));
-
-    private Config load(String text) throws Exception {
-        return loader.loadFile(Confs.write(dir.resolve("plight.conf"), text));
-    }
-
-    private void refused(String text, int line, String words) throws Exception {
-        Path file = Confs.write(dir.resolve("plight.conf"), text);
-        ConfigException e = assertThrows(ConfigException.class, () -> loader.loadFile(file));
-        assertEquals(line, e.line(), e.getMessage());
-        assertTrue(e.getMessage().startsWith(file + ":" + line + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains(words), e.getMessage());
-    }
 
     @Test
     void defaultsServeOnlyTheNodeAndAnswerNotServingWithStatusOk() {

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import plight.testkit.Processes;
@@ -29,7 +24,7 @@ import plight.testkit.Processes;
  * change the state either way. Needs root (to switch users) and setpriv; skipped otherwise.
  */
 @Timeout(240)
-class ControlSocketMatrixIT {
+class ControlSocketMatrixIT extends OneNode {
     private static final int NOBODY = 65534;
     private static final int SOCKET_GROUP = 1;
 
@@ -41,32 +36,14 @@ class ControlSocketMatrixIT {
             new Caller("a member of the socket's group", List.of("setpriv", "--reuid=2", "--regid=2", "--groups=" + SOCKET_GROUP), true),
             new Caller("an outsider", List.of("setpriv", "--reuid=3", "--regid=3", "--clear-groups"), false));
 
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
-
     @BeforeEach
     void rootAndSetpriv() throws Exception {
-        long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
-        Assumptions.assumeTrue(uid == 0, "needs root to run the daemon and the CLI as other users");
-        Assumptions.assumeTrue(Processes.status("setpriv", "--version") == 0, "needs setpriv (util-linux)");
-        for (Path p = dir.getParent(); p != null; p = p.getParent()) {
-            Assumptions.assumeTrue(Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE),
-                    "the test directory's parent " + p + " is closed to other users (no o+x)");
-        }
-        node = PlightNode.openToOthers(dir);
+        node = PlightNode.forOtherUsers(dir);
+        // The daemon runs as nobody: its directories are its own.
         for (String sub : List.of("run", "state", "log")) {
-            Path d = Files.createDirectories(dir.resolve(sub));
-            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setAttribute(d, "unix:uid", NOBODY);
-            Files.setAttribute(d, "unix:gid", NOBODY);
+            Files.setAttribute(dir.resolve(sub), "unix:uid", NOBODY);
+            Files.setAttribute(dir.resolve(sub), "unix:gid", NOBODY);
         }
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (node != null) node.cleanUp();
     }
 
     @ParameterizedTest(name = "mode {0}")

@@ -17,9 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import plight.control.ControlClient;
 import plight.control.Reply;
 import plight.testkit.Confs;
@@ -35,20 +33,10 @@ import plight.testkit.RawHttp;
  * <p>{@code -Dplight.storm.rounds=N} (default 24) and {@code -Dplight.storm.seed=S} (default: random, printed) set
  * the run; RELIABILITY.md has the long one.
  */
-class CrashStormIT {
+class CrashStormIT extends OneNode {
     private static final List<String> STATES = List.of("enabled", "disabled", "offline");
     private static final String DEFAULT = "enabled";
     private static final Duration CALL = Duration.ofSeconds(10);
-
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (node != null) node.cleanUp();
-    }
 
     /** A state the daemon acknowledged, or was asked for when it was killed. */
     private record Change(String state, Duration ttl, Instant sent) {

@@ -8,27 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the resident daemon keeps (RELIABILITY.md, "Footprint"): no classes it does not use, and the memory
  * settings bin/plight gives it. The figures themselves are bench/scripts/footprint.sh's.
  */
 @Timeout(120)
-class FootprintIT {
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (node != null) node.cleanUp();
-    }
-
+class FootprintIT extends OneNode {
     @Test
     void theDaemonLoadsNeitherTheCommandLineParserNorTheMetricsLibraryNorNettysFlightRecorderEventsWhenTheyAreNotUsed() throws Exception {
         node = new PlightNode(dir);

@@ -11,44 +11,25 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import plight.testkit.Ports;
+import plight.testkit.Curl;
 import plight.testkit.Processes;
 
 /** The real daemon's probe port over HTTP/2, as curl speaks it: by prior knowledge and by upgrade. */
 @Timeout(120)
-class Http2IT {
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
+class Http2IT extends OneNode {
     private int metricsPort;
 
     @BeforeEach
     void node() throws IOException {
         node = new PlightNode(dir);
-        metricsPort = Ports.free();
-        node.writeConf(PlightNode.CONF + "[metrics]\nport = " + metricsPort + "\n");
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        node.cleanUp();
+        metricsPort = node.withMetricsPort();
     }
 
     private String curl(String... options) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "-i", "--max-time", "10"));
-        command.addAll(List.of(options));
-        command.add("http://127.0.0.1:" + node.port + "/health");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        return Curl.response("http://127.0.0.1:" + node.port + "/health", options);
     }
 
     @Test
@@ -56,9 +37,7 @@ class Http2IT {
         node.start();
         String prior = curl("--http2-prior-knowledge");
         assertTrue(prior.startsWith("HTTP/2 200 \r\n"), prior);
-        assertTrue(prior.contains("\r\nserver: plight\r\n"), prior);
-        assertTrue(prior.contains("\r\ncontent-type: text/plain; charset=utf-8\r\n"), prior);
-        assertTrue(prior.contains("\r\nx-plight-state: enabled\r\n"), prior);
+        Curl.assertHeaderLines(prior, "server: plight", "content-type: text/plain; charset=utf-8", "x-plight-state: enabled");
         assertTrue(prior.endsWith("\r\n\r\nOK\n"), prior);
 
         Processes.Result disable = node.plight("disable", "--reason", "h2");

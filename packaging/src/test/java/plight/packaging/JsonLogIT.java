@@ -9,26 +9,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import plight.testkit.Await;
 import plight.testkit.JsonReader;
 
 /** {@code [logging] format = json} and {@code [webserver] logformat = json} with the real daemon. */
 @Timeout(120)
-class JsonLogIT {
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (node != null) node.cleanUp();
-    }
-
+class JsonLogIT extends OneNode {
     private static List<Map<String, Object>> objects(Path file) throws Exception {
         List<Map<String, Object>> all = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

@@ -16,11 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import plight.testkit.Await;
 import plight.testkit.JsonReader;
 import plight.testkit.Ports;
@@ -29,24 +27,14 @@ import plight.testkit.Tools;
 
 /** {@code [metrics] port} of the real daemon, read by the real Prometheus tools and by {@code plight stats --format prometheus}. */
 @Timeout(180)
-class MetricsIT {
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
+class MetricsIT extends OneNode {
     private int metricsPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeEach
     void node() throws IOException {
         node = new PlightNode(dir);
-        metricsPort = Ports.free();
-        node.writeConf(PlightNode.CONF + "[metrics]\nport = " + metricsPort + "\n");
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        node.cleanUp();
+        metricsPort = node.withMetricsPort();
     }
 
     private String scrape() throws Exception {

@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import plight.testkit.Await;
 import plight.testkit.JsonReader;
 import plight.testkit.Processes;
@@ -29,33 +26,12 @@ import plight.testkit.Processes;
  * this needs root to switch users; as any other user the tests are skipped.
  */
 @Timeout(120)
-class PermissionIT {
+class PermissionIT extends OneNode {
     static final int NOBODY = 65534;
-
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
 
     @BeforeEach
     void rootAndSetpriv() throws Exception {
-        long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
-        Assumptions.assumeTrue(uid == 0, "needs root: root bypasses socket modes, and only root can run the CLI as another user");
-        Assumptions.assumeTrue(Processes.status("setpriv", "--version") == 0, "needs setpriv (util-linux) to run the CLI as another user");
-        // The other user must reach the config, the socket's directory and bin/plight.
-        for (Path p = dir.getParent(); p != null; p = p.getParent()) {
-            Assumptions.assumeTrue(Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE),
-                    "the test directory's parent " + p + " is closed to other users (no o+x), so the CLI cannot run as one there");
-        }
-        node = PlightNode.openToOthers(dir);
-        for (String sub : List.of("run", "state", "log")) {
-            Files.setPosixFilePermissions(Files.createDirectories(dir.resolve(sub)), PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (node != null) node.cleanUp();
+        node = PlightNode.forOtherUsers(dir);
     }
 
     /** bin/plight as uid/gid 65534 without supplementary groups, or with the given ones. */

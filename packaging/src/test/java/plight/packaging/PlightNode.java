@@ -12,12 +12,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import plight.testkit.Confs;
 import plight.testkit.Ports;
 import plight.testkit.Processes.Result;
@@ -91,7 +93,6 @@ final class PlightNode {
         return this;
     }
 
-
     /**
      * A node other users may run against: its directory and config readable by all, an {@link #useOpenCopy() open
      * copy} of the distribution, a 0600 socket.
@@ -103,6 +104,34 @@ final class PlightNode {
         node.writeConf(CONF);
         Files.setPosixFilePermissions(node.conf, PosixFilePermissions.fromString("rw-r--r--"));
         return node;
+    }
+
+    /**
+     * {@link #openToOthers} with run/, state/ and log/ open to read, for tests that run plight as other users; skips
+     * the test unless it runs as root (root bypasses socket modes, and only root can run plight as another user)
+     * with setpriv, in a directory other users can enter.
+     */
+    static PlightNode forOtherUsers(Path dir) throws Exception {
+        long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        Assumptions.assumeTrue(uid == 0, "needs root: root bypasses socket modes, and only root can run plight as another user");
+        Assumptions.assumeTrue(Processes.status("setpriv", "--version") == 0, "needs setpriv (util-linux) to run plight as another user");
+        // The other user must reach the config, the socket's directory and bin/plight.
+        for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+            Assumptions.assumeTrue(Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE),
+                    "the test directory's parent " + p + " is closed to other users (no o+x), so plight cannot run as one there");
+        }
+        PlightNode node = openToOthers(dir);
+        for (String sub : List.of("run", "state", "log")) {
+            Files.setPosixFilePermissions(Files.createDirectories(dir.resolve(sub)), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return node;
+    }
+
+    /** Rewrites the config as {@link #CONF} with a {@code [metrics]} section on a free port; returns that port. */
+    int withMetricsPort() throws IOException {
+        int metricsPort = Ports.free();
+        writeConf(CONF + "[metrics]\nport = " + metricsPort + "\n");
+        return metricsPort;
     }
 
     /** Writes the config from a template with {@code @DIR@}, {@code @PORT@}, {@code @AGENT@}, {@code @ACCESS@}, {@code @MODE@}. */

@@ -15,17 +15,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import plight.control.ControlClient;
 import plight.control.Reply;
 import plight.testkit.Await;
 import plight.testkit.JsonReader;
 import plight.testkit.Ports;
 import plight.testkit.Processes;
-import plight.testkit.RawHttp;
 
 /**
  * Security end to end (RELIABILITY.md, "Security"): text with line breaks or control characters never reaches a
@@ -33,17 +30,7 @@ import plight.testkit.RawHttp;
  * configured. The control socket's owner/group/other matrix is {@link ControlSocketMatrixIT}.
  */
 @Timeout(180)
-class SecurityIT {
-    @TempDir
-    Path dir;
-
-    private PlightNode node;
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        if (node != null) node.cleanUp();
-    }
-
+class SecurityIT extends OneNode {
     private static void assertRefused(Processes.Result r, Path conf, int line, String what) {
         assertEquals(78, r.exit(), r::toString);
         assertEquals(1, r.err().split("\n", -1).length - 1, () -> "one line:\n" + r);

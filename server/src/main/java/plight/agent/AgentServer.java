@@ -61,12 +61,8 @@ public final class AgentServer extends SidePort.Server {
         this.served = served;
     }
 
-    /** Binds every configured host, on one event loop of its own: agent checks are few. */
-    public void start() throws IOException {
-        start(Transport.best());
-    }
-
-    /** As {@link #start()}, on the daemon's transport. */
+    /** Binds every configured host, on one event loop of its own (agent checks are few), on the daemon's transport. */
+    @Override
     public void start(Transport transport) throws IOException {
         bind("plight-agent", settings.hosts(), settings.port(), "agent port", transport, bootstrap -> bootstrap
                 // The client's end of input is one of the ends of the drain, not a reason to close at once.

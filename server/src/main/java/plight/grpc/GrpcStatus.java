@@ -1,16 +1,14 @@
 package plight.grpc;
 
 /** The gRPC status codes plight answers with (grpc/doc/statuscodes.md). */
-public final class GrpcStatus {
-    public static final int OK = 0;
-    public static final int CANCELLED = 1;
-    public static final int DEADLINE_EXCEEDED = 4;
-    public static final int NOT_FOUND = 5;
-    public static final int RESOURCE_EXHAUSTED = 8;
-    public static final int UNIMPLEMENTED = 12;
-    public static final int INTERNAL = 13;
-    public static final int UNAVAILABLE = 14;
+public enum GrpcStatus {
+    OK(0), CANCELLED(1), DEADLINE_EXCEEDED(4), NOT_FOUND(5), RESOURCE_EXHAUSTED(8), UNIMPLEMENTED(12), INTERNAL(13),
+    UNAVAILABLE(14);
 
-    private GrpcStatus() {
+    /** The number sent in {@code grpc-status}. */
+    public final int code;
+
+    GrpcStatus(int code) {
+        this.code = code;
     }
 }

@@ -22,12 +22,19 @@ import plight.state.State;
  * each connection's HPACK encoder reads.
  */
 public final class Health {
-    public enum Method { CHECK, WATCH, LIST }
+    /** The methods of grpc.health.v1.Health, each with its path. */
+    public enum Method {
+        CHECK("Check"), WATCH("Watch"), LIST("List");
+
+        private final AsciiString path;
+
+        Method(String name) {
+            path = AsciiString.cached("/grpc.health.v1.Health/" + name);
+        }
+    }
 
     public static final AsciiString PATH_PREFIX = AsciiString.cached("/grpc.health.v1.Health/");
-    private static final AsciiString CHECK = AsciiString.cached("/grpc.health.v1.Health/Check");
-    private static final AsciiString WATCH = AsciiString.cached("/grpc.health.v1.Health/Watch");
-    private static final AsciiString LIST = AsciiString.cached("/grpc.health.v1.Health/List");
+    private static final Method[] METHODS = Method.values();
     private static final AsciiString APPLICATION_GRPC = AsciiString.cached("application/grpc");
     private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
     private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
@@ -72,9 +79,9 @@ public final class Health {
     /** The method {@code path} names, or {@code null} for anything else (answered UNIMPLEMENTED). */
     public static Method method(CharSequence path) {
         if (path == null) return null;
-        if (CHECK.contentEquals(path)) return Method.CHECK;
-        if (WATCH.contentEquals(path)) return Method.WATCH;
-        if (LIST.contentEquals(path)) return Method.LIST;
+        for (Method m : METHODS) {
+            if (m.path.contentEquals(path)) return m;
+        }
         return null;
     }
 
@@ -118,12 +125,12 @@ public final class Health {
      * @param only the call has sent nothing yet: the trailers are the whole answer ("Trailers-Only"), so they
      *             carry {@code :status} and the content type as well
      */
-    public static Http2Headers trailers(int status, String message, boolean only) {
+    public static Http2Headers trailers(GrpcStatus status, String message, boolean only) {
         Http2Headers h = new DefaultHttp2Headers(false);
         if (only) {
             h.add(RESPONSE_HEADERS);
         }
-        h.set(GRPC_STATUS, AsciiString.cached(Integer.toString(status)));
+        h.set(GRPC_STATUS, AsciiString.cached(Integer.toString(status.code)));
         if (message != null) {
             h.set(GRPC_MESSAGE, AsciiString.cached(message)); // percent-encoding: plight's messages are plain ASCII
         }

@@ -61,11 +61,8 @@ public final class MetricsServer extends SidePort.Server {
         this.metrics = metrics;
     }
 
-    public void start() throws IOException {
-        start(Transport.best());
-    }
-
-    /** As {@link #start()}, on the daemon's transport. */
+    /** Binds every configured host, on the daemon's transport. */
+    @Override
     public void start(Transport transport) throws IOException {
         ScrapeConnections connections = new ScrapeConnections(MAX_CONNECTIONS, requestTimeout, idleTimeout);
         bind("plight-metrics", settings.hosts(), settings.port(), "metrics port", transport, bootstrap -> bootstrap

@@ -323,7 +323,9 @@ final class RequestDecoder {
         }
         int nameLength = colon - start;
         if (nameLength == CONNECTION.length && matchesIgnoreCase(in, start, end, CONNECTION)) {
-            connectionTokens(in, valueStart, valueEnd);
+            // A comma-separated token list, e.g. "keep-alive, Upgrade".
+            close |= hasToken(in, valueStart, valueEnd, CLOSE);
+            keepAlive |= hasToken(in, valueStart, valueEnd, KEEP_ALIVE);
         } else if (nameLength == CONTENT_LENGTH.length && matchesIgnoreCase(in, start, end, CONTENT_LENGTH)) {
             // A probe has no body; anything but zero is either a body or a malformed length.
             if (valueStart == valueEnd || !allZeros(in, valueStart, valueEnd)) {
@@ -346,26 +348,6 @@ final class RequestDecoder {
             http2SettingsEnd = valueEnd - requestLineIndex;
         }
         return true;
-    }
-
-    /** {@code Connection} is a comma-separated token list, e.g. {@code keep-alive, Upgrade}. */
-    private void connectionTokens(ByteBuf in, int start, int end) {
-        int i = start;
-        while (i < end) {
-            int comma = in.indexOf(i, end, (byte) ',');
-            int tokenEnd = comma < 0 ? end : comma;
-            int tokenStart = skipWhitespace(in, i, tokenEnd);
-            while (tokenEnd > tokenStart && isWhitespace(in.getByte(tokenEnd - 1))) {
-                tokenEnd--;
-            }
-            int length = tokenEnd - tokenStart;
-            if (length == CLOSE.length && matchesIgnoreCase(in, tokenStart, tokenEnd, CLOSE)) {
-                close = true;
-            } else if (length == KEEP_ALIVE.length && matchesIgnoreCase(in, tokenStart, tokenEnd, KEEP_ALIVE)) {
-                keepAlive = true;
-            }
-            i = comma < 0 ? end : comma + 1;
-        }
     }
 
     /** Whether the comma-separated list from {@code start} to {@code end} holds {@code token} (any case). */

@@ -64,6 +64,14 @@ public final class SidePort implements AutoCloseable {
     public abstract static class Server implements AutoCloseable {
         private SidePort port;
 
+        /** {@link #start(Transport)} on the best transport this machine has. */
+        public final void start() throws IOException {
+            start(Transport.best());
+        }
+
+        /** Binds every configured host, on {@code transport} (the daemon's); once. */
+        public abstract void start(Transport transport) throws IOException;
+
         /** Binds, as {@link SidePort#open}; once. */
         protected final void bind(String threadName, List<String> hosts, int port, String what, Transport transport,
                                   UnaryOperator<ServerBootstrap> configure) throws IOException {

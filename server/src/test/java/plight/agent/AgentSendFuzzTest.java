@@ -9,13 +9,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import plight.probe.Outbound;
 import plight.state.State;
 
 /**
@@ -73,22 +73,11 @@ class AgentSendFuzzTest {
         channel.advanceTimeBy(DRAIN.toNanos() + 1, TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertFalse(channel.isOpen(), "still open after the drain timeout");
-        assertEquals("up drain\n", written(channel));
+        assertEquals("up drain\n", new String(Outbound.drain(channel), StandardCharsets.UTF_8));
         for (ByteBuf b : sent) {
             assertEquals(0, b.refCnt(), "a read buffer was not released");
         }
         channel.finishAndReleaseAll();
-    }
-
-    private static String written(EmbeddedChannel channel) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
-            byte[] bytes = new byte[b.readableBytes()];
-            b.readBytes(bytes);
-            b.release();
-            out.writeBytes(bytes);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static int indexOf(byte[] bytes, byte b) {

@@ -4,54 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import plight.control.Reply;
 import plight.control.server.ControlWire;
+import plight.grpc.Watcher;
 
 /** A gRPC watch on the real daemon follows every way its state changes: CLI changes, a reload, a TTL running out. */
 @Timeout(60)
 class GrpcWatchTest {
     @TempDir
     Path dir;
-
-    private static final class Watcher implements StreamObserver<HealthCheckResponse> {
-        final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onNext(HealthCheckResponse value) {
-            seen.add(value.getStatus());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            seen.add(Status.fromThrowable(t).getCode());
-        }
-
-        @Override
-        public void onCompleted() {
-            seen.add("completed");
-        }
-
-        Object next() throws InterruptedException {
-            Object o = seen.poll(10, TimeUnit.SECONDS);
-            if (o == null) {
-                throw new AssertionError("nothing within 10 s");
-            }
-            return o;
-        }
-    }
 
     private static void ok(Reply r) {
         assertTrue(r.isOk(), r::render);
@@ -62,8 +31,7 @@ class GrpcWatchTest {
         ManagedChannel channel = null;
         try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
             channel = NettyChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
-            Watcher watch = new Watcher();
-            HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), watch);
+            Watcher watch = Watcher.watch(HealthGrpc.newStub(channel), "");
             assertEquals(HealthCheckResponse.ServingStatus.SERVING, watch.next());
 
             ok(w.call("set disabled reason=grpc"));

@@ -16,14 +16,11 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -166,61 +163,33 @@ class GrpcHealthTest {
         assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(c).check(service("")).getStatus());
     }
 
-    /** Collects what one Watch receives. */
-    private static final class Watcher implements StreamObserver<HealthCheckResponse> {
-        final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onNext(HealthCheckResponse value) {
-            seen.add(value.getStatus());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            seen.add(Status.fromThrowable(t).getCode());
-        }
-
-        @Override
-        public void onCompleted() {
-            seen.add("completed");
-        }
-
-        Object next() throws InterruptedException {
-            Object o = seen.poll(10, TimeUnit.SECONDS);
-            if (o == null) {
-                throw new AssertionError("nothing within 10 s");
-            }
-            return o;
+    /** The next thing each of {@code watchers} receives is {@code expected}. */
+    private static void assertNext(Object expected, Watcher... watchers) throws InterruptedException {
+        for (Watcher w : watchers) {
+            assertEquals(expected, w.next());
         }
     }
 
     @Test
     void watchSendsTheStatusAtOnceThenEveryChange() throws Exception {
         server = H2TestServer.start(ORDERS);
-        Watcher node = new Watcher();
-        Watcher orders = new Watcher();
         HealthGrpc.HealthStub stub = HealthGrpc.newStub(channel());
-        stub.watch(service(""), node);
-        stub.watch(service("orders"), orders);
-        assertEquals(ServingStatus.SERVING, node.next());
-        assertEquals(ServingStatus.SERVING, orders.next());
+        Watcher node = Watcher.watch(stub, "");
+        Watcher orders = Watcher.watch(stub, "orders");
+        assertNext(ServingStatus.SERVING, node, orders);
         server.live.show(H2TestServer.DISABLED);
-        assertEquals(ServingStatus.NOT_SERVING, node.next());
-        assertEquals(ServingStatus.NOT_SERVING, orders.next());
+        assertNext(ServingStatus.NOT_SERVING, node, orders);
         server.live.show(H2TestServer.OFFLINE); // still NOT_SERVING: nothing to send
         server.live.show(H2TestServer.ENABLED);
-        assertEquals(ServingStatus.SERVING, node.next());
-        assertEquals(ServingStatus.SERVING, orders.next());
+        assertNext(ServingStatus.SERVING, node, orders);
     }
 
     @Test
     void watchOfAnUnknownServiceSaysServiceUnknownAndStaysOpenUntilTheServerStops() throws Exception {
         server = H2TestServer.start(ORDERS);
-        Watcher unknown = new Watcher();
-        Watcher node = new Watcher();
         HealthGrpc.HealthStub stub = HealthGrpc.newStub(channel());
-        stub.watch(service("billing"), unknown);
-        stub.watch(service(""), node);
+        Watcher unknown = Watcher.watch(stub, "billing");
+        Watcher node = Watcher.watch(stub, "");
         assertEquals(ServingStatus.SERVICE_UNKNOWN, unknown.next());
         assertEquals(ServingStatus.SERVING, node.next());
         server.live.show(H2TestServer.DISABLED);
@@ -228,15 +197,13 @@ class GrpcHealthTest {
         assertTrue(unknown.seen.isEmpty(), "an unknown service has no change to report: " + unknown.seen);
         server.close();
         // Ended with a status, not cut off: the stop is announced.
-        assertEquals(Status.Code.UNAVAILABLE, unknown.next());
-        assertEquals(Status.Code.UNAVAILABLE, node.next());
+        assertNext(Status.Code.UNAVAILABLE, unknown, node);
     }
 
     @Test
     void aWatchEndsWithDeadlineExceededWhenItsTimeoutRunsOut() throws Exception {
         server = H2TestServer.start();
-        Watcher w = new Watcher();
-        HealthGrpc.newStub(channel()).withDeadlineAfter(300, TimeUnit.MILLISECONDS).watch(service(""), w);
+        Watcher w = Watcher.watch(HealthGrpc.newStub(channel()).withDeadlineAfter(300, TimeUnit.MILLISECONDS), "");
         assertEquals(ServingStatus.SERVING, w.next());
         assertEquals(Status.Code.DEADLINE_EXCEEDED, w.next());
     }
@@ -250,9 +217,7 @@ class GrpcHealthTest {
             stubs.add(HealthGrpc.newStub(channel()));
         }
         for (int i = 0; i < 1000; i++) {
-            Watcher w = new Watcher();
-            watchers.add(w);
-            stubs.get(i % stubs.size()).watch(service(""), w);
+            watchers.add(Watcher.watch(stubs.get(i % stubs.size()), ""));
         }
         for (Watcher w : watchers) {
             assertEquals(ServingStatus.SERVING, w.next());

@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -81,14 +80,7 @@ final class EmbeddedProbe implements AutoCloseable {
     /** Everything written so far, in order. */
     byte[] output() {
         channel.runPendingTasks();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            buf.release();
-            out.writeBytes(bytes);
-        }
-        return out.toByteArray();
+        return Outbound.drain(channel);
     }
 
     /** Finishes the channel and checks that every buffer that went through it was released. */

@@ -217,17 +217,6 @@ class ProbeHttpTest {
         }
     }
 
-    @Test
-    void requestsAfterAClosingOneAreNotAnswered() throws IOException {
-        try (RawHttp c = server.connect()) {
-            c.send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\n\r\n");
-            c.read();
-            c.read();
-            // Lingering close: our side is shut, the client sees the end of the answers, not a reset.
-            assertArrayEquals(new byte[0], c.readToEnd());
-        }
-    }
-
     // "A request line followed by end of input without a blank line (GET / HTTP/1.0\r\n then FIN) is answered"
     @ParameterizedTest
     @ValueSource(strings = {"GET / HTTP/1.0\r\n", "GET / HTTP/1.0", "GET / HTTP/1.1\r\n", "HEAD / HTTP/1.0\n",

@@ -222,7 +222,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         this.ctx = ctx;
         remote = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet : null;
         counted = true;
-        server.h2Open().incrementAndGet();
+        server.countOpened();
         lastActivity = now();
         controlWindowStart = lastActivity;
         super.handlerAdded(ctx);
@@ -245,7 +245,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private void cleanUp() {
         if (counted) {
             counted = false;
-            (grpc ? server.grpcOpen() : server.h2Open()).decrementAndGet();
+            server.countClosed(grpc);
             server.connectionClosed();
         }
         if (watches > 0) {
@@ -602,8 +602,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (!grpc) {
             grpc = true;
             if (counted) {
-                server.h2Open().decrementAndGet();
-                server.grpcOpen().incrementAndGet();
+                server.countAsGrpc();
             }
         }
         Health.Method method = Health.method(headers.path());

@@ -272,12 +272,19 @@ public final class H2Server implements Http2Switch {
         return idleTimeoutNanos;
     }
 
-    AtomicInteger h2Open() {
-        return h2Open;
+    /** A connection speaks HTTP/2 from now: counted in {@link #openH2} until its first gRPC call. */
+    void countOpened() {
+        h2Open.incrementAndGet();
     }
 
-    AtomicInteger grpcOpen() {
-        return grpcOpen;
+    /** Its first gRPC call: counted in {@link #openGrpc} from now. */
+    void countAsGrpc() {
+        h2Open.decrementAndGet();
+        grpcOpen.incrementAndGet();
+    }
+
+    void countClosed(boolean grpc) {
+        (grpc ? grpcOpen : h2Open).decrementAndGet();
     }
 
     /** HTTP/2 probes (GET, HEAD, OPTIONS) answered per state name. */

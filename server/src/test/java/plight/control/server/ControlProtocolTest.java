@@ -56,8 +56,10 @@ class ControlProtocolTest {
         return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
     }
 
-    private static void assertOk(Reply r) {
+    /** {@code r}, once it is known to be OK. */
+    private static Reply assertOk(Reply r) {
         assertTrue(r.isOk(), () -> "expected OK, got " + r.render());
+        return r;
     }
 
     private static void assertError(String kind, String textPart, Reply r) {
@@ -91,38 +93,31 @@ class ControlProtocolTest {
     @Test
     void everyCommandWithoutArguments() throws IOException {
         try (ControlWire w = ControlWire.open(socket)) {
-            Reply status = w.call("status");
-            assertOk(status);
+            Reply status = assertOk(w.call("status"));
             assertEquals("enabled", status.get("state"));
             assertEquals("200", status.get("code"));
 
-            Reply list = w.call("list");
-            assertOk(list);
+            Reply list = assertOk(w.call("list"));
             assertEquals(List.of("enabled", "disabled"), list.all("state"));
 
-            Reply stats = w.call("stats");
-            assertOk(stats);
+            Reply stats = assertOk(w.call("stats"));
             assertEquals("3", stats.get("connections"));
             assertEquals("7", stats.get("probes.enabled"));
 
-            Reply metrics = w.call("metrics");
-            assertOk(metrics);
+            Reply metrics = assertOk(w.call("metrics"));
             assertEquals(List.of("# TYPE plight_probe_sources gauge", "plight_probe_sources 0"), metrics.all("line"));
 
-            Reply version = w.call("version");
-            assertOk(version);
+            Reply version = assertOk(w.call("version"));
             assertEquals("1", version.get("protocol"));
             assertNotNull(version.get("version"));
             assertFalse(version.get("version").isBlank());
 
-            Reply help = w.call("help");
-            assertOk(help);
+            Reply help = assertOk(w.call("help"));
             assertEquals(String.join(" ", Request.COMMANDS), help.get("commands"));
             assertTrue(help.all("usage").contains("set STATE [ttl=DURATION] [reason=TEXT]"), help::render);
             assertTrue(help.all("usage").contains("wait STATE [fall=N] [timeout=DURATION] [window=DURATION]"), help::render);
 
-            Reply reload = w.call("reload");
-            assertOk(reload);
+            Reply reload = assertOk(w.call("reload"));
             assertEquals("test.conf", reload.get("config"));
 
             // Commands are case-insensitive and surrounding blanks and CRLF are forgiven, as socat users type.
@@ -145,8 +140,7 @@ class ControlProtocolTest {
     @Test
     void setWithTtlAndReason() throws IOException {
         try (ControlWire w = ControlWire.open(socket)) {
-            Reply r = w.call("set disabled ttl=2h reason=kernel upgrade: see OPS-1, ttl=5m stays text");
-            assertOk(r);
+            Reply r = assertOk(w.call("set disabled ttl=2h reason=kernel upgrade: see OPS-1, ttl=5m stays text"));
             assertEquals("disabled", r.get("state"));
             assertEquals("kernel upgrade: see OPS-1, ttl=5m stays text", r.get("reason"));
             assertEquals("PT2H", r.get("ttl"));

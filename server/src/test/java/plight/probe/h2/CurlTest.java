@@ -1,13 +1,11 @@
 package plight.probe.h2;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import plight.testkit.Processes;
+import plight.testkit.Curl;
 
 /** curl's HTTP/2, by prior knowledge and by upgrade: the state's code, headers and body, as over HTTP/1. */
 class CurlTest {
@@ -24,24 +22,15 @@ class CurlTest {
     }
 
     private String curl(String... options) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "-i", "--max-time", "10"));
-        command.addAll(List.of(options));
-        command.add("http://127.0.0.1:" + server.port() + "/healthz?x=1");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        return Curl.response("http://127.0.0.1:" + server.port() + "/healthz?x=1", options);
     }
 
     @Test
     void priorKnowledgeGetsTheStatesAnswer() throws Exception {
         String out = curl("--http2-prior-knowledge");
         assertTrue(out.startsWith("HTTP/2 200 \r\n"), out);
-        assertTrue(out.contains("\r\nserver: plight\r\n"), out);
-        assertTrue(out.contains("\r\ncontent-type: text/plain; charset=utf-8\r\n"), out);
-        assertTrue(out.contains("\r\ncontent-length: 3\r\n"), out);
-        assertTrue(out.contains("\r\ncache-control: no-store\r\n"), out);
-        assertTrue(out.contains("\r\nx-plight-state: enabled\r\n"), out);
+        Curl.assertHeaderLines(out, "server: plight", "content-type: text/plain; charset=utf-8", "content-length: 3",
+                "cache-control: no-store", "x-plight-state: enabled");
         assertTrue(out.contains("\r\ndate: "), out);
         assertTrue(out.endsWith("\r\n\r\nOK\n"), out);
     }
@@ -51,8 +40,7 @@ class CurlTest {
         server.live.show(H2TestServer.OFFLINE);
         String out = curl("--http2-prior-knowledge");
         assertTrue(out.startsWith("HTTP/2 503 \r\n"), out);
-        assertTrue(out.contains("\r\nx-envoy-immediate-health-check-fail: true\r\n"), out);
-        assertTrue(out.contains("\r\nx-plight-state: offline\r\n"), out);
+        Curl.assertHeaderLines(out, "x-envoy-immediate-health-check-fail: true", "x-plight-state: offline");
         assertTrue(out.endsWith("\r\n\r\nnode is offline\n"), out);
     }
 
@@ -83,11 +71,8 @@ class CurlTest {
 
     @Test
     void postOfSomethingElseOnTheHealthPathIs415() throws Exception {
-        List<String> command = List.of("curl", "-sS", "-i", "--http2-prior-knowledge", "--max-time", "10", "-d", "{}",
-                "-H", "content-type: application/json", "http://127.0.0.1:" + server.port() + "/grpc.health.v1.Health/Check");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = Curl.response("http://127.0.0.1:" + server.port() + "/grpc.health.v1.Health/Check",
+                "--http2-prior-knowledge", "-d", "{}", "-H", "content-type: application/json");
         assertTrue(out.startsWith("HTTP/2 415 \r\n"), out);
     }
 

@@ -10,8 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import plight.config.GrpcSettings;
 import plight.probe.ProbeListener;
 import plight.testkit.RawHttp;
@@ -45,6 +49,34 @@ class H2LimitsTest {
         assertEquals(200, RawHttp.once(server.port()).code());
     }
 
+    /** The status code of the answer to {@code request} on a new HTTP/1 connection. */
+    private int http1Code(String request) throws Exception {
+        try (RawHttp h = new RawHttp(server.port())) {
+            return h.send(request).read().code();
+        }
+    }
+
+    /** What a test writes on a new connection. */
+    @FunctionalInterface
+    private interface Frames {
+        void sendTo(RawH2 h2) throws Exception;
+    }
+
+    /** On a new connection, {@code frames} end in GOAWAY with {@code error} and the end of input; HTTP/1 still answers. */
+    private void assertEndsInGoaway(long error, Frames frames) throws Exception {
+        start();
+        try (RawH2 h2 = new RawH2(server.port())) {
+            frames.sendTo(h2);
+            assertEquals("GOAWAY " + error, h2.until("GOAWAY"));
+            assertEquals("EOF", h2.until("EOF"));
+        }
+        http1StillAnswers();
+    }
+
+    private void startWithTimeouts(Duration requestTimeout, Duration idleTimeout) throws Exception {
+        server = H2TestServer.start(NO_SERVICES, requestTimeout, idleTimeout, 1000, ProbeListener.NONE);
+    }
+
     private static Http2Headers grpc(String method) {
         return RawH2.request("POST", "/grpc.health.v1.Health/" + method).set("content-type", "application/grpc")
                 .set("te", "trailers");
@@ -65,26 +97,14 @@ class H2LimitsTest {
     @Test
     void aBadPrefaceIsAnHttp1RequestLineNamingHttp2And505() throws Exception {
         start();
-        try (RawHttp h = new RawHttp(server.port())) {
-            h.send("PRI * HTTP/2.0\r\n\r\nSX\r\n\r\n");
-            assertEquals(505, h.read().code());
-        }
-        try (RawHttp h = new RawHttp(server.port())) {
-            h.send("GET / HTTP/2.0\r\n\r\n");
-            assertEquals(505, h.read().code());
-        }
+        assertEquals(505, http1Code("PRI * HTTP/2.0\r\n\r\nSX\r\n\r\n"));
+        assertEquals(505, http1Code("GET / HTTP/2.0\r\n\r\n"));
         http1StillAnswers();
     }
 
     @Test
     void aFrameBeforeSettingsEndsTheConnectionWithGoaway() throws Exception {
-        start();
-        try (RawH2 h2 = new RawH2(server.port())) {
-            h2.preface().ping(1);
-            assertEquals("GOAWAY " + PROTOCOL_ERROR, h2.until("GOAWAY"));
-            assertEquals("EOF", h2.until("EOF"));
-        }
-        http1StillAnswers();
+        assertEndsInGoaway(PROTOCOL_ERROR, h2 -> h2.preface().ping(1));
     }
 
     @Test
@@ -100,45 +120,33 @@ class H2LimitsTest {
 
     @Test
     void rapidResetEndsInGoaway() throws Exception {
-        start();
-        try (RawH2 h2 = new RawH2(server.port())) {
+        assertEndsInGoaway(ENHANCE_YOUR_CALM, h2 -> {
             h2.start();
             for (int i = 0; i <= H2Connection.MAX_RESETS; i++) {
                 int stream = 1 + 2 * i;
                 h2.headers(stream, RawH2.request("GET", "/"), false).rst(stream, Http2Error.CANCEL.code());
             }
-            assertEquals("GOAWAY " + ENHANCE_YOUR_CALM, h2.until("GOAWAY"));
-            assertEquals("EOF", h2.until("EOF"));
-        }
-        http1StillAnswers();
+        });
     }
 
     @Test
     void aPingFloodEndsInGoaway() throws Exception {
-        start();
-        try (RawH2 h2 = new RawH2(server.port())) {
+        assertEndsInGoaway(ENHANCE_YOUR_CALM, h2 -> {
             h2.start();
             for (int i = 0; i <= H2Connection.MAX_CONTROL_FRAMES; i++) {
                 h2.ping(i);
             }
-            assertEquals("GOAWAY " + ENHANCE_YOUR_CALM, h2.until("GOAWAY"));
-            assertEquals("EOF", h2.until("EOF"));
-        }
-        http1StillAnswers();
+        });
     }
 
     @Test
     void aSettingsFloodEndsInGoaway() throws Exception {
-        start();
-        try (RawH2 h2 = new RawH2(server.port())) {
+        assertEndsInGoaway(ENHANCE_YOUR_CALM, h2 -> {
             h2.start();
             for (int i = 0; i <= H2Connection.MAX_CONTROL_FRAMES; i++) {
                 h2.settings(new Http2Settings());
             }
-            assertEquals("GOAWAY " + ENHANCE_YOUR_CALM, h2.until("GOAWAY"));
-            assertEquals("EOF", h2.until("EOF"));
-        }
-        http1StillAnswers();
+        });
     }
 
     @Test
@@ -161,7 +169,7 @@ class H2LimitsTest {
 
     @Test
     void aConnectionThatSendsOnlyThePrefaceIsClosedAtTheRequestTimeout() throws Exception {
-        server = H2TestServer.start(NO_SERVICES, Duration.ofMillis(300), Duration.ofSeconds(60), 1000, ProbeListener.NONE);
+        startWithTimeouts(Duration.ofMillis(300), Duration.ofSeconds(60));
         try (RawH2 h2 = new RawH2(server.port())) {
             h2.preface();
             assertEquals("EOF", h2.until("EOF"));
@@ -173,32 +181,29 @@ class H2LimitsTest {
         }
     }
 
-    @Test
-    void halfAFrameIsClosedAtTheRequestTimeoutEvenAfterAnswers() throws Exception {
-        server = H2TestServer.start(NO_SERVICES, Duration.ofMillis(300), Duration.ofSeconds(60), 1000, ProbeListener.NONE);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unfinished")
+    void anUnfinishedFrameIsClosedAtTheRequestTimeoutEvenAfterAnswers(String what, byte[] bytes) throws Exception {
+        startWithTimeouts(Duration.ofMillis(300), Duration.ofSeconds(60));
         try (RawH2 h2 = new RawH2(server.port())) {
             h2.start().get(1);
             assertEquals("HEADERS 1 :status=200", h2.until("HEADERS"));
-            h2.send(new byte[] {0, 0, 10, 1, 4}); // a HEADERS frame's first five bytes, then nothing
+            h2.send(bytes);
             assertEquals("EOF", h2.until("EOF"));
         }
     }
 
-    @Test
-    void aHeaderBlockLeftOpenIsClosedAtTheRequestTimeout() throws Exception {
-        server = H2TestServer.start(NO_SERVICES, Duration.ofMillis(300), Duration.ofSeconds(60), 1000, ProbeListener.NONE);
-        try (RawH2 h2 = new RawH2(server.port())) {
-            h2.start().get(1);
-            assertEquals("HEADERS 1 :status=200", h2.until("HEADERS"));
-            // HEADERS on stream 3 without END_HEADERS (":method GET", indexed), and no CONTINUATION ever.
-            h2.send(new byte[] {0, 0, 1, 1, 0, 0, 0, 0, 3, (byte) 0x82});
-            assertEquals("EOF", h2.until("EOF"));
-        }
+    static Stream<Arguments> unfinished() {
+        return Stream.of(
+                // a HEADERS frame's first five bytes, then nothing
+                Arguments.of("half a frame", new byte[] {0, 0, 10, 1, 4}),
+                // HEADERS on stream 3 without END_HEADERS (":method GET", indexed), and no CONTINUATION ever
+                Arguments.of("a header block left open", new byte[] {0, 0, 1, 1, 0, 0, 0, 0, 3, (byte) 0x82}));
     }
 
     @Test
     void anIdleConnectionIsClosedAtTheIdleTimeoutWithGoaway() throws Exception {
-        server = H2TestServer.start(NO_SERVICES, Duration.ofSeconds(5), Duration.ofMillis(300), 1000, ProbeListener.NONE);
+        startWithTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300));
         try (RawH2 h2 = new RawH2(server.port())) {
             h2.start().get(1);
             assertEquals("HEADERS 1 :status=200", h2.until("HEADERS"));
@@ -288,10 +293,8 @@ class H2LimitsTest {
     @Test
     void anUpgradeWithMalformedSettingsIsAnsweredInHttp1() throws Exception {
         start();
-        try (RawHttp h = new RawHttp(server.port())) {
-            h.send("GET / HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: !!\r\n\r\n");
-            assertEquals(200, h.read().code());
-        }
+        assertEquals(200, http1Code("GET / HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: !!\r\n\r\n"));
     }
 
     @Test
@@ -310,10 +313,8 @@ class H2LimitsTest {
             assertEquals("HTTP/1.0", r.version());
             assertEquals(200, r.code());
         }
-        try (RawHttp h = new RawHttp(server.port())) {
-            h.send("GET / HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n" + settings + "\r\n");
-            assertEquals(101, h.read().code());
-        }
+        assertEquals(101, http1Code("GET / HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + settings + "\r\n"));
     }
 
     @Test

@@ -27,10 +27,13 @@ public final class H2TestServer implements AutoCloseable {
     public final ProbeServer server;
     public final H2Server http2;
 
-    private H2TestServer(LiveResponses live, ProbeServer server, H2Server http2) {
-        this.live = live;
-        this.server = server;
-        this.http2 = http2;
+    private H2TestServer(GrpcSettings grpc, Duration requestTimeout, Duration idleTimeout, int maxConnections,
+                         ProbeListener listener, H2Server.Limits limits) {
+        WebSettings web = new WebSettings(List.of("127.0.0.1"), 0, "plight", "plight",
+                new LogSettings(Path.of("/dev/null"), "off", 0, 0), idleTimeout, requestTimeout, maxConnections, 1);
+        live = new LiveResponses(ENABLED);
+        http2 = new H2Server(live, listener, grpc, requestTimeout, idleTimeout, limits);
+        server = new ProbeServer(web, live, listener, AccessLog.OFF, Transport.best(), http2);
     }
 
     public static H2TestServer start() throws IOException {
@@ -48,13 +51,9 @@ public final class H2TestServer implements AutoCloseable {
 
     public static H2TestServer start(GrpcSettings grpc, Duration requestTimeout, Duration idleTimeout, int maxConnections,
                                      ProbeListener listener, H2Server.Limits limits) throws IOException {
-        WebSettings web = new WebSettings(List.of("127.0.0.1"), 0, "plight", "plight",
-                new LogSettings(Path.of("/dev/null"), "off", 0, 0), idleTimeout, requestTimeout, maxConnections, 1);
-        LiveResponses live = new LiveResponses(ENABLED);
-        H2Server http2 = new H2Server(live, listener, grpc, requestTimeout, idleTimeout, limits);
-        ProbeServer server = new ProbeServer(web, live, listener, AccessLog.OFF, Transport.best(), http2);
-        server.start();
-        return new H2TestServer(live, server, http2);
+        H2TestServer started = new H2TestServer(grpc, requestTimeout, idleTimeout, maxConnections, listener, limits);
+        started.server.start();
+        return started;
     }
 
     public int port() {
