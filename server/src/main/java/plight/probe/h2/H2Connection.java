@@ -162,6 +162,8 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             // the answers of), or malformed ones made to be reset (2025's "MadeYouReset").
             encoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS);
             decoderEnforceMaxConsecutiveEmptyDataFrames(2);
+            // Here, not in the handler's constructor: build() sets the builder's value (30 s) on the handler after it.
+            gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE_MILLIS);
         }
 
         @Override

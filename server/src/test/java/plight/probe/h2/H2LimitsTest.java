@@ -50,6 +50,24 @@ class H2LimitsTest {
                 .set("te", "trailers");
     }
 
+    /**
+     * A request whose stream the client never ends (a body promised, never sent) keeps the stream open after its
+     * answer; the idle timeout's GOAWAY is followed by the close a moment later, not after Netty's 30 s default
+     * (found by Http2FuzzTest: the builder set its own default over the handler's).
+     */
+    @Test
+    void aConnectionWithARequestNeverEndedClosesSoonAfterTheIdleTimeoutsGoaway() throws Exception {
+        server = H2TestServer.start(NO_SERVICES, Duration.ofSeconds(1), Duration.ofSeconds(1), 100, ProbeListener.NONE);
+        try (RawH2 h2 = new RawH2(server.port())) {
+            h2.start().headers(1, RawH2.request("GET", "/"), false);
+            assertEquals("DATA 1 3 end last=10", h2.until("DATA"));
+            assertEquals("GOAWAY 0", h2.until("GOAWAY"));
+            // RawH2 gives up reading after 10 s: before, the connection stayed open for 30 s after GOAWAY.
+            assertEquals("EOF", h2.next());
+        }
+        http1StillAnswers();
+    }
+
     @Test
     void aGetIsAnsweredOnItsStream() throws Exception {
         start();
