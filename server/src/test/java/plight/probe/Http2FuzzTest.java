@@ -142,7 +142,8 @@ class Http2FuzzTest {
                 a.checkMessages();
             }
             assertNotNull(answers.get(0), "no GOAWAY");
-            assertEquals(Long.valueOf(Http2Error.NO_ERROR.code()), answers.get(0).reset, "GOAWAY's error code");
+            assertEquals(Long.valueOf(Http2Error.NO_ERROR.code()), answers.get(0).reset,
+                    "GOAWAY's error code; its debug data: " + answers.get(0).debug);
         }
     }
 
@@ -314,6 +315,7 @@ class Http2FuzzTest {
         String status;
         String grpcStatus;
         Long reset;
+        String debug;
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
 
         /** The DATA of a call is whole gRPC messages, uncompressed, each a health response. */
@@ -393,6 +395,7 @@ class Http2FuzzTest {
             Answer connection = of(0);
             if (connection.reset == null || errorCode != 0) {
                 connection.reset = errorCode;
+                connection.debug = debugData.toString(US_ASCII); // what went wrong, as Netty says it
             }
         }
     }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -123,13 +124,16 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         }
     }
 
+    /** Set on a stream once it is answered: HEADERS after that are the request's trailers, never a new request. */
+    private final Http2Connection.PropertyKey answeredKey;
+
     private H2Connection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                          H2Server server) {
         super(decoder, encoder, settings);
         this.server = server;
         this.health = server.health();
-        gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE_MILLIS);
         encoder.flowController().listener(this);
+        answeredKey = connection().newKey();
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
@@ -350,9 +354,11 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                               boolean endOfStream) throws Http2Exception {
         Call pending = calls.get(streamId);
-        if (pending != null) {
-            // Trailers of a request: its message is complete or never will be.
-            if (endOfStream && !pending.watching) {
+        Http2Stream stream = connection().stream(streamId);
+        if (pending != null || stream != null && stream.getProperty(answeredKey) != null) {
+            // Trailers of a request: its message is complete or never will be. Trailers of a request already
+            // answered (a GET, a call ended early) end the client's side and nothing else: no second answer.
+            if (pending != null && endOfStream && !pending.watching) {
                 messageEnded(pending);
             }
             return;
@@ -493,13 +499,13 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (body) {
             encoder().writeData(ctx, streamId, a.body.duplicate(), 0, true, ctx.voidPromise());
         }
-        answered();
+        answered(streamId);
     }
 
     private void refuse(int streamId, Http2Headers headers, ByteBuf body) {
         encoder().writeHeaders(ctx, streamId, headers, 0, false, ctx.voidPromise());
         encoder().writeData(ctx, streamId, body.duplicate(), 0, true, ctx.voidPromise());
-        answered();
+        answered(streamId);
     }
 
     /**
@@ -507,7 +513,11 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
      * will: its DATA is consumed and dropped, and the idle timeout closes a connection that holds only such.
      * (RST_STREAM NO_ERROR would be allowed, RFC 9113 8.1, but some clients take it for a failed request.)
      */
-    private void answered() {
+    private void answered(int streamId) {
+        Http2Stream stream = connection().stream(streamId);
+        if (stream != null) {
+            stream.setProperty(answeredKey, Boolean.TRUE);
+        }
         answeredAny = true;
         lastActivity = now();
     }
@@ -594,8 +604,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                 }
                 encoder().writeHeaders(ctx, stream, Health.RESPONSE_HEADERS, 0, false, ctx.voidPromise());
                 encoder().writeData(ctx, stream, Health.checkFrame(status), 0, false, ctx.voidPromise());
-                answeredAny = true;
-                lastActivity = now();
+                answered(stream);
                 if (call.deadline != NONE) {
                     arm(call.deadline);
                 }
@@ -610,7 +619,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         encoder().writeHeaders(ctx, call.stream, Health.RESPONSE_HEADERS, 0, false, ctx.voidPromise());
         encoder().writeData(ctx, call.stream, frame, 0, false, ctx.voidPromise());
         encoder().writeHeaders(ctx, call.stream, Health.TRAILERS_OK, 0, true, ctx.voidPromise());
-        answered();
+        answered(call.stream);
     }
 
     /** Ends a call with trailers only: an error, or NOT_SERVING as status 14. */
@@ -621,7 +630,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     private void trailersOnly(int streamId, Http2Headers trailers) {
         encoder().writeHeaders(ctx, streamId, trailers, 0, true, ctx.voidPromise());
-        answered();
+        answered(streamId);
     }
 
     private void forget(Call call) {
