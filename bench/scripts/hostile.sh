@@ -13,6 +13,9 @@
 #               5 s), log lines, and how long until a probe is answered once they are closed
 #   control     1,000 control-socket connections a second for SECONDS, each "status"
 #   metrics     1,000 connections a second to the metrics port for SECONDS, each "GET /metrics"
+#   grpc        on the probe port, for SECONDS: 1,000 new HTTP/2 connections a second each with one gRPC Health/Check,
+#               1,000 connections holding 10 Health/Watch calls each, and 100
+#               connections that send Check calls and never read
 # env: SECONDS_=10 (length of the slow, control and metrics runs), PORT=18196, DIST=another distribution,
 #      SLOWLORIS=1000, PIPELINERS=1500, RATE=1000.
 # Needs: python3, the distribution (mvn -B -DskipTests package), `ulimit -n` of 20,000 or more for this shell.
@@ -26,7 +29,7 @@ seconds=${SECONDS_:-10}
 rate=${RATE:-1000}
 dist=${DIST:-$root/packaging/target/plight}
 [ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
-[ $# -gt 0 ] || set -- idle keepalive slow fds control metrics
+[ $# -gt 0 ] || set -- idle keepalive slow fds control metrics grpc
 # shellcheck source=bench/scripts/servers.sh
 . "$here/servers.sh"
 need python3
@@ -151,6 +154,21 @@ PY
       prober $((seconds + 2)) metrics
       nice -n 19 python3 "$here/hostile.py" metrics 127.0.0.1 "$metrics_port" "$rate" "$seconds"
       prober_result metrics
+      stop_daemon
+      ;;
+    grpc)
+      start_daemon grpc
+      prober $((seconds + 4)) grpc
+      nice -n 19 python3 "$here/hostile.py" grpc-watch 127.0.0.1 "$port" "${WATCHERS:-1000}" 10 "$((seconds + 2))" &
+      watchers=$!
+      nice -n 19 python3 "$here/hostile.py" grpc-never-read 127.0.0.1 "$port" "${NEVER_READERS:-100}" "$seconds" &
+      never=$!
+      nice -n 19 python3 "$here/hostile.py" grpc-check 127.0.0.1 "$port" "$rate" "$seconds" &
+      checks=$!
+      wait "$checks" "$never" "$watchers"
+      echo "daemon RSS $(( $(rss_kib "$daemon") / 1024 )) MiB after it"
+      prober_result grpc
+      logged grpc
       stop_daemon
       ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;

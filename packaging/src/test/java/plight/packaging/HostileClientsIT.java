@@ -178,6 +178,137 @@ class HostileClientsIT {
         assertFalse(out.contains("\tat ") || out.contains("OutOfDirectMemoryError"), out);
     }
 
+    /**
+     * The gRPC side of the probe port: 200 HTTP/2 connections each holding 10 watches (every one told its status at
+     * once and again on a change) and a client that floods Check calls and never reads its answers; HTTP/1 probes on
+     * new connections are answered all along. {@code bench/scripts/hostile.sh grpc} is the long form.
+     */
+    @Test
+    void grpcWatchersAndAClientThatNeverReadsLeaveHttp1ProbesAnswered() throws Exception {
+        PlightNode.Daemon daemon = node("").start();
+        List<Socket> watchers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Socket s = RawHttp.connected(new Socket(), new InetSocketAddress("127.0.0.1", node.port));
+            held.add(s);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(GrpcFrames.watches(10));
+            watchers.add(s);
+        }
+        for (int i = 0; i < watchers.size(); i++) {
+            assertEquals(10, GrpcFrames.statuses(watchers.get(i), GrpcFrames.SERVING, 10), "initial statuses on watcher " + i);
+        }
+        SocketChannel neverReads = SocketChannel.open();
+        neverReads.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+        neverReads.connect(new InetSocketAddress("127.0.0.1", node.port));
+        held.add(neverReads);
+        neverReads.configureBlocking(false);
+        neverReads.write(ByteBuffer.wrap(GrpcFrames.PREFACE_AND_SETTINGS));
+        int stream = 1;
+        int probes = 0;
+        // Check calls until the daemon stops taking them (its answers unread, it stops reading; or it cuts the
+        // client off for the streams it had to refuse), probes on new connections meanwhile.
+        boolean stopped = false;
+        while (!stopped && stream < 200_000) {
+            ByteBuffer batch = ByteBuffer.wrap(GrpcFrames.checks(stream, 100));
+            stream += 200;
+            try {
+                for (int spins = 0; batch.hasRemaining() && spins < 50; spins++) {
+                    if (neverReads.write(batch) == 0) {
+                        Thread.onSpinWait();
+                    }
+                }
+                stopped = batch.hasRemaining();
+            } catch (IOException closedByTheDaemon) {
+                stopped = true;
+            }
+            if (stream % 2_000 == 1) {
+                assertEquals(200, RawHttp.once(node.port).code(), "probe " + probes++);
+            }
+        }
+        assertTrue(stopped, "the daemon kept reading from a client that never reads");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, RawHttp.once(node.port).code(), "probe beside a full never-reader " + i);
+        }
+        // Every watch hears of a change.
+        node.plight("disable");
+        for (int i = 0; i < watchers.size(); i++) {
+            assertEquals(10, GrpcFrames.statuses(watchers.get(i), GrpcFrames.NOT_SERVING, 10), "watcher " + i + " told of disable");
+        }
+        assertTrue(daemon.process().isAlive(), daemon::output);
+        String out = daemon.output();
+        assertFalse(out.contains("\tat ") || out.contains("OutOfDirectMemoryError"), out);
+    }
+
+    /** gRPC health calls as HTTP/2 frames by hand (HPACK literals, no Huffman): packaging has no HTTP/2 client. */
+    private static final class GrpcFrames {
+        static final byte[] SERVING = {0, 0, 0, 0, 2, 8, 1};
+        static final byte[] NOT_SERVING = {0, 0, 0, 0, 2, 8, 2};
+        static final byte[] PREFACE_AND_SETTINGS = concat("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                frame(4, 0, 0, new byte[0]));
+        private static final byte[] EMPTY_REQUEST = {0, 0, 0, 0, 0};
+
+        /** The preface, then {@code n} Watch calls of the node (service ""), streams 1, 3, ... */
+        static byte[] watches(int n) {
+            byte[] out = PREFACE_AND_SETTINGS;
+            for (int i = 0; i < n; i++) {
+                out = concat(out, call("Watch", 1 + 2 * i));
+            }
+            return out;
+        }
+
+        /** {@code n} Check calls from stream {@code first} on. */
+        static byte[] checks(int first, int n) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < n; i++) {
+                out.writeBytes(call("Check", first + 2 * i));
+            }
+            return out.toByteArray();
+        }
+
+        private static byte[] call(String method, int stream) {
+            byte[] headers = concat(new byte[] {(byte) 0x83, (byte) 0x86}, concat(literal(":path", "/grpc.health.v1.Health/" + method),
+                    concat(literal(":authority", "lb"), concat(literal("content-type", "application/grpc"), literal("te", "trailers")))));
+            return concat(frame(1, 4, stream, headers), frame(0, 1, stream, EMPTY_REQUEST));
+        }
+
+        /** Reads frames from {@code s} until {@code n} DATA frames carrying {@code message} have come; returns how many. */
+        static int statuses(Socket s, byte[] message, int n) throws IOException {
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            int seen = 0;
+            while (seen < n) {
+                int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+                int type = in.readUnsignedByte();
+                in.readUnsignedByte();
+                in.readInt();
+                byte[] payload = in.readNBytes(length);
+                if (type == 0 && java.util.Arrays.equals(payload, message)) {
+                    seen++;
+                } else if (type == 7) {
+                    break; // GOAWAY
+                }
+            }
+            return seen;
+        }
+
+        private static byte[] literal(String name, String value) {
+            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+            byte[] v = value.getBytes(StandardCharsets.US_ASCII);
+            return concat(concat(new byte[] {0, (byte) n.length}, n), concat(new byte[] {(byte) v.length}, v));
+        }
+
+        private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+            return concat(new byte[] {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
+                (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream},
+                payload);
+        }
+
+        private static byte[] concat(byte[] a, byte[] b) {
+            byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, c, a.length, b.length);
+            return c;
+        }
+    }
+
     @Test
     void withDescriptorsExhaustedTheDaemonBacksOffLogsOnceAndAnswersAgainWhenTheyFreeUp() throws Exception {
         node("");

@@ -37,10 +37,22 @@ final class EmbeddedProbe implements AutoCloseable {
         }));
     }
 
+    /** A probe port that also speaks HTTP/2: connections that ask for it are handed to {@code http2}. */
+    EmbeddedProbe(LiveResponses live, ProbeListener listener, Http2Switch http2) {
+        this(live, listener, AccessLog.OFF, new ProbeErrors((message, trace) -> {
+            throw new AssertionError("unexpected error report: " + message, trace);
+        }), http2);
+    }
+
     private EmbeddedProbe(LiveResponses live, ProbeListener listener, AccessLog accessLog, ProbeErrors errors) {
+        this(live, listener, accessLog, errors, null);
+    }
+
+    private EmbeddedProbe(LiveResponses live, ProbeListener listener, AccessLog accessLog, ProbeErrors errors,
+                          Http2Switch http2) {
         this.live = live;
-        channel = new EmbeddedChannel(new ProbeHandler(
-                new ProbeSetup(live, listener, accessLog, REQUEST_TIMEOUT, IDLE_TIMEOUT, errors, Duration.ZERO)));
+        ProbeSetup setup = new ProbeSetup(live, listener, accessLog, REQUEST_TIMEOUT, IDLE_TIMEOUT, errors, Duration.ZERO);
+        channel = new EmbeddedChannel(new ProbeHandler(http2 == null ? setup : setup.withHttp2(http2)));
         channel.config().setAllocator(alloc);
         channel.freezeTime();
     }

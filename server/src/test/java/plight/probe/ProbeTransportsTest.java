@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import plight.probe.h2.RawH2;
 import plight.testkit.Await;
 import plight.testkit.RawHttp;
 import plight.testkit.RawHttp.Response;
@@ -103,6 +104,20 @@ class ProbeTransportsTest {
                 }
             }
             Await.until(() -> server.server.openConnections() == 0, Duration.ofSeconds(5), "all connections closed");
+        }
+    }
+
+    /** SPEC "Probe port (HTTP/2 and gRPC)": prior knowledge is decided by the first bytes, whatever reads them. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anHttp2PriorKnowledgeGetIsAnsweredWithStatus200(Transport transport) throws IOException {
+        assumeTrue(Transport.Availability.ofThisMachine().unavailable(transport) == null);
+        try (TestServer server = TestServer.builder().transport(transport).http2().start();
+             RawH2 h2 = new RawH2(server.port())) {
+            assertEquals(transport.configName(), server.server.transportName());
+            h2.start().get(1);
+            assertEquals("HEADERS 1 :status=200", h2.until("HEADERS"));
+            assertEquals("DATA 1 3 end last=10", h2.until("DATA"));
         }
     }
 

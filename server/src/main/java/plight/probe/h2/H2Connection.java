@@ -140,7 +140,6 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         super(decoder, encoder, settings);
         this.server = server;
         this.health = server.health();
-        gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE_MILLIS);
         encoder.flowController().listener(this);
         countedStream = connection().newKey();
         connection().addListener(new Http2ConnectionAdapter() {
@@ -179,6 +178,8 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             // the answers of), or malformed ones made to be reset (2025's "MadeYouReset").
             encoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS);
             decoderEnforceMaxConsecutiveEmptyDataFrames(2);
+            // Here, not in the handler's constructor: build() sets the builder's value (30 s) on the handler after it.
+            gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE_MILLIS);
         }
 
         @Override
@@ -571,13 +572,13 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         if (body) {
             encoder().writeData(ctx, streamId, a.body.duplicate(), 0, true, ctx.voidPromise());
         }
-        answered();
+        answered(streamId);
     }
 
     private void refuse(int streamId, Http2Headers headers, ByteBuf body) {
         encoder().writeHeaders(ctx, streamId, headers, 0, false, ctx.voidPromise());
         encoder().writeData(ctx, streamId, body.duplicate(), 0, true, ctx.voidPromise());
-        answered();
+        answered(streamId);
     }
 
     /**
@@ -585,7 +586,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
      * will: its DATA is consumed and dropped, and the idle timeout closes a connection that holds only such.
      * (RST_STREAM NO_ERROR would be allowed, RFC 9113 8.1, but some clients take it for a failed request.)
      */
-    private void answered() {
+    private void answered(int streamId) {
         answeredAny = true;
         lastActivity = now();
     }
@@ -674,8 +675,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                 }
                 encoder().writeHeaders(ctx, stream, Health.RESPONSE_HEADERS, 0, false, ctx.voidPromise());
                 encoder().writeData(ctx, stream, Health.checkFrame(status), 0, false, ctx.voidPromise());
-                answeredAny = true;
-                lastActivity = now();
+                answered(stream);
                 if (call.deadline != NONE) {
                     arm(call.deadline);
                 }
@@ -690,7 +690,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         encoder().writeHeaders(ctx, call.stream, Health.RESPONSE_HEADERS, 0, false, ctx.voidPromise());
         encoder().writeData(ctx, call.stream, frame, 0, false, ctx.voidPromise());
         encoder().writeHeaders(ctx, call.stream, Health.TRAILERS_OK, 0, true, ctx.voidPromise());
-        answered();
+        answered(call.stream);
     }
 
     /** Ends a call with trailers only: an error, or NOT_SERVING as status 14. */
@@ -701,7 +701,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     private void trailersOnly(int streamId, Http2Headers trailers) {
         encoder().writeHeaders(ctx, streamId, trailers, 0, true, ctx.voidPromise());
-        answered();
+        answered(streamId);
     }
 
     private void forget(Call call) {

@@ -3,6 +3,7 @@ package plight.probe.h2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -80,6 +81,44 @@ class H2LimitsTest {
     private static Http2Headers grpc(String method) {
         return RawH2.request("POST", "/grpc.health.v1.Health/" + method).set("content-type", "application/grpc")
                 .set("te", "trailers");
+    }
+
+    /**
+     * Request trailers that come after plight has answered (a message too large, a GET with a body) end the
+     * client's side of the stream and nothing else: before, they were taken for a new request, answered on a
+     * stream already ended, and the connection went down with GOAWAY INTERNAL_ERROR (found by Http2FuzzTest).
+     */
+    @Test
+    void requestTrailersAfterTheAnswerAreIgnoredAndTheConnectionGoesOn() throws Exception {
+        start();
+        try (RawH2 h2 = new RawH2(server.port())) {
+            h2.start().headers(1, grpc("Check"), false).data(1, new byte[] {0, 0, 1, 0, 3}, false);
+            assertEquals("HEADERS 1 end :status=200 grpc-status=8", h2.until("HEADERS"));
+            h2.headers(1, new DefaultHttp2Headers().set("x-trailer", "1"), true);
+            h2.headers(3, RawH2.request("GET", "/"), false);
+            assertEquals("HEADERS 3 :status=200", h2.until("HEADERS"));
+            h2.headers(3, new DefaultHttp2Headers().set("x-trailer", "1"), true).get(5);
+            assertEquals("HEADERS 5 :status=200", h2.until(e -> e.startsWith("HEADERS") || e.startsWith("GOAWAY")));
+        }
+        http1StillAnswers();
+    }
+
+    /**
+     * A request whose stream the client never ends (a body promised, never sent) keeps the stream open after its
+     * answer; the idle timeout's GOAWAY is followed by the close a moment later, not after Netty's 30 s default
+     * (found by Http2FuzzTest: the builder set its own default over the handler's).
+     */
+    @Test
+    void aConnectionWithARequestNeverEndedClosesSoonAfterTheIdleTimeoutsGoaway() throws Exception {
+        server = H2TestServer.start(NO_SERVICES, Duration.ofSeconds(1), Duration.ofSeconds(1), 100, ProbeListener.NONE);
+        try (RawH2 h2 = new RawH2(server.port())) {
+            h2.start().headers(1, RawH2.request("GET", "/"), false);
+            assertEquals("DATA 1 3 end last=10", h2.until("DATA"));
+            assertEquals("GOAWAY 0", h2.until("GOAWAY"));
+            // RawH2 gives up reading after 10 s: before, the connection stayed open for 30 s after GOAWAY.
+            assertEquals("EOF", h2.next());
+        }
+        http1StillAnswers();
     }
 
     @Test
