@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -25,6 +26,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.List;
 import plight.grpc.GrpcStatus;
 import plight.grpc.Health;
 import plight.grpc.HealthMessages;
@@ -105,6 +107,10 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     private final byte[] frameHeader = new byte[9];
     private int frameHeaderFill;
     private boolean headerBlockOpen;
+    /** Bytes of the preface not yet passed to Netty's decoder, which checks it before any frame. */
+    private int prefaceLeft = Http2Switch.PREFACE.length;
+    /** In {@link #decode}: a flush there that makes the channel writable again need not resume decoding. */
+    private boolean decoding;
     private long controlWindowStart;
     private int controlFrames;
     private ScheduledFuture<?> timer;
@@ -283,13 +289,58 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         followFrames((ByteBuf) msg);
         super.channelRead(ctx, msg);
-        if (headerBlockOpen || internalBuffer().isReadable()) {
+        // Stop at once, not at the end of the read loop (up to 16 reads): what is read is answered.
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        // Complete frames held back while not writable are not a partial frame.
+        if (headerBlockOpen || frameLeft > 0 || frameHeaderFill > 0) {
             if (partialSince == NONE) {
                 partialSince = now();
                 arm(partialSince + server.requestTimeoutNanos());
             }
         } else {
             partialSince = NONE;
+        }
+    }
+
+    /**
+     * One frame at a time, and none while the channel is not writable: Netty's frame reader would decode all the
+     * input read at once (a read of {@link ProbeServer#MAX_READ} holds hundreds of GETs), and answer each. The
+     * answers so far go from the flow controller to the channel first, so that its writability counts them. Frames
+     * held back are decoded when the channel is writable again ({@link #channelWritabilityChanged}).
+     */
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        encoder().flowController().writePendingBytes();
+        if (!ctx.channel().isWritable()) {
+            return;
+        }
+        int readable = in.readableBytes();
+        int n;
+        if (prefaceLeft > 0) {
+            n = Math.min(prefaceLeft, readable); // the preface is checked as it arrives
+            prefaceLeft -= n;
+        } else if (readable < 9) {
+            return;
+        } else {
+            int length = in.getUnsignedMedium(in.readerIndex());
+            // Our SETTINGS_MAX_FRAME_SIZE is the protocol's default.
+            if (length > Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE) {
+                n = readable; // refused by its header (FRAME_SIZE_ERROR), not awaited
+            } else if (readable < 9 + length) {
+                return; // the rest of the frame is still to come
+            } else {
+                n = 9 + length;
+            }
+        }
+        ByteBuf frame = in.slice(in.readerIndex(), n);
+        decoding = true;
+        try {
+            super.decode(ctx, frame, out);
+        } finally {
+            decoding = false;
+            in.skipBytes(frame.readerIndex());
         }
     }
 
@@ -333,6 +384,11 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         super.channelWritabilityChanged(ctx);
         if (ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(true);
+            if (!decoding && internalBuffer().isReadable()) {
+                // Frames held back while not writable: the client may send nothing more to have them decoded.
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                channelReadComplete(ctx);
+            }
             if (watches > 0) {
                 stateChangedLater();
             }
