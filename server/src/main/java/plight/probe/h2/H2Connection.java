@@ -143,7 +143,11 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     private H2Connection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                          H2Server server) {
-        super(decoder, encoder, settings);
+        // Not decoupling close and GOAWAY (Netty's default); not flushing our SETTINGS when the handler is added:
+        // they wait for the first flush (the end of the read that brought the preface, or the upgrade's answer)
+        // and leave with the SETTINGS ack and the answer in one write. A prober that opens a connection per
+        // check pays for each write the server makes.
+        super(decoder, encoder, settings, false, false);
         this.server = server;
         this.health = server.health();
         encoder.flowController().listener(this);
