@@ -1,6 +1,9 @@
-# Shared by probe-vs-nginx.sh and matrix.sh (source it): the two servers under comparison, started the same
+# Shared by the scripts in this folder (source it): the two servers under comparison, started the same
 # way every time, and how their CPU time and memory are read. Call work_dir first: the rest writes into $work.
 # shellcheck shell=bash
+
+# The checkout's root, for the scripts that source this file.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # need TOOL...: stops with the first one that is not on the PATH.
 need() {

@@ -16,7 +16,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 rounds=${ROUNDS:-5}
 duration=${DURATION:-5s}
 warmup=${WARMUP:-10s}
@@ -28,8 +29,6 @@ dist=${DIST:-$root/packaging/target/plight}
 hz=$(getconf CLK_TCK)
 
 [ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
-# shellcheck source=servers.sh
-. "$here/servers.sh"
 need nginx wrk java taskset
 work_dir plight-transports
 
