@@ -13,6 +13,12 @@ need() {
   done
 }
 
+# use_dist: sets $dist to $DIST, or else the distribution `mvn package` builds; stops when it is not built.
+use_dist() {
+  dist=${DIST:-$root/packaging/target/plight}
+  [ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
+}
+
 # work_dir NAME: a new temp dir as $work; on exit the processes in $pids are killed and $work is removed.
 work_dir() {
   work=$(mktemp -d "/tmp/$1.XXXXXX")

@@ -13,12 +13,11 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=servers.sh
 . "$here/servers.sh"
+use_dist
 count=${COUNT:-10000}
 warm=${WARM:-3000}
 targets=${TARGETS:-nginx plight-epoll plight-io_uring}
-dist=${DIST:-$root/packaging/target/plight}
 
-[ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
 need nginx strace python3 java
 work_dir plight-syscalls
 
