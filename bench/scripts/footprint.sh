@@ -16,14 +16,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/scripts/servers.sh
+. "$here/servers.sh"
 port=${PORT:-18195}
 step=${STEP:-1000}
 max=${MAX:-10000}
 out=$root/bench/footprint
 [ $# -gt 0 ] || set -- "shipped=$root/packaging/target/plight"
-# shellcheck source=bench/scripts/servers.sh
-. "$here/servers.sh"
 need wrk python3
 work_dir plight-footprint
 mkdir -p "$out"

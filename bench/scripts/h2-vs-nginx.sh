@@ -31,7 +31,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10}
 scenarios=${SCENARIOS:-streams conn-rate conn-closed}
@@ -51,8 +52,6 @@ load_cpu=${LOAD_CPU:-1}
 plight=${PLIGHT:-$root/packaging/target/plight/bin/plight}
 hz=$(getconf CLK_TCK)
 
-# shellcheck source=servers.sh
-. "$here/servers.sh"
 need nginx h2load java taskset mvn
 case " $targets $grpc_targets " in
   *" plight "*) [ -x "$plight" ] || { echo "missing $plight: run mvn -B -DskipTests package first" >&2; exit 1; } ;;

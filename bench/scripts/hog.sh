@@ -12,7 +12,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
 lbs=${LBS:-100}
@@ -20,8 +21,6 @@ rate=${RATE:-10}
 hog=${HOG:-2}
 dist=${DIST:-$root/packaging/target/plight}
 [ -x "$dist/bin/plight-bench" ] || { echo "missing $dist: run mvn -B -DskipTests package first" >&2; exit 1; }
-# shellcheck source=servers.sh
-. "$here/servers.sh"
 need nginx stress-ng java python3
 work_dir plight-hog
 nginx_port=${BASE_PORT:-19580}

@@ -22,16 +22,14 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/scripts/servers.sh
+. "$here/servers.sh"
+use_dist
 port=${PORT:-18196}
 metrics_port=$((port + 1))
 seconds=${SECONDS_:-10}
 rate=${RATE:-1000}
-dist=${DIST:-$root/packaging/target/plight}
-[ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
 [ $# -gt 0 ] || set -- idle keepalive slow fds control metrics grpc
-# shellcheck source=bench/scripts/servers.sh
-. "$here/servers.sh"
 need python3
 work_dir plight-hostile
 ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"

@@ -15,7 +15,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 out=$(mkdir -p "${1:-$root/bench/matrix}" && cd "${1:-$root/bench/matrix}" && pwd)
 duration=${DURATION:-5s}
 warmup=${WARMUP:-5s}
@@ -38,8 +39,6 @@ bench="$dist/bin/plight-bench"
 hz=$(getconf CLK_TCK)
 
 [ -x "$plight" ] && [ -x "$bench" ] || { echo "missing $dist: run mvn -B -DskipTests package first" >&2; exit 1; }
-# shellcheck source=servers.sh
-. "$here/servers.sh"
 need nginx wrk hyperfine java taskset python3
 work_dir plight-matrix
 port_free "$nginx_port"

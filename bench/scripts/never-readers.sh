@@ -13,15 +13,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/scripts/servers.sh
+. "$here/servers.sh"
+use_dist
 clients=${1:-600}
 seconds=${2:-10}
 port=${PORT:-18193}
-dist=${DIST:-$root/packaging/target/plight}
-[ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
 
-# shellcheck source=bench/scripts/servers.sh
-. "$here/servers.sh"
 work_dir plight-never-readers
 plight_conf plight "$port" OFF
 "$dist/bin/plight" -c "$work/plight/plight.conf" start > "$work/out.txt" 2>&1 &

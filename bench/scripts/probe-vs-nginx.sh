@@ -14,7 +14,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 rounds=${ROUNDS:-3}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
@@ -29,8 +30,6 @@ plight="$root/packaging/target/plight/bin/plight"
 hz=$(getconf CLK_TCK)
 
 [ -x "$plight" ] || { echo "missing $plight: run mvn -B -DskipTests package first" >&2; exit 1; }
-# shellcheck source=servers.sh
-. "$here/servers.sh"
 need nginx wrk java taskset
 for port in "$nginx_port" "$plight_port" "$plight_log_port"; do port_free "$port"; done
 work_dir probe-vs-nginx

@@ -1,6 +1,9 @@
-# Shared by probe-vs-nginx.sh and matrix.sh (source it): the two servers under comparison, started the same
+# Shared by the scripts in this folder (source it): the two servers under comparison, started the same
 # way every time, and how their CPU time and memory are read. Call work_dir first: the rest writes into $work.
 # shellcheck shell=bash
+
+# The checkout's root, for the scripts that source this file.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # need TOOL...: stops with the first one that is not on the PATH.
 need() {
@@ -8,6 +11,12 @@ need() {
   for tool in "$@"; do
     command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
   done
+}
+
+# use_dist: sets $dist to $DIST, or else the distribution `mvn package` builds; stops when it is not built.
+use_dist() {
+  dist=${DIST:-$root/packaging/target/plight}
+  [ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
 }
 
 # work_dir NAME: a new temp dir as $work; on exit the processes in $pids are killed and $work is removed.

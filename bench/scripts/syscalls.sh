@@ -11,15 +11,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
+use_dist
 count=${COUNT:-10000}
 warm=${WARM:-3000}
 targets=${TARGETS:-nginx plight-epoll plight-io_uring}
-dist=${DIST:-$root/packaging/target/plight}
 
-[ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
-# shellcheck source=servers.sh
-. "$here/servers.sh"
 need nginx strace python3 java
 work_dir plight-syscalls
 

@@ -16,7 +16,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
+use_dist
 rounds=${ROUNDS:-5}
 duration=${DURATION:-5s}
 warmup=${WARMUP:-10s}
@@ -24,12 +26,8 @@ connections=${CONNECTIONS:-64}
 pin=${PIN:-1}
 scenarios=${SCENARIOS:-keepalive close pipeline}
 targets=${TARGETS:-nginx plight-epoll plight-io_uring}
-dist=${DIST:-$root/packaging/target/plight}
 hz=$(getconf CLK_TCK)
 
-[ -x "$dist/bin/plight" ] || { echo "missing $dist/bin/plight: run mvn -B -DskipTests package first" >&2; exit 1; }
-# shellcheck source=servers.sh
-. "$here/servers.sh"
 need nginx wrk java taskset
 work_dir plight-transports
 

@@ -131,41 +131,35 @@ final class H2Connection extends Http2ConnectionHandler {
      *                    connection per check), or 0 for when it is written
      */
     static H2Connection create(Lane lane, H2Call call, int depth, int limit, long firstOrigin, long timeoutNanos) {
-        return new Builder(lane, call, depth, limit, firstOrigin, timeoutNanos).build();
+        return Builder.connection((decoder, encoder, settings) -> new H2Connection(decoder, encoder, settings,
+                lane, call, depth, limit, firstOrigin, timeoutNanos));
+    }
+
+    /** Makes the handler once Netty's builder has the codec: the builder's hook has no room for our parameters. */
+    private interface Maker {
+        H2Connection make(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings);
     }
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Connection, Builder> {
-        private final Lane lane;
-        private final H2Call call;
-        private final int depth;
-        private final int limit;
-        private final long firstOrigin;
-        private final long timeoutNanos;
+        private final Maker maker;
 
-        Builder(Lane lane, H2Call call, int depth, int limit, long firstOrigin, long timeoutNanos) {
-            this.lane = lane;
-            this.call = call;
-            this.depth = depth;
-            this.limit = limit;
-            this.firstOrigin = firstOrigin;
-            this.timeoutNanos = timeoutNanos;
+        private Builder(Maker maker) {
+            this.maker = maker;
             connection(new DefaultHttp2Connection(false));
             initialSettings(Http2Settings.defaultSettings().pushEnabled(false));
             gracefulShutdownTimeoutMillis(0);
         }
 
-        @Override
-        protected H2Connection build() {
-            return super.build();
+        static H2Connection connection(Maker maker) {
+            return new Builder(maker).build();
         }
 
         @Override
         protected H2Connection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                      Http2Settings settings) {
-            H2Connection c = new H2Connection(decoder, encoder, settings, lane, call, depth, limit, firstOrigin,
-                    timeoutNanos);
-            frameListener(c.new Listener());
-            return c;
+            H2Connection made = maker.make(decoder, encoder, settings);
+            frameListener(made.new Listener());
+            return made;
         }
     }
 

@@ -48,13 +48,7 @@ final class ResponseParser {
     private int lineLength;
 
     private Phase phase = Phase.STATUS_LINE;
-    private int status;
-    private boolean http10;
-    private String state;
-    private boolean close;
-    private boolean keepAlive;
-    private boolean chunked;
-    private long contentLength = -1;
+    private final Message message = new Message();
     private long remaining;
     /** The responses fed are to HEAD requests: headers only, whatever Content-Length says (RFC 9110 §9.3.2). */
     private boolean head;
@@ -129,13 +123,7 @@ final class ResponseParser {
     }
 
     private void resetMessage() {
-        status = 0;
-        http10 = false;
-        state = null;
-        close = false;
-        keepAlive = false;
-        chunked = false;
-        contentLength = -1;
+        message.clear();
         remaining = 0;
     }
 
@@ -232,8 +220,8 @@ final class ResponseParser {
         if (code < 100 || code > 599) {
             throw new HttpParseException("status code out of range: " + code);
         }
-        status = code;
-        http10 = line[7] == '0';
+        message.status = code;
+        message.http10 = line[7] == '0';
     }
 
     private void parseHeader(int length) {
@@ -265,17 +253,17 @@ final class ResponseParser {
         switch (field) {
             case CONTENT_LENGTH -> {
                 long value = parseContentLength(valueStart, valueEnd);
-                if (contentLength >= 0 && contentLength != value) {
+                if (message.contentLength >= 0 && message.contentLength != value) {
                     throw new HttpParseException("conflicting Content-Length headers");
                 }
-                contentLength = value;
+                message.contentLength = value;
             }
-            case X_PLIGHT_STATE -> state = names.intern(line, valueStart, valueEnd - valueStart);
+            case X_PLIGHT_STATE -> message.state = names.intern(line, valueStart, valueEnd - valueStart);
             case CONNECTION -> {
-                close |= containsToken(valueStart, valueEnd, CLOSE);
-                keepAlive |= containsToken(valueStart, valueEnd, KEEP_ALIVE);
+                message.close |= containsToken(valueStart, valueEnd, CLOSE);
+                message.keepAlive |= containsToken(valueStart, valueEnd, KEEP_ALIVE);
             }
-            case TRANSFER_ENCODING -> chunked = containsToken(valueStart, valueEnd, CHUNKED);
+            case TRANSFER_ENCODING -> message.chunked = containsToken(valueStart, valueEnd, CHUNKED);
         }
     }
 
@@ -290,41 +278,41 @@ final class ResponseParser {
     }
 
     private boolean endOfHeaders(Listener listener) {
-        if (status < 200) {
+        if (message.status < 200) {
             // interim response (100 Continue, 103 Early Hints...): the real one follows
             resetMessage();
             phase = Phase.STATUS_LINE;
             return false;
         }
-        if (http10 && !keepAlive) {
-            close = true;
+        if (message.http10 && !message.keepAlive) {
+            message.close = true;
         }
-        if (status == 204 || status == 304 || head) {
+        if (message.status == 204 || message.status == 304 || head) {
             complete(listener);
             return true;
         }
-        if (chunked) {
+        if (message.chunked) {
             phase = Phase.CHUNK_SIZE;
             return false;
         }
-        if (contentLength == 0) {
+        if (message.contentLength == 0) {
             complete(listener);
             return true;
         }
-        if (contentLength > 0) {
-            remaining = contentLength;
+        if (message.contentLength > 0) {
+            remaining = message.contentLength;
             phase = Phase.BODY_FIXED;
             return false;
         }
-        close = true;
+        message.close = true;
         phase = Phase.BODY_UNTIL_CLOSE;
         return false;
     }
 
     private void complete(Listener listener) {
-        int s = status;
-        String st = state;
-        boolean c = close;
+        int s = message.status;
+        String st = message.state;
+        boolean c = message.close;
         resetMessage();
         phase = Phase.STATUS_LINE;
         listener.onResponse(s, st, c);
@@ -436,6 +424,27 @@ final class ResponseParser {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** What the head of the response being read says; reused for every response on the connection. */
+    private static final class Message {
+        int status;
+        boolean http10;
+        String state;
+        boolean close;
+        boolean keepAlive;
+        boolean chunked;
+        long contentLength = -1;
+
+        void clear() {
+            status = 0;
+            http10 = false;
+            state = null;
+            close = false;
+            keepAlive = false;
+            chunked = false;
+            contentLength = -1;
+        }
     }
 
     /** A tiny intern table so that each response does not allocate a String for its state name. */

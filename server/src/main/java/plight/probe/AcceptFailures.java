@@ -23,16 +23,13 @@ import java.util.function.LongSupplier;
  */
 @ChannelHandler.Sharable
 public final class AcceptFailures extends ChannelInboundHandlerAdapter {
-    static final long INTERVAL_MILLIS = 60_000;
+    static final long INTERVAL_MILLIS = ReportThrottle.INTERVAL_MILLIS;
 
     private final String what;
     private final long pauseMillis;
     private final ProbeErrors.Sink sink;
-    private final LongSupplier clockMillis;
+    private final ReportThrottle throttle;
     private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong sinceReport = new AtomicLong();
-    /** Clock reading from which the next report may be made; the first one is at once. */
-    private final AtomicLong nextReport = new AtomicLong(Long.MIN_VALUE / 2);
 
     /** @param what names the listener in the log line, e.g. "probe port" */
     public AcceptFailures(String what, Duration pause, ProbeErrors.Sink sink) {
@@ -43,7 +40,7 @@ public final class AcceptFailures extends ChannelInboundHandlerAdapter {
         this.what = what;
         this.pauseMillis = pause.toMillis();
         this.sink = sink;
-        this.clockMillis = clockMillis;
+        this.throttle = new ReportThrottle(clockMillis);
     }
 
     @Override
@@ -65,13 +62,10 @@ public final class AcceptFailures extends ChannelInboundHandlerAdapter {
     /** One failed {@code accept}: counted, and reported when the last report is old enough. */
     void failed(Throwable cause) {
         failures.incrementAndGet();
-        sinceReport.incrementAndGet();
-        long now = clockMillis.getAsLong();
-        long next = nextReport.get();
-        if (now - next < 0 || !nextReport.compareAndSet(next, now + INTERVAL_MILLIS)) {
+        long count = throttle.event();
+        if (count == 0) {
             return;
         }
-        long count = sinceReport.getAndSet(0);
         sink.report(what + ": cannot accept connections (" + cause.getMessage() + "); " + count
                 + (count == 1 ? " failure" : " failures") + " since the last report; retrying every " + pauseMillis
                 + " ms, waiting connections stay queued; this is reported at most once a minute", null);

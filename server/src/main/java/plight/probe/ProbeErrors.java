@@ -14,7 +14,7 @@ import plight.log.Log;
  * Allocation failures get no stack trace: the allocator's frames say nothing about who used the memory.
  */
 public final class ProbeErrors {
-    static final long INTERVAL_MILLIS = 60_000;
+    static final long INTERVAL_MILLIS = ReportThrottle.INTERVAL_MILLIS;
 
     /** Where reports go; the daemon's is the application log. */
     @FunctionalInterface
@@ -47,15 +47,12 @@ public final class ProbeErrors {
 
     /** One connection was closed because of {@code cause}. Called on an event loop; never blocks for long. */
     void closed(Throwable cause) {
-        Kind kind = kinds.computeIfAbsent(cause.getClass(), c -> new Kind());
+        Kind kind = kinds.computeIfAbsent(cause.getClass(), c -> new Kind(clockMillis));
         kind.total.incrementAndGet();
-        kind.sinceReport.incrementAndGet();
-        long now = clockMillis.getAsLong();
-        long next = kind.nextReport.get();
-        if (now - next < 0 || !kind.nextReport.compareAndSet(next, now + INTERVAL_MILLIS)) {
+        long count = kind.throttle.event();
+        if (count == 0) {
             return;
         }
-        long count = kind.sinceReport.getAndSet(0);
         boolean allocation = cause instanceof OutOfMemoryError;
         String what = allocation ? "out of memory for its buffers" : "an unexpected error";
         sink.report("probe port: closed " + count + (count == 1 ? " connection" : " connections")
@@ -72,8 +69,10 @@ public final class ProbeErrors {
 
     private static final class Kind {
         final AtomicLong total = new AtomicLong();
-        final AtomicLong sinceReport = new AtomicLong();
-        /** Clock reading from which the next report may be made; the first one is at once. */
-        final AtomicLong nextReport = new AtomicLong(Long.MIN_VALUE / 2);
+        final ReportThrottle throttle;
+
+        Kind(LongSupplier clockMillis) {
+            throttle = new ReportThrottle(clockMillis);
+        }
     }
 }

@@ -17,6 +17,7 @@ import plight.control.server.ControlWire;
 import plight.probe.AccessLog;
 import plight.probe.ProbeServer;
 import plight.state.StoreException;
+import plight.testkit.Await;
 import plight.testkit.Confs;
 import plight.testkit.Ports;
 import plight.testkit.RawHttp;
@@ -117,6 +118,17 @@ final class LiveNode implements AutoCloseable {
     @Override
     public void close() {
         daemon.close();
+    }
+
+    /**
+     * How long a test waits for the daemon to follow a change (a marker's touch, a ttl's end): it polls markers
+     * every few milliseconds here, so this only bounds how long a failing test takes.
+     */
+    static final Duration FOLLOW = Duration.ofSeconds(5);
+
+    /** Waits until the probe port answers {@code code}; fails, naming {@code what}, after {@link #FOLLOW}. */
+    void awaitServed(int code, String what) {
+        Await.until(probes(this, code), FOLLOW, what);
     }
 
     /** A condition on a probe; probe failures count as "not yet". */

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import plight.control.Reply;
 import plight.control.server.ControlWire;
 import plight.state.StoreException;
-import plight.testkit.Await;
 import plight.testkit.MarkerHazards;
 
 /**
@@ -25,18 +23,15 @@ import plight.testkit.MarkerHazards;
 // A thread blocked in open() on a FIFO does not answer an interrupt: fail from another thread instead of hanging.
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MarkerHazardsTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(5);
-
     @TempDir
     Path dir;
 
     @Test
     void aFifoAtAMarkerPathIsServedAndNeverWedgesTheDaemon() throws Exception {
         try (LiveNode node = LiveNode.start(dir); ControlWire w = node.connect()) {
-            Path disabled = node.marker("disabled");
-            MarkerHazards.fifo(disabled);
+            Path disabled = MarkerHazards.fifo(node.marker("disabled"));
             // It exists, so it is the state, as an operator's touch would be; the one-second look must not block on it.
-            Await.until(LiveNode.probes(node, 404), DEADLINE, "the FIFO at node_disabled to be served");
+            node.awaitServed(404, "the FIFO at node_disabled to be served");
             Reply status = w.call("status");
             assertEquals("disabled", status.get("state"));
             assertNull(status.get("since"), "a FIFO has no metadata");

@@ -35,8 +35,6 @@ import plight.testkit.RawHttp;
  */
 @Timeout(60)
 class StateKeeperTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(3);
-
     @TempDir
     Path dir;
 
@@ -49,7 +47,7 @@ class StateKeeperTest {
             assertTrue(Files.readString(node.marker("offline")).contains("expires=" + set.get("expires")));
 
             long t0 = System.nanoTime();
-            Await.until(LiveNode.probes(node, 200), Duration.ofSeconds(1).plus(DEADLINE), "the probe port to serve 'enabled' again");
+            Await.until(LiveNode.probes(node, 200), Duration.ofSeconds(1).plus(LiveNode.FOLLOW), "the probe port to serve 'enabled' again");
             assertFalse(Files.exists(node.marker("offline")), "the expired marker is removed from disk");
             Reply status = w.call("status");
             assertEquals("enabled", status.get("state"));
@@ -79,7 +77,7 @@ class StateKeeperTest {
         try (LiveNode node = LiveNode.start(dir)) {
             assertEquals(404, node.probeOnce().code(), "a ttl that has not run out is served");
             assertEquals(expires.toString(), node.actions.status().get("expires"));
-            Await.until(LiveNode.probes(node, 200), Duration.ofSeconds(3).plus(DEADLINE), "the ttl to run out");
+            Await.until(LiveNode.probes(node, 200), Duration.ofSeconds(3).plus(LiveNode.FOLLOW), "the ttl to run out");
             assertFalse(Files.exists(marker));
             assertFalse(Instant.now().isBefore(expires), "served the default state before the ttl ran out");
         }
@@ -94,18 +92,18 @@ class StateKeeperTest {
             Files.createDirectories(disabled.getParent());
 
             Files.createFile(disabled);
-            Await.until(LiveNode.probes(node, 404), DEADLINE, "touch node_disabled to be served");
+            node.awaitServed(404, "touch node_disabled to be served");
             assertEquals(404, keepAlive.get().code(), "open connections see it too");
             assertEquals("disabled", node.actions.status().get("state"));
             assertNull(node.actions.status().get("since"), "an empty marker has no metadata");
 
             Files.createFile(offline);
-            Await.until(LiveNode.probes(node, 503), DEADLINE, "touch node_offline (higher priority) to be served");
+            node.awaitServed(503, "touch node_offline (higher priority) to be served");
 
             Files.delete(offline);
-            Await.until(LiveNode.probes(node, 404), DEADLINE, "rm node_offline to fall back to 'disabled'");
+            node.awaitServed(404, "rm node_offline to fall back to 'disabled'");
             Files.delete(disabled);
-            Await.until(LiveNode.probes(node, 200), DEADLINE, "rm node_disabled to be served");
+            node.awaitServed(200, "rm node_disabled to be served");
             assertEquals(200, keepAlive.get().code());
         }
     }
@@ -117,8 +115,8 @@ class StateKeeperTest {
             Files.createDirectories(offline.getParent());
             // Expiring after the next one-second look at the files, so that it is served before it runs out.
             Files.writeString(offline, "reason=hand-made\nexpires=" + Instant.now().plusMillis(2500) + "\n");
-            Await.until(LiveNode.probes(node, 503), DEADLINE, "the hand-made marker to be served");
-            Await.until(LiveNode.probes(node, 200), DEADLINE.plusMillis(2500), "its ttl to run out");
+            node.awaitServed(503, "the hand-made marker to be served");
+            Await.until(LiveNode.probes(node, 200), LiveNode.FOLLOW.plusMillis(2500), "its ttl to run out");
             assertFalse(Files.exists(offline));
         }
     }
@@ -149,7 +147,7 @@ class StateKeeperTest {
             // A short ttl above it still runs out, back to the far-future one.
             Files.writeString(node.marker("offline"), "expires=" + Instant.now().plusMillis(1500) + "\n");
             // The marker goes first, then the state is served: wait for both.
-            Await.until(() -> !Files.exists(node.marker("offline")) && LiveNode.probes(node, 404).getAsBoolean(), DEADLINE,
+            Await.until(() -> !Files.exists(node.marker("offline")) && LiveNode.probes(node, 404).getAsBoolean(), LiveNode.FOLLOW,
                     "its ttl to run out and 'disabled' to be served again");
             assertTrue(Files.exists(marker));
             assertEquals("disabled", w.call("status").get("state"));
@@ -162,7 +160,7 @@ class StateKeeperTest {
             Path offline = node.marker("offline");
             Files.createDirectories(offline.getParent());
             Files.writeString(offline, "expires=" + FAR_FUTURE + "\n");
-            Await.until(LiveNode.probes(node, 503), DEADLINE, "the marker to be served");
+            node.awaitServed(503, "the marker to be served");
             Reply reload = w.call("reload");
             assertTrue(reload.isOk(), reload::render);
             assertEquals("offline", reload.get("state"));

@@ -16,6 +16,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,12 @@ class GrpcHealthTest {
 
     private HealthGrpc.HealthBlockingStub blocking() {
         return HealthGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts the server with the service "orders" configured; a stub for watches, on a channel of its own. */
+    private HealthGrpc.HealthStub startWithOrders() throws IOException {
+        server = H2TestServer.start(ORDERS);
+        return HealthGrpc.newStub(channel());
     }
 
     private static HealthCheckRequest service(String name) {
@@ -172,8 +179,7 @@ class GrpcHealthTest {
 
     @Test
     void watchSendsTheStatusAtOnceThenEveryChange() throws Exception {
-        server = H2TestServer.start(ORDERS);
-        HealthGrpc.HealthStub stub = HealthGrpc.newStub(channel());
+        HealthGrpc.HealthStub stub = startWithOrders();
         Watcher node = Watcher.watch(stub, "");
         Watcher orders = Watcher.watch(stub, "orders");
         assertNext(ServingStatus.SERVING, node, orders);
@@ -186,8 +192,7 @@ class GrpcHealthTest {
 
     @Test
     void watchOfAnUnknownServiceSaysServiceUnknownAndStaysOpenUntilTheServerStops() throws Exception {
-        server = H2TestServer.start(ORDERS);
-        HealthGrpc.HealthStub stub = HealthGrpc.newStub(channel());
+        HealthGrpc.HealthStub stub = startWithOrders();
         Watcher unknown = Watcher.watch(stub, "billing");
         Watcher node = Watcher.watch(stub, "");
         assertEquals(ServingStatus.SERVICE_UNKNOWN, unknown.next());

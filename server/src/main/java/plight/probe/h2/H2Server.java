@@ -18,7 +18,6 @@ import plight.grpc.Health;
 import plight.probe.Http2Switch;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeListener;
-import plight.probe.Refusals;
 import plight.probe.ResponseTable;
 
 /**
@@ -96,13 +95,9 @@ public final class H2Server implements Http2Switch {
     private final Map<String, LongAdder> grpcServed = new ConcurrentHashMap<>();
     private final AtomicInteger h2Open = new AtomicInteger();
     private final AtomicInteger grpcOpen = new AtomicInteger();
-    private final Limits limits;
-    private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicInteger streams = new AtomicInteger();
-    private final AtomicInteger watches = new AtomicInteger();
-    private final Refusals connectionsRefused;
-    private final Refusals streamsRefused;
-    private final Refusals watchesRefused;
+    private final BoundedCount connections;
+    private final BoundedCount streams;
+    private final BoundedCount watches;
     /** Connections with at least one gRPC watch. */
     private final Set<H2Connection> watching = ConcurrentHashMap.newKeySet();
     private volatile H2Answers answers;
@@ -114,11 +109,12 @@ public final class H2Server implements Http2Switch {
 
     public H2Server(LiveResponses responses, ProbeListener listener, GrpcSettings grpc, Duration requestTimeout,
                     Duration idleTimeout, Limits limits) {
-        this.limits = limits;
-        this.connectionsRefused = new Refusals("HTTP/2 connections over the limit of " + limits.connections()
-                + " (GOAWAY, or no upgrade)");
-        this.streamsRefused = new Refusals("HTTP/2 streams over the limit of " + limits.streams() + " open (REFUSED_STREAM)");
-        this.watchesRefused = new Refusals("gRPC watches over the limit of " + limits.watches() + " (RESOURCE_EXHAUSTED)");
+        this.connections = new BoundedCount(limits.connections(), "HTTP/2 connections over the limit of "
+                + limits.connections() + " (GOAWAY, or no upgrade)");
+        this.streams = new BoundedCount(limits.streams(), "HTTP/2 streams over the limit of " + limits.streams()
+                + " open (REFUSED_STREAM)");
+        this.watches = new BoundedCount(limits.watches(), "gRPC watches over the limit of " + limits.watches()
+                + " (RESOURCE_EXHAUSTED)");
         this.responses = responses;
         this.listener = listener;
         this.health = new Health(grpc);
@@ -157,44 +153,29 @@ public final class H2Server implements Http2Switch {
 
     /** Counts a new HTTP/2 connection in, or refuses it; {@link #connectionClosed} counts it out. */
     private boolean admit() {
-        if (connections.incrementAndGet() > limits.connections()) {
-            connections.decrementAndGet();
-            connectionsRefused.refused();
-            return false;
-        }
-        return true;
+        return connections.add();
     }
 
     void connectionClosed() {
-        connections.decrementAndGet();
+        connections.remove(1);
     }
 
     /** A stream was opened: {@code false} (and not counted) when it must be refused. */
     boolean streamOpened() {
-        if (streams.incrementAndGet() > limits.streams()) {
-            streams.decrementAndGet();
-            streamsRefused.refused();
-            return false;
-        }
-        return true;
+        return streams.add();
     }
 
     void streamsClosed(int n) {
-        streams.addAndGet(-n);
+        streams.remove(n);
     }
 
     /** A watch starts: {@code false} (and not counted) when it must be refused. */
     boolean watchStarted() {
-        if (watches.incrementAndGet() > limits.watches()) {
-            watches.decrementAndGet();
-            watchesRefused.refused();
-            return false;
-        }
-        return true;
+        return watches.add();
     }
 
     void watchesEnded(int n) {
-        watches.addAndGet(-n);
+        watches.remove(n);
     }
 
     /** Open HTTP/2 connections, streams and gRPC watches, for tests. */

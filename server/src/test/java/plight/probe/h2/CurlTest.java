@@ -2,13 +2,14 @@ package plight.probe.h2;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import plight.testkit.Curl;
 
 /** curl's HTTP/2, by prior knowledge and by upgrade: the state's code, headers and body, as over HTTP/1. */
 class CurlTest {
+    @AutoClose
     private H2TestServer server;
 
     @BeforeEach
@@ -16,32 +17,30 @@ class CurlTest {
         server = H2TestServer.start();
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     private String curl(String... options) throws Exception {
         return Curl.response("http://127.0.0.1:" + server.port() + "/healthz?x=1", options);
+    }
+
+    /** {@code out} is one answer: its status line, these header lines among others, and this body. */
+    private static void assertAnswer(String out, String statusLine, String body, String... headerLines) {
+        assertTrue(out.startsWith(statusLine + "\r\n"), out);
+        Curl.assertHeaderLines(out, headerLines);
+        assertTrue(out.endsWith("\r\n\r\n" + body), out);
     }
 
     @Test
     void priorKnowledgeGetsTheStatesAnswer() throws Exception {
         String out = curl("--http2-prior-knowledge");
-        assertTrue(out.startsWith("HTTP/2 200 \r\n"), out);
-        Curl.assertHeaderLines(out, "server: plight", "content-type: text/plain; charset=utf-8", "content-length: 3",
-                "cache-control: no-store", "x-plight-state: enabled");
+        assertAnswer(out, "HTTP/2 200 ", "OK\n", "server: plight", "content-type: text/plain; charset=utf-8",
+                "content-length: 3", "cache-control: no-store", "x-plight-state: enabled");
         assertTrue(out.contains("\r\ndate: "), out);
-        assertTrue(out.endsWith("\r\n\r\nOK\n"), out);
     }
 
     @Test
     void priorKnowledgeFollowsTheStateWithItsHeadersInLowerCase() throws Exception {
         server.live.show(H2TestServer.OFFLINE);
-        String out = curl("--http2-prior-knowledge");
-        assertTrue(out.startsWith("HTTP/2 503 \r\n"), out);
-        Curl.assertHeaderLines(out, "x-envoy-immediate-health-check-fail: true", "x-plight-state: offline");
-        assertTrue(out.endsWith("\r\n\r\nnode is offline\n"), out);
+        assertAnswer(curl("--http2-prior-knowledge"), "HTTP/2 503 ", "node is offline\n",
+                "x-envoy-immediate-health-check-fail: true", "x-plight-state: offline");
     }
 
     @Test

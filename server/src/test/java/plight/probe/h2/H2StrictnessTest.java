@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import plight.testkit.RawHttp;
@@ -15,16 +15,12 @@ class H2StrictnessTest {
     private static final byte[] EMPTY_REQUEST = {0, 0, 0, 0, 0};
     private static final long PROTOCOL_ERROR = Http2Error.PROTOCOL_ERROR.code();
 
+    @AutoClose
     private H2TestServer server;
 
     @BeforeEach
     void start() throws Exception {
         server = H2TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private static Http2Headers grpc(String method) {
