@@ -132,6 +132,7 @@ public final class H2Server implements Http2Switch {
         }
         H2Connection connection = H2Connection.create(this);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
+        ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
         connection.takeOver(input);
     }
 
@@ -147,6 +148,7 @@ public final class H2Server implements Http2Switch {
         ctx.write(SWITCHING.duplicate(), ctx.voidPromise());
         H2Connection connection = H2Connection.create(this);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
+        ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
         connection.upgraded(settings, request, rest);
         return true;
     }
