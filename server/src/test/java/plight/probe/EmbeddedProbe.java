@@ -57,6 +57,21 @@ final class EmbeddedProbe implements AutoCloseable {
         channel.freezeTime();
     }
 
+    /** Feeds {@code input} cut after each of {@code sizes}, the rest in one piece, while the connection is open. */
+    void feed(byte[] input, int[] sizes) {
+        int at = 0;
+        for (int size : sizes) {
+            int to = Math.min(input.length, at + size);
+            if (channel.isOpen()) {
+                write(input, at, to);
+            }
+            at = to;
+        }
+        if (channel.isOpen()) {
+            write(input, at, input.length);
+        }
+    }
+
     /** Delivers one read; alternates heap and direct buffers like different transports would. */
     EmbeddedProbe write(byte[] bytes, int from, int to) {
         if (from == to) {

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import plight.config.GrpcSettings;
 import plight.grpc.HealthMessages;
+import plight.probe.h2.FrameListener;
 import plight.probe.h2.H2Server;
 import plight.state.State;
 
@@ -77,7 +77,7 @@ class Http2FuzzTest {
         H2Server h2 = new H2Server(live, new CheckingListener(), new GrpcSettings(SERVICES, false), REQUEST_TIMEOUT,
                 IDLE_TIMEOUT);
         try (EmbeddedProbe probe = new EmbeddedProbe(live, new CheckingListener(), h2)) {
-            feed(probe, input, sizes);
+            probe.feed(input, sizes);
             if (eof && probe.channel.isOpen()) {
                 probe.endOfInput();
             }
@@ -119,7 +119,7 @@ class Http2FuzzTest {
         H2Server h2 = new H2Server(live, new CheckingListener(), new GrpcSettings(SERVICES, unavailable), REQUEST_TIMEOUT,
                 IDLE_TIMEOUT);
         try (EmbeddedProbe probe = new EmbeddedProbe(live, new CheckingListener(), h2)) {
-            feed(probe, input, sizes);
+            probe.feed(input, sizes);
             probe.advance(REQUEST_TIMEOUT.plusSeconds(1));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(probe.output());
@@ -193,21 +193,6 @@ class Http2FuzzTest {
             sizes[i] = data.consumeInt(0, 300);
         }
         return sizes;
-    }
-
-    /** Feeds {@code input} cut after each of {@code sizes}, the rest in one piece, while the connection is open. */
-    private static void feed(EmbeddedProbe probe, byte[] input, int[] sizes) {
-        int at = 0;
-        for (int size : sizes) {
-            int to = Math.min(input.length, at + size);
-            if (probe.channel.isOpen()) {
-                probe.write(input, at, to);
-            }
-            at = to;
-        }
-        if (probe.channel.isOpen()) {
-            probe.write(input, at, input.length);
-        }
     }
 
     /**
@@ -344,7 +329,7 @@ class Http2FuzzTest {
     }
 
     /** Reads the server's frames with Netty's own reader: anything malformed throws. */
-    private static final class ServerFrames extends Http2FrameAdapter {
+    private static final class ServerFrames extends FrameListener {
         final Map<Integer, Answer> answers = new HashMap<>();
 
         static Map<Integer, Answer> read(byte[] out) throws Http2Exception {
@@ -385,11 +370,6 @@ class Http2FuzzTest {
             }
         }
 
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                                  short weight, boolean exclusive, int padding, boolean endOfStream) {
-            onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-        }
 
         @Override
         public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {

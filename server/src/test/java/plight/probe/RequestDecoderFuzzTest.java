@@ -54,17 +54,7 @@ class RequestDecoderFuzzTest {
     /** Feeds {@code input} cut after each of {@code sizes}, the rest in one piece; returns a summary of each answer. */
     private static List<String> answers(byte[] input, int[] sizes, boolean eof) throws IOException {
         try (EmbeddedProbe probe = new EmbeddedProbe(LIVE, new CheckingListener(), AccessLog.OFF)) {
-            int at = 0;
-            for (int size : sizes) {
-                int to = Math.min(input.length, at + size);
-                if (probe.channel.isOpen()) {
-                    probe.write(input, at, to);
-                }
-                at = to;
-            }
-            if (probe.channel.isOpen()) {
-                probe.write(input, at, input.length);
-            }
+            probe.feed(input, sizes);
             if (eof && probe.channel.isOpen()) {
                 probe.endOfInput();
             }

@@ -193,7 +193,7 @@ public final class RawH2 implements AutoCloseable {
         received.discardReadBytes();
     }
 
-    private final Http2FrameAdapter listener = new Http2FrameAdapter() {
+    private final Http2FrameAdapter listener = new FrameListener() {
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
             String last = data.isReadable() ? " last=" + data.getByte(data.writerIndex() - 1) : "";
@@ -215,11 +215,6 @@ public final class RawH2 implements AutoCloseable {
             events.add(sb.toString());
         }
 
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                                  short weight, boolean exclusive, int padding, boolean endOfStream) {
-            onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-        }
 
         @Override
         public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
