@@ -4,7 +4,9 @@ import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -371,6 +373,26 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
                     headerBlockOpen = false;
                 }
             }
+        }
+    }
+
+    /**
+     * Sits before the connection's handler and keeps its reads held back: Netty's ByteToMessageDecoder asks for a
+     * read after every read that produced no message while auto-read is off — which is always so here (frames go to
+     * the listener, not down the pipeline), so a client that never reads would have its input read on and on into
+     * the decoder's buffer. While the channel is not writable and auto-read is off, no read goes out; setting
+     * auto-read again (writable again, or a lingering close) reads as usual.
+     */
+    static final ChannelHandler HOLD_READS = new HoldReads();
+
+    @ChannelHandler.Sharable
+    private static final class HoldReads extends ChannelOutboundHandlerAdapter {
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            if (!ctx.channel().config().isAutoRead() && !ctx.channel().isWritable()) {
+                return;
+            }
+            ctx.read();
         }
     }
 

@@ -133,6 +133,7 @@ public final class H2Server implements Http2Switch {
         H2Connection connection = H2Connection.create(this);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
         ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
+        ctx.pipeline().addBefore("h2", "hold", H2Connection.HOLD_READS);
         connection.takeOver(input);
     }
 
@@ -149,6 +150,7 @@ public final class H2Server implements Http2Switch {
         H2Connection connection = H2Connection.create(this);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
         ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
+        ctx.pipeline().addBefore("h2", "hold", H2Connection.HOLD_READS);
         connection.upgraded(settings, request, rest);
         return true;
     }
