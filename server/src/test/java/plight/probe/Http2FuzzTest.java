@@ -22,7 +22,6 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,7 +32,6 @@ import plight.config.GrpcSettings;
 import plight.grpc.HealthMessages;
 import plight.probe.h2.FrameListener;
 import plight.probe.h2.H2Server;
-import plight.state.State;
 
 /**
  * The probe port's HTTP/2 and gRPC paths ({@code plight.probe.h2}, {@code plight.grpc}), fuzzed as whole connections
@@ -74,9 +72,9 @@ class Http2FuzzTest {
         byte[] frames = data.consumeRemainingAsBytes();
         byte[] input = concat(upgrade ? concat(UPGRADE, Http2Switch.PREFACE) : Http2Switch.PREFACE, frames);
         LiveResponses live = new LiveResponses(TestStates.ENABLED);
-        H2Server h2 = new H2Server(live, new CheckingListener(), new GrpcSettings(SERVICES, false), REQUEST_TIMEOUT,
+        H2Server h2 = new H2Server(live, new CheckingListener(true), new GrpcSettings(SERVICES, false), REQUEST_TIMEOUT,
                 IDLE_TIMEOUT);
-        try (EmbeddedProbe probe = new EmbeddedProbe(live, new CheckingListener(), h2)) {
+        try (EmbeddedProbe probe = new EmbeddedProbe(live, new CheckingListener(true), h2)) {
             probe.feed(input, sizes);
             if (eof && probe.channel.isOpen()) {
                 probe.endOfInput();
@@ -116,9 +114,9 @@ class Http2FuzzTest {
         }
         byte[] input = client.bytes();
         LiveResponses live = new LiveResponses(TestStates.ENABLED);
-        H2Server h2 = new H2Server(live, new CheckingListener(), new GrpcSettings(SERVICES, unavailable), REQUEST_TIMEOUT,
+        H2Server h2 = new H2Server(live, new CheckingListener(true), new GrpcSettings(SERVICES, unavailable), REQUEST_TIMEOUT,
                 IDLE_TIMEOUT);
-        try (EmbeddedProbe probe = new EmbeddedProbe(live, new CheckingListener(), h2)) {
+        try (EmbeddedProbe probe = new EmbeddedProbe(live, new CheckingListener(true), h2)) {
             probe.feed(input, sizes);
             probe.advance(REQUEST_TIMEOUT.plusSeconds(1));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -411,13 +409,7 @@ class Http2FuzzTest {
 
         private void drain() {
             sink.flush();
-            for (Object o = sink.readOutbound(); o != null; o = sink.readOutbound()) {
-                ByteBuf b = (ByteBuf) o;
-                byte[] bytes = new byte[b.readableBytes()];
-                b.readBytes(bytes);
-                b.release();
-                out.writeBytes(bytes);
-            }
+            out.writeBytes(Outbound.drain(sink));
         }
 
         byte[] bytes() {
@@ -427,19 +419,6 @@ class Http2FuzzTest {
         }
     }
 
-    /** What HTTP/2 probes and gRPC calls tell the listener: the state served, and a user agent as text. */
-    private static final class CheckingListener implements ProbeListener {
-        @Override
-        public void served(InetSocketAddress remote, State state) {
-            assertEquals(TestStates.ENABLED, state);
-        }
-
-        @Override
-        public void served(InetSocketAddress remote, State state, String userAgent, String serverState) {
-            served(remote, state);
-            assertNotNull(userAgent);
-        }
-    }
 
     private static int u24(byte[] b, int at) {
         return (b[at] & 0xff) << 16 | (b[at + 1] & 0xff) << 8 | b[at + 2] & 0xff;

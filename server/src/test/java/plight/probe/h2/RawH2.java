@@ -22,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Predicate;
 import plight.probe.Http2Switch;
+import plight.probe.Outbound;
 
 /**
  * A raw HTTP/2 client on a socket: frames written by Netty's frame writer (into an embedded channel, then onto
@@ -137,11 +138,8 @@ public final class RawH2 implements AutoCloseable {
     /** Whatever the writer made, onto the socket. */
     private RawH2 drain() throws IOException {
         sink.flush();
-        for (Object o = sink.readOutbound(); o != null; o = sink.readOutbound()) {
-            ByteBuf b = (ByteBuf) o;
-            byte[] bytes = new byte[b.readableBytes()];
-            b.readBytes(bytes);
-            b.release();
+        byte[] bytes = Outbound.drain(sink);
+        if (bytes.length > 0) {
             send(bytes);
         }
         return this;
