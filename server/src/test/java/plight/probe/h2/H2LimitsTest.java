@@ -7,6 +7,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,11 @@ class H2LimitsTest {
         server = H2TestServer.start(NO_SERVICES, requestTimeout, idleTimeout, 1000, ProbeListener.NONE);
     }
 
+    /** A Check call on {@code stream} with {@code message} (prefix included), the client's side ended or not. */
+    private static RawH2 check(RawH2 h2, int stream, byte[] message, boolean end) throws IOException {
+        return h2.headers(stream, grpc("Check"), false).data(stream, message, end);
+    }
+
     private static Http2Headers grpc(String method) {
         return RawH2.request("POST", "/grpc.health.v1.Health/" + method).set("content-type", "application/grpc")
                 .set("te", "trailers");
@@ -92,7 +98,7 @@ class H2LimitsTest {
     void requestTrailersAfterTheAnswerAreIgnoredAndTheConnectionGoesOn() throws Exception {
         start();
         try (RawH2 h2 = new RawH2(server.port())) {
-            h2.start().headers(1, grpc("Check"), false).data(1, new byte[] {0, 0, 1, 0, 3}, false);
+            check(h2.start(), 1, new byte[] {0, 0, 1, 0, 3}, false);
             assertEquals("HEADERS 1 end :status=200 grpc-status=8", h2.until("HEADERS"));
             h2.headers(1, new DefaultHttp2Headers().set("x-trailer", "1"), true);
             // A GET whose stream the client leaves open is answered at its end (its trailers), once.
@@ -115,7 +121,7 @@ class H2LimitsTest {
         server = H2TestServer.start(NO_SERVICES, Duration.ofSeconds(1), Duration.ofSeconds(1), 100, ProbeListener.NONE);
         try (RawH2 h2 = new RawH2(server.port())) {
             // A message too large is answered at once; the client's side of the stream stays open.
-            h2.start().headers(1, grpc("Check"), false).data(1, new byte[] {0, 0, 1, 0, 3}, false);
+            check(h2.start(), 1, new byte[] {0, 0, 1, 0, 3}, false);
             assertEquals("HEADERS 1 end :status=200 grpc-status=8", h2.until("HEADERS"));
             assertEquals("GOAWAY 0", h2.until("GOAWAY"));
             // RawH2 gives up reading after 10 s: before, the connection stayed open for 30 s after GOAWAY.
@@ -312,9 +318,9 @@ class H2LimitsTest {
     void aCompressedMessageIsUnimplemented() throws Exception {
         start();
         try (RawH2 h2 = new RawH2(server.port())) {
-            h2.start().headers(1, grpc("Check"), false).data(1, new byte[] {1, 0, 0, 0, 0}, true);
+            check(h2.start(), 1, new byte[] {1, 0, 0, 0, 0}, true);
             assertEquals("HEADERS 1 end :status=200 grpc-status=12", h2.until("HEADERS"));
-            h2.headers(5, grpc("Check"), false).data(5, EMPTY_REQUEST, true);
+            check(h2, 5, EMPTY_REQUEST, true);
             assertEquals("HEADERS 5 :status=200", h2.until("HEADERS"));
             assertEquals("DATA 5 7 last=1", h2.next());
             assertEquals("HEADERS 5 end grpc-status=0", h2.next());
@@ -391,7 +397,7 @@ class H2LimitsTest {
         try (RawH2 h2 = new RawH2(server.port()); RawH2 g = new RawH2(server.port())) {
             h2.start().get(1);
             h2.until("HEADERS");
-            g.start().headers(1, grpc("Check"), false).data(1, EMPTY_REQUEST, true);
+            check(g.start(), 1, EMPTY_REQUEST, true);
             g.until("HEADERS 1 end");
             assertEquals(1, server.http2.openH2());
             assertEquals(1, server.http2.openGrpc());
