@@ -17,8 +17,9 @@ public interface Http2Switch {
      *
      * @param ctx   the context of the handler being replaced; the replacement goes in its place
      * @param input everything received so far, the preface included; ownership passes
+     * @param turns  the event loop's queue of connections waiting for a turn, shared with HTTP/1
      */
-    void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input);
+    void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input, Turns.Queue turns);
 
     /**
      * Takes over a connection whose HTTP/1.1 probe asked to upgrade: answers {@code 101}, then the probe on
@@ -27,8 +28,9 @@ public interface Http2Switch {
      *
      * @param rest the connection's input, its reader index after the request head; not taken over (what
      *             HTTP/2 needs of it is retained)
+     * @param turns the event loop's queue of connections waiting for a turn, shared with HTTP/1
      */
-    boolean upgrade(ChannelHandlerContext ctx, Upgrade request, ByteBuf rest);
+    boolean upgrade(ChannelHandlerContext ctx, Upgrade request, ByteBuf rest, Turns.Queue turns);
 
     /** The upgraded HTTP/1.1 request: what its answer on stream 1 depends on. */
     record Upgrade(boolean head, String http2Settings, String userAgent) {

@@ -137,7 +137,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
         ByteBuf input = cumulation;
         cumulation = null;
         closing = true; // nothing more for this handler to do, whatever events are still on their way to it
-        setup.http2().priorKnowledge(ctx, input);
+        setup.http2().priorKnowledge(ctx, input, turns());
         return false;
     }
 
@@ -276,7 +276,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
         Http2Switch.Upgrade request = new Http2Switch.Upgrade(decoder.method() == RequestDecoder.Method.HEAD,
                 decoder.http2Settings(cumulation), decoder.userAgent(cumulation));
         // Answers already written (pipelined before this one) go out first: they are ahead in the same queue.
-        if (!setup.http2().upgrade(ctx, request, cumulation)) {
+        if (!setup.http2().upgrade(ctx, request, cumulation, turns())) {
             return false;
         }
         releaseCumulation();
@@ -344,11 +344,15 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     private void scheduleResume() {
         if (!queued) {
             queued = true;
-            if (turns == null) {
-                turns = setup.turns().of(ctx.executor());
-            }
-            turns.add(this);
+            turns().add(this);
         }
+    }
+
+    private Turns.Queue turns() {
+        if (turns == null) {
+            turns = setup.turns().of(ctx.executor());
+        }
+        return turns;
     }
 
     /** This connection's share of a turn of the event loop, from {@link Turns}. */

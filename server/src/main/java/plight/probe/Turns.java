@@ -15,23 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * so that hundreds of connections with deep pipelines cannot make a turn (and the wait of every new probe,
  * which is answered when its bytes arrive) long. One instance per probe server, one queue per event loop.
  */
-final class Turns {
+public final class Turns {
     static final int ANSWERS_PER_TURN = 512;
 
     private final Map<EventExecutor, Queue> queues = new ConcurrentHashMap<>();
 
     /** The queue of {@code loop}; call from that loop only, and keep it: the lookup is not free. */
-    Queue of(EventExecutor loop) {
+    public Queue of(EventExecutor loop) {
         return queues.computeIfAbsent(loop, Queue::new);
     }
 
     /** A connection waiting for its next turn. */
-    interface Waiting {
+    public interface Waiting {
         /** Answers this connection's share of the turn; returns how many requests it answered. */
         int takeTurn();
     }
 
-    static final class Queue implements Runnable {
+    public static final class Queue implements Runnable {
         private final EventExecutor loop;
         private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         private boolean scheduled;
@@ -41,7 +41,7 @@ final class Turns {
         }
 
         /** Queues {@code connection} for a turn; it must not be queued already. */
-        void add(Waiting connection) {
+        public void add(Waiting connection) {
             waiting.add(connection);
             if (!scheduled) {
                 scheduled = true;

@@ -34,6 +34,7 @@ import plight.grpc.Health;
 import plight.grpc.HealthMessages;
 import plight.probe.Http2Switch;
 import plight.probe.ProbeServer;
+import plight.probe.Turns;
 
 /**
  * One HTTP/2 connection on the probe port: answers each stream from the current table as it arrives, without
@@ -45,7 +46,8 @@ import plight.probe.ProbeServer;
  * ours on PING, SETTINGS, PRIORITY and unknown frames. A client that does not read: input stops while the
  * channel is not writable, and a watch keeps only its latest status, sent when the stream's window allows.
  */
-final class H2Connection extends Http2ConnectionHandler implements Http2FrameListener, Http2RemoteFlowController.Listener {
+final class H2Connection extends Http2ConnectionHandler
+        implements Http2FrameListener, Http2RemoteFlowController.Listener, Turns.Waiting {
     /** PING, SETTINGS, PRIORITY and unknown frames allowed per {@link #CONTROL_WINDOW_NANOS}; far above any client's. */
     static final int MAX_CONTROL_FRAMES = 1000;
     private static final long CONTROL_WINDOW_NANOS = 10_000_000_000L;
@@ -57,6 +59,11 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     /** Time given to streams still open after our GOAWAY when closing. */
     private static final long GRACEFUL_CLOSE_MILLIS = 100;
     private static final long NONE = Long.MIN_VALUE;
+    /**
+     * Frames decoded per turn of the event loop (a gRPC call is two, HEADERS and DATA; a GET one): as HTTP/1's
+     * answers per turn, so that a flood of calls on one connection cannot keep new probes waiting.
+     */
+    static final int MAX_FRAMES_PER_TURN = 64;
 
     private static final AsciiString GET = AsciiString.cached("GET");
     private static final AsciiString HEAD = AsciiString.cached("HEAD");
@@ -84,6 +91,13 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
 
     private final H2Server server;
     private final Health health;
+    /** The event loop's queue of connections waiting for a turn, shared with HTTP/1. */
+    private final Turns.Queue turns;
+    private final ChannelHandler holdReads = new HoldReads();
+    /** Frames decoded since this connection's turn began (a read batch, or a resumption). */
+    private int framesThisTurn;
+    /** Out of frames for this turn: decoding and reading wait for {@link #takeTurn}. */
+    private boolean waitingTurn;
     /** gRPC calls waiting for their request message, and watches. */
     private final IntObjectMap<Call> calls = new IntObjectHashMap<>(4);
     private final Runnable checkTimeouts = this::checkTimeouts;
@@ -144,13 +158,14 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     }
 
     private H2Connection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                         H2Server server) {
+                         H2Server server, Turns.Queue turns) {
         // Not decoupling close and GOAWAY (Netty's default); not flushing our SETTINGS when the handler is added:
         // they wait for the first flush (the end of the read that brought the preface, or the upgrade's answer)
         // and leave with the SETTINGS ack and the answer in one write. A prober that opens a connection per
         // check pays for each write the server makes.
         super(decoder, encoder, settings, false, false);
         this.server = server;
+        this.turns = turns;
         this.health = server.health();
         encoder.flowController().listener(this);
         countedStream = connection().newKey();
@@ -172,15 +187,17 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         });
     }
 
-    static H2Connection create(H2Server server) {
-        return new Builder(server).build();
+    static H2Connection create(H2Server server, Turns.Queue turns) {
+        return new Builder(server, turns).build();
     }
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2Connection, Builder> {
         private final H2Server server;
+        private final Turns.Queue turns;
 
-        Builder(H2Server server) {
+        Builder(H2Server server, Turns.Queue turns) {
             this.server = server;
+            this.turns = turns;
             server(true);
             initialSettings(new Http2Settings().maxConcurrentStreams(H2Server.MAX_CONCURRENT_STREAMS)
                     .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE).headerTableSize(H2Server.HEADER_TABLE_SIZE));
@@ -202,7 +219,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
         @Override
         protected H2Connection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                      Http2Settings initialSettings) {
-            H2Connection connection = new H2Connection(decoder, encoder, initialSettings, server);
+            H2Connection connection = new H2Connection(decoder, encoder, initialSettings, server, turns);
             frameListener(connection);
             return connection;
         }
@@ -319,7 +336,12 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         encoder().flowController().writePendingBytes();
-        if (!ctx.channel().isWritable()) {
+        if (!ctx.channel().isWritable() || waitingTurn) {
+            return;
+        }
+        if (framesThisTurn >= MAX_FRAMES_PER_TURN) {
+            // The rest waits, unread, for a later turn: the connections behind this one go first.
+            pauseForTurn();
             return;
         }
         int readable = in.readableBytes();
@@ -341,6 +363,7 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
             }
         }
         ByteBuf frame = in.slice(in.readerIndex(), n);
+        framesThisTurn++;
         decoding = true;
         try {
             super.decode(ctx, frame, out);
@@ -380,25 +403,65 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
      * Sits before the connection's handler and keeps its reads held back: Netty's ByteToMessageDecoder asks for a
      * read after every read that produced no message while auto-read is off — which is always so here (frames go to
      * the listener, not down the pipeline), so a client that never reads would have its input read on and on into
-     * the decoder's buffer. While the channel is not writable and auto-read is off, no read goes out; setting
-     * auto-read again (writable again, or a lingering close) reads as usual.
+     * the decoder's buffer. While auto-read is off and the channel is not writable or the connection waits for its
+     * turn, no read goes out; setting auto-read again (writable again, the turn, or a lingering close) reads as usual.
      */
-    static final ChannelHandler HOLD_READS = new HoldReads();
+    ChannelHandler holdReads() {
+        return holdReads;
+    }
 
-    @ChannelHandler.Sharable
-    private static final class HoldReads extends ChannelOutboundHandlerAdapter {
+    private final class HoldReads extends ChannelOutboundHandlerAdapter {
         @Override
         public void read(ChannelHandlerContext ctx) {
-            if (!ctx.channel().config().isAutoRead() && !ctx.channel().isWritable()) {
+            if (!ctx.channel().config().isAutoRead() && (waitingTurn || !ctx.channel().isWritable())) {
                 return;
             }
             ctx.read();
         }
     }
 
+    private void pauseForTurn() {
+        waitingTurn = true;
+        ctx.channel().config().setAutoRead(false);
+        turns.add(this);
+    }
+
+    /** This connection's share of a turn of the event loop, from {@link Turns}: frames held back are decoded. */
+    @Override
+    public int takeTurn() {
+        waitingTurn = false;
+        framesThisTurn = 0;
+        if (!ctx.channel().isActive() || ctx.isRemoved()) {
+            return 0;
+        }
+        if (!ctx.channel().isWritable()) {
+            return 0; // channelWritabilityChanged resumes, as for any client that does not read
+        }
+        int frames = 0;
+        try {
+            if (internalBuffer().isReadable()) {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                frames = framesThisTurn;
+                channelReadComplete(ctx);
+            }
+            if (!waitingTurn && ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        } catch (Throwable t) {
+            // A task of our own: what the pipeline would do for a handler method, not the executor's stack trace.
+            try {
+                exceptionCaught(ctx, t);
+            } catch (Exception e) {
+                ctx.close();
+            }
+        }
+        return frames;
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         super.channelReadComplete(ctx);
+        framesThisTurn = 0;
         // A client that does not read gets no more answers queued: its input waits in TCP, as on HTTP/1.
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -409,11 +472,15 @@ final class H2Connection extends Http2ConnectionHandler implements Http2FrameLis
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         super.channelWritabilityChanged(ctx);
         if (ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
-            if (!decoding && internalBuffer().isReadable()) {
-                // Frames held back while not writable: the client may send nothing more to have them decoded.
-                channelRead(ctx, Unpooled.EMPTY_BUFFER);
-                channelReadComplete(ctx);
+            if (!waitingTurn) { // else its turn resumes reading
+                if (!decoding && internalBuffer().isReadable()) {
+                    // Frames held back while not writable: the client may send nothing more to have them decoded.
+                    // In a turn of their own, as HTTP/1 resumes: decoded here, they would skip the connections
+                    // waiting for theirs (this fires after every flush that drains the outbound buffer).
+                    pauseForTurn();
+                } else {
+                    ctx.channel().config().setAutoRead(true);
+                }
             }
             if (watches > 0) {
                 stateChangedLater();

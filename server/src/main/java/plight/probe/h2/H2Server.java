@@ -19,6 +19,7 @@ import plight.probe.Http2Switch;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeListener;
 import plight.probe.ResponseTable;
+import plight.probe.Turns;
 
 /**
  * HTTP/2 on the probe port, and gRPC health on top of it: takes over the connections {@code ProbeHandler}
@@ -124,21 +125,21 @@ public final class H2Server implements Http2Switch {
     }
 
     @Override
-    public void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input) {
+    public void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input, Turns.Queue turns) {
         if (!admit()) {
             input.release();
             ctx.writeAndFlush(TOO_MANY.duplicate()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        H2Connection connection = H2Connection.create(this);
+        H2Connection connection = H2Connection.create(this, turns);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
         ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
-        ctx.pipeline().addBefore("h2", "hold", H2Connection.HOLD_READS);
+        ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
         connection.takeOver(input);
     }
 
     @Override
-    public boolean upgrade(ChannelHandlerContext ctx, Upgrade request, ByteBuf rest) {
+    public boolean upgrade(ChannelHandlerContext ctx, Upgrade request, ByteBuf rest, Turns.Queue turns) {
         Http2Settings settings = settings(request.http2Settings());
         if (settings == null) {
             return false;
@@ -147,10 +148,10 @@ public final class H2Server implements Http2Switch {
             return false; // answered in HTTP/1.1: an upgrade is only ever offered
         }
         ctx.write(SWITCHING.duplicate(), ctx.voidPromise());
-        H2Connection connection = H2Connection.create(this);
+        H2Connection connection = H2Connection.create(this, turns);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
         ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
-        ctx.pipeline().addBefore("h2", "hold", H2Connection.HOLD_READS);
+        ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
         connection.upgraded(settings, request, rest);
         return true;
     }

@@ -19,6 +19,7 @@ import plight.config.GrpcSettings;
 import plight.probe.Http2Switch;
 import plight.probe.LiveResponses;
 import plight.probe.ProbeListener;
+import plight.probe.Turns;
 
 /**
  * What a connection costs to set up: a prober that opens a connection per check (kubelet, most load balancers)
@@ -54,7 +55,7 @@ class H2SetupTest {
         EmbeddedChannel channel = new EmbeddedChannel(flushes, new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                server.priorKnowledge(ctx, (ByteBuf) msg); // as ProbeHandler hands a connection over
+                server.priorKnowledge(ctx, (ByteBuf) msg, new Turns().of(ctx.executor())); // as ProbeHandler hands a connection over
             }
         });
 
