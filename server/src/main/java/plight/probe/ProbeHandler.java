@@ -29,9 +29,6 @@ import java.net.InetSocketAddress;
  * operations per request.
  */
 final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.Waiting {
-    /** User event that ends the connection gracefully: flush the answers, shut our side, let the client close. */
-    static final Object STOP = ProbeServer.STOP;
-
     /** Enough for any probe and a pipeline of a few dozen; each answer costs ~1 µs of the event loop's time. */
     static final int MAX_ANSWERS_PER_TURN = 32;
 
@@ -167,7 +164,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
                 drain();
                 flushIfPending();
             }
-        } else if (evt == STOP) {
+        } else if (evt == ProbeServer.STOP) {
             stopping = true;
             // Requests held back for a later turn are answered first; takeTurn() ends the connection then.
             if (!closing && !paused) {

@@ -324,8 +324,9 @@ final class RequestDecoder {
         int nameLength = colon - start;
         if (nameLength == CONNECTION.length && matchesIgnoreCase(in, start, end, CONNECTION)) {
             // A comma-separated token list, e.g. "keep-alive, Upgrade".
-            close |= hasToken(in, valueStart, valueEnd, CLOSE);
-            keepAlive |= hasToken(in, valueStart, valueEnd, KEEP_ALIVE);
+            int found = tokens(in, valueStart, valueEnd, CLOSE, KEEP_ALIVE);
+            close |= (found & FIRST) != 0;
+            keepAlive |= (found & SECOND) != 0;
         } else if (nameLength == CONTENT_LENGTH.length && matchesIgnoreCase(in, start, end, CONTENT_LENGTH)) {
             // A probe has no body; anything but zero is either a body or a malformed length.
             if (valueStart == valueEnd || !allZeros(in, valueStart, valueEnd)) {
@@ -341,7 +342,7 @@ final class RequestDecoder {
             serverStateAt = valueStart - requestLineIndex;
             serverStateEnd = valueEnd - requestLineIndex;
         } else if (nameLength == UPGRADE.length && matchesIgnoreCase(in, start, end, UPGRADE)) {
-            upgradeH2c |= hasToken(in, valueStart, valueEnd, H2C);
+            upgradeH2c |= (tokens(in, valueStart, valueEnd, H2C, null) & FIRST) != 0;
         } else if (nameLength == HTTP2_SETTINGS.length && matchesIgnoreCase(in, start, end, HTTP2_SETTINGS)) {
             http2SettingsTwice |= http2SettingsAt >= 0;
             http2SettingsAt = valueStart - requestLineIndex;
@@ -350,8 +351,15 @@ final class RequestDecoder {
         return true;
     }
 
-    /** Whether the comma-separated list from {@code start} to {@code end} holds {@code token} (any case). */
-    private static boolean hasToken(ByteBuf in, int start, int end, byte[] token) {
+    private static final int FIRST = 1;
+    private static final int SECOND = 2;
+
+    /**
+     * Which of {@code first} and {@code second} (any case; {@code second} may be null) the comma-separated list from
+     * {@code start} to {@code end} holds, as {@link #FIRST} and {@link #SECOND} bits: one pass over the list.
+     */
+    private static int tokens(ByteBuf in, int start, int end, byte[] first, byte[] second) {
+        int found = 0;
         int i = start;
         while (i < end) {
             int comma = in.indexOf(i, end, (byte) ',');
@@ -360,12 +368,15 @@ final class RequestDecoder {
             while (tokenEnd > tokenStart && isWhitespace(in.getByte(tokenEnd - 1))) {
                 tokenEnd--;
             }
-            if (tokenEnd - tokenStart == token.length && matchesIgnoreCase(in, tokenStart, tokenEnd, token)) {
-                return true;
+            int length = tokenEnd - tokenStart;
+            if (length == first.length && matchesIgnoreCase(in, tokenStart, tokenEnd, first)) {
+                found |= FIRST;
+            } else if (second != null && length == second.length && matchesIgnoreCase(in, tokenStart, tokenEnd, second)) {
+                found |= SECOND;
             }
             i = comma < 0 ? end : comma + 1;
         }
-        return false;
+        return found;
     }
 
     private Result fail(Failure f) {
