@@ -96,23 +96,27 @@ user_sys() {
   echo "$u $s"
 }
 
-# One run: prints "requests_per_second cpu_µs_per_request p99_µs user_µs_per_request system_µs_per_request".
+# One run: prints "requests_per_second cpu_µs_per_request p99_µs user_µs_per_request system_µs_per_request
+# wrk_cores" (wrk's own user+system time over the run's wall time: near 1.0, the one wrk thread was the limit).
 run() {
-  local scenario=$1 target=$2 u0 s0 u1 s1 out
+  local scenario=$1 target=$2 u0 s0 u1 s1 out wrk_time
   # shellcheck disable=SC2086
   read -r u0 s0 <<< "$(user_sys ${pids_of[$target]})"
-  out=$(run_wrk "$scenario" "${port_of[$target]}" "$duration")
+  wrk_time=$(mktemp "$work/wrk-time.XXXXXX")
+  out=$( { TIMEFORMAT='%R %U %S'; time run_wrk "$scenario" "${port_of[$target]}" "$duration"; } 2> "$wrk_time")
   # shellcheck disable=SC2086
   read -r u1 s1 <<< "$(user_sys ${pids_of[$target]})"
   if echo "$out" | grep -q "Non-2xx\|Socket errors"; then
     echo "$target $scenario: $(echo "$out" | grep -E 'Non-2xx|Socket errors')" >&2
   fi
-  echo "$out" | awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" '
+  echo "$out" | awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v wrk="$(tail -1 "$wrk_time")" '
     /^Requests\/sec:/ { rps = $2 }
     /requests in/ { n = $1 }
     $1 == "99%" { v = $2; unit = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", unit)
                   p99 = (unit == "us" ? v : unit == "ms" ? v * 1000 : v * 1e6) }
-    END { printf "%s %.2f %.0f %.2f %.2f\n", rps, ((u + s) / hz) * 1e6 / n, p99, (u / hz) * 1e6 / n, (s / hz) * 1e6 / n }'
+    END { split(wrk, t, " ")
+          printf "%s %.2f %.0f %.2f %.2f %.2f\n", rps, ((u + s) / hz) * 1e6 / n, p99, (u / hz) * 1e6 / n, (s / hz) * 1e6 / n,
+                 (t[2] + t[3]) / t[1] }'
 }
 
 echo "warming up ($warmup per plight, 2s per nginx) ..." >&2
@@ -129,8 +133,8 @@ for scenario in $scenarios; do
     nginx_cpu=
     for target in $targets; do
       result=$(run "$scenario" "$target")
-      read -r rps cpu p99 user sys <<< "$result"
-      echo "$scenario round $round $target: $rps req/s, $cpu µs/req, p99 $p99 µs, user $user sys $sys µs/req (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+      read -r rps cpu p99 user sys wrk_cores <<< "$result"
+      echo "$scenario round $round $target: $rps req/s, $cpu µs/req, p99 $p99 µs, user $user sys $sys µs/req, wrk $wrk_cores cores (load $(cut -d' ' -f1 /proc/loadavg))" >&2
       results[$scenario.$target.user]+="$user"$'\n'
       results[$scenario.$target.sys]+="$sys"$'\n'
       results[$scenario.$target.rps]+="$rps"$'\n'
