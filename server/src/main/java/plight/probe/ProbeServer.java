@@ -118,8 +118,8 @@ public final class ProbeServer implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new AcceptPacing(ACCEPTS_PER_TURN, LONG_TURN))
                 .handler(new AcceptFailures("probe port", ACCEPT_RETRY, ProbeErrors.LOG))
-                // TCP_NODELAY is not set here: Netty's Linux transports enable it on every accepted socket
-                // already, and setting it again costs a system call per connection.
+                // TCP_NODELAY is not set here: the Linux transports enable it already (epoll on the listener,
+                // whose accepted sockets inherit it; io_uring on each), and again would cost a system call each.
                 // Lets a request line followed by end of input still be answered.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
