@@ -102,8 +102,8 @@ class HostileTurnsTest {
             assertEquals(200, probe.read().code());
             long before = hold.seenAtProbe.get() - warmUp;
             // Without a budget for the turn, every pipeline read ahead of the probe is answered a turn's worth
-            // (64 x 32 = 2048); with it, one turn's budget, plus the first answer of each read.
-            assertTrue(before >= 0 && before <= Turns.ANSWERS_PER_TURN + pipeliners,
+            // (64 x 32 = 2,048); with it, one turn's budget (1,024), plus the first answer of each read.
+            assertTrue(before >= 0 && before <= Turns.INLINE_ANSWERS_PER_TURN + pipeliners,
                     "pipelined answers before the probe's: " + before + " of " + pipeliners * pipeline.length
                             / RawHttp.GET.length());
         } finally {
