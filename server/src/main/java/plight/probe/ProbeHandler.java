@@ -32,6 +32,12 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     /** Enough for any probe and a pipeline of a few dozen; each answer costs ~1 µs of the event loop's time. */
     static final int MAX_ANSWERS_PER_TURN = 32;
 
+    /**
+     * What ending a connection at its time limit (a {@code 408} and a close) counts for against a turn's budget of
+     * answers: it costs the loop about as much as this many answers.
+     */
+    static final int EXPIRY_COST = 16;
+
     private static final long NONE = Long.MIN_VALUE;
 
     private final ProbeSetup setup;
@@ -72,6 +78,8 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     private long closeDeadline;
     private ScheduledFuture<?> timer;
     private long timerDeadline;
+    /** A time limit passed: the connection waits in {@link Turns} to be ended. */
+    private boolean expired;
 
     ProbeHandler(ProbeSetup setup) {
         this.setup = setup;
@@ -106,7 +114,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
         if (!protocolKnown && !decideProtocol()) {
             return;
         }
-        drain();
+        drain(true);
     }
 
     /**
@@ -161,7 +169,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
             if (closing) {
                 ctx.close();
             } else {
-                drain();
+                drain(true);
                 flushIfPending();
             }
         } else if (evt == ProbeServer.STOP) {
@@ -177,6 +185,12 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isOpen()) {
+            // Closed already: each answer still queued is failed with the same ClosedChannelException, which its
+            // void promise reports here. Closing again would cost an exception and a pipeline pass per answer
+            // (a never-reader holds ~100), and thousands of such clients leaving at once stall the loop.
+            return;
+        }
         ctx.close();
         if (!(cause instanceof IOException)) {
             // Not the network: out of memory for buffers, or a bug. Counted, and reported once a minute per
@@ -195,11 +209,16 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
         cleanUp();
     }
 
-    /** Answers every complete head in {@link #cumulation}, as long as the channel takes more output. */
-    private void drain() {
+    /**
+     * Answers every complete head in {@link #cumulation}, as long as the channel takes more output and this
+     * turn's budgets last: the connection's own, and in a read ({@code inRead}) the loop's for answers in reads
+     * beyond each read's first.
+     */
+    private void drain(boolean inRead) {
         boolean incomplete = false;
         while (!closing && cumulation != null && cumulation.isReadable()) {
-            if (answeredThisTurn >= MAX_ANSWERS_PER_TURN || !ctx.channel().isWritable()) {
+            if (answeredThisTurn >= MAX_ANSWERS_PER_TURN || !ctx.channel().isWritable()
+                    || inRead && answeredThisTurn > 0 && !turns().takeInline()) {
                 pause();
                 break;
             }
@@ -356,6 +375,15 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
     @Override
     public int takeTurn() {
         queued = false;
+        if (expired) {
+            expired = false;
+            if (expire()) {
+                return EXPIRY_COST;
+            }
+            if (!paused) {
+                return 0; // queued for the timer only
+            }
+        }
         if (closing || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
             return 0;
         }
@@ -363,7 +391,7 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
             paused = false;
             answeredThisTurn = 0;
             lastActivity = now();
-            drain();
+            drain(false);
             flushIfPending();
             if (paused || closing) {
                 keepUnanswered();
@@ -416,35 +444,57 @@ final class ProbeHandler extends ChannelInboundHandlerAdapter implements Turns.W
         timer = ctx.executor().schedule(checkTimeouts, deadline - now(), NANOSECONDS);
     }
 
+    /**
+     * The timer: a limit that has passed is acted on in a turn from {@link Turns}, not here. A thousand slowloris
+     * connections started together time out together, and their {@code 408}s and closes, done here, would all run
+     * in one turn of the loop, ahead of every probe waiting for it.
+     */
     private void checkTimeouts() {
         timer = null;
         if (!ctx.channel().isActive()) {
             return;
         }
-        long now = now();
-        long deadline;
-        if (closing) {
-            deadline = closeDeadline;
-            if (now - deadline >= 0) {
-                ctx.close();
-                return;
-            }
-        } else if (requestStart != NONE) {
-            deadline = requestStart + setup.requestTimeoutNanos();
-            if (now - deadline >= 0) {
-                fail(Failure.REQUEST_TIMEOUT, cumulation == null ? 0 : cumulation.readerIndex(),
-                        cumulation == null ? 0 : decoder.requestLineLength());
-                return;
+        long deadline = deadline();
+        if (now() - deadline >= 0) {
+            expired = true;
+            if (!queued) {
+                queued = true;
+                turns().add(this);
             }
         } else {
-            // A connection that never asked anything gets the request timeout, and no 408: nothing to answer.
-            deadline = lastActivity + (answeredAny ? setup.idleTimeoutNanos() : setup.requestTimeoutNanos());
-            if (now - deadline >= 0) {
-                ctx.close();
-                return;
-            }
+            arm(deadline);
         }
-        arm(deadline);
+    }
+
+    /** When the limit that applies now runs out: closing, an incomplete request, or no request yet. */
+    private long deadline() {
+        if (closing) {
+            return closeDeadline;
+        }
+        if (requestStart != NONE) {
+            return requestStart + setup.requestTimeoutNanos();
+        }
+        // A connection that never asked anything gets the request timeout.
+        return lastActivity + (answeredAny ? setup.idleTimeoutNanos() : setup.requestTimeoutNanos());
+    }
+
+    /** Ends the connection if its limit has passed (re-checked: a read may have come meanwhile), else re-arms. */
+    private boolean expire() {
+        if (!ctx.channel().isActive()) {
+            return false;
+        }
+        long deadline = deadline();
+        if (now() - deadline < 0) {
+            arm(deadline);
+            return false;
+        }
+        if (!closing && requestStart != NONE) {
+            fail(Failure.REQUEST_TIMEOUT, cumulation == null ? 0 : cumulation.readerIndex(),
+                    cumulation == null ? 0 : decoder.requestLineLength());
+        } else {
+            ctx.close(); // nothing to answer: no request yet, idle, or the last answer's linger is over
+        }
+        return true;
     }
 
     private long now() {
