@@ -58,6 +58,11 @@ public final class Log {
         event("log").thrown(t).error(format, args);
     }
 
+    /** Whether an application-log line of {@code level} would be written anywhere. */
+    public static boolean accepts(Level level) {
+        return sink.accepts(level, false);
+    }
+
     /** Whether access-log lines are written at all: the probe path skips formatting them when not. */
     public static boolean accessOn() {
         return sink.accepts(Level.INFO, true);
