@@ -9,7 +9,8 @@
 #                                                    PLIGHT_PORT=18191 PLIGHT_LOG_PORT=18192
 #                                                    SCENARIOS="keepalive close pipeline" SERVER_CPU=0 WRK_CPU=1)
 #        B_DIST=DIR: the second plight is that distribution's bin/plight with the access log OFF instead of this
-#        build with it at INFO, for a before/after comparison of two builds (its columns are then that build's).
+#        build with it at INFO, for a before/after comparison of two builds (its columns are then that build's);
+#        with ACCESS=INFO both plights log every request (the access log's own cost, before/after).
 # Needs: nginx and wrk (Debian packages), and the distribution: mvn -B -DskipTests package.
 set -euo pipefail
 
@@ -39,10 +40,11 @@ taskset -c "$server_cpu" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nginx_master=$!
 pids+=("$nginx_master")
 
-plight_conf plight "$plight_port" OFF
+first_level=OFF
 second=$plight
 second_level=INFO
-if [ -n "${B_DIST:-}" ]; then second=$B_DIST/bin/plight; second_level=OFF; fi
+if [ -n "${B_DIST:-}" ]; then second=$B_DIST/bin/plight; first_level=${ACCESS:-OFF}; second_level=$first_level; fi
+plight_conf plight "$plight_port" "$first_level"
 plight_conf plight-log "$plight_log_port" "$second_level"
 taskset -c "$server_cpu" "$plight" -c "$work/plight/plight.conf" start > "$work/plight/out.txt" 2>&1 &
 plight_pid=$!

@@ -3,28 +3,19 @@ package plight.daemon;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-import org.tinylog.Logger;
-import org.tinylog.TaggedLogger;
+import plight.log.Log;
 import plight.probe.AccessLog;
 import plight.probe.Addresses;
 import plight.text.Json;
+import plight.text.Timestamps;
 
 /**
  * The access log: formats the original's line on the event loop (the request line must be copied out of the
- * buffer before it is reused) and hands it to tinylog's writing thread. The timestamp is rendered once per
+ * buffer before it is reused) and hands it to the log's writing thread. The timestamp is rendered once per
  * second per event loop.
  */
 final class AccessLogWriter implements AccessLog {
-    /** Python's {@code BaseHTTPRequestHandler.log_date_time_string}, which the original used. */
-    static final DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy HH:mm:ss", Locale.US);
-    private static final DateTimeFormatter JSON_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
-
-    private final TaggedLogger log = Logger.tag(Logging.ACCESS_TAG);
     private final ZoneId zone = ZoneId.systemDefault();
     private final ThreadLocal<Stamp> stamp = ThreadLocal.withInitial(Stamp::new);
     private final boolean json;
@@ -42,13 +33,13 @@ final class AccessLogWriter implements AccessLog {
     @Override
     public void log(InetSocketAddress remote, ByteBuf buf, int lineIndex, int lineLength, int status, int bytes) {
         String requestLine = lineLength == 0 ? "" : buf.toString(lineIndex, lineLength, StandardCharsets.ISO_8859_1);
-        log.info(json ? jsonLine(remote, Instant.now(), requestLine, status, bytes)
+        Log.access(json ? jsonLine(remote, System.currentTimeMillis(), requestLine, status, bytes)
                 : line(remote, stamp.get().now(zone), requestLine, status, bytes));
     }
 
     /** {@code {"ts","level","event":"probe","remote","request","status","bytes"}}; the request line quoted as JSON. */
-    static String jsonLine(InetSocketAddress remote, Instant at, String requestLine, int status, int bytes) {
-        return "{\"ts\":\"" + JSON_TIME.format(at) + "\",\"level\":\"info\",\"event\":\"probe\",\"remote\":"
+    static String jsonLine(InetSocketAddress remote, long epochMilli, String requestLine, int status, int bytes) {
+        return "{\"ts\":\"" + Timestamps.isoUtcMillis(epochMilli) + "\",\"level\":\"info\",\"event\":\"probe\",\"remote\":"
                 + (remote == null ? "null" : Json.quote(Addresses.of(remote.getAddress())))
                 + ",\"request\":" + Json.quote(requestLine) + ",\"status\":" + status + ",\"bytes\":" + bytes + "}";
     }
@@ -65,7 +56,7 @@ final class AccessLogWriter implements AccessLog {
         return sb.append("\" ").append(status).append(' ').append(bytes).toString();
     }
 
-    /** One formatted second, reused until the clock moves on. */
+    /** One formatted second, reused until the clock moves on; Python's {@code log_date_time_string}, which the original used. */
     private static final class Stamp {
         private long second = Long.MIN_VALUE;
         private String text;
@@ -74,7 +65,7 @@ final class AccessLogWriter implements AccessLog {
             long s = System.currentTimeMillis() / 1000;
             if (s != second) {
                 second = s;
-                text = CLF_TIME.format(Instant.ofEpochSecond(s).atZone(zone));
+                text = Timestamps.clf(s, zone);
             }
             return text;
         }

@@ -213,14 +213,14 @@ public final class Daemon implements AutoCloseable {
             err.println("plight: cannot take the pidfile " + config.pidFile() + ": " + plight.text.IoErrors.reason(e));
             return false;
         }
-        Logging.start(config, true, err);
+        plight.log.LogThread log = Logging.start(config, true, err);
         try (pid) {
             return run(config, signals, pid, err);
         } catch (IOException e) {
             Log.warn("cannot remove the pidfile {}: {}", config.pidFile(), plight.text.IoErrors.reason(e));
             return true;
         } finally {
-            Logging.stop();
+            Logging.stop(log);
         }
     }
 

@@ -4,29 +4,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.EnumSet;
-import java.util.Map;
-import org.tinylog.Level;
-import org.tinylog.core.LogEntry;
-import org.tinylog.core.LogEntryValue;
-import org.tinylog.writers.AbstractFormatPatternWriter;
+import plight.log.Level;
+import plight.log.LineWriter;
 
 /**
  * The console writer when stderr is systemd's journal: every line starts with its syslog priority ({@code <3>}
  * error, {@code <4>} warning, {@code <6>} info, {@code <7>} debug), which the journal takes as the entry's priority,
- * and carries no timestamp, since the journal stamps each entry itself. Registered with tinylog as a service
- * (META-INF/services/org.tinylog.writers.Writer), which creates it from its properties.
+ * and carries no timestamp, since the journal stamps each entry itself.
  */
-public final class JournalWriter extends AbstractFormatPatternWriter {
+final class JournalWriter implements LineWriter {
     private final PrintStream out;
 
-    public JournalWriter(Map<String, String> properties) {
-        this(properties, System.err);
-    }
-
-    JournalWriter(Map<String, String> properties, PrintStream out) {
-        super(properties);
+    JournalWriter(PrintStream out) {
         this.out = out;
     }
 
@@ -52,28 +41,20 @@ public final class JournalWriter extends AbstractFormatPatternWriter {
         }
     }
 
-    static int priority(Level level) {
-        return switch (level) {
-            case ERROR -> 3;
-            case WARN -> 4;
-            case INFO -> 6;
-            default -> 7;
-        };
-    }
-
     @Override
-    public Collection<LogEntryValue> getRequiredLogEntryValues() {
-        Collection<LogEntryValue> values = EnumSet.of(LogEntryValue.LEVEL);
-        values.addAll(super.getRequiredLogEntryValues());
-        return values;
-    }
-
-    @Override
-    public void write(LogEntry entry) {
-        String prefix = "<" + priority(entry.getLevel()) + ">";
-        StringBuilder sb = new StringBuilder();
-        // A stack trace's lines become entries of their own: each keeps the priority.
-        render(entry).lines().forEach(line -> sb.append(prefix).append(line).append('\n'));
+    public void write(Level level, long epochMilli, String message) {
+        String prefix = "<" + level.syslogPriority() + ">";
+        StringBuilder sb = new StringBuilder(message.length() + 16);
+        // A stack trace's lines become entries of their own: each keeps the priority. Lines end as String.lines()
+        // ends them (LF, CR, CR LF).
+        String text = message + "\n";
+        int i = 0;
+        while (i < text.length()) {
+            int end = i;
+            while (text.charAt(end) != '\n' && text.charAt(end) != '\r') end++;
+            sb.append(prefix).append(text, i, end).append('\n');
+            i = end + (text.charAt(end) == '\r' && end + 1 < text.length() && text.charAt(end + 1) == '\n' ? 2 : 1);
+        }
         out.print(sb);
     }
 

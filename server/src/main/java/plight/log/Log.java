@@ -1,35 +1,41 @@
 package plight.log;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import org.tinylog.Logger;
 import plight.control.Caller;
 import plight.text.Json;
+import plight.text.Timestamps;
 
 /**
- * The application log's one entrance. In the text format (the default) every call is exactly the tinylog call it
- * replaces, so text lines stay byte for byte what they were. In the JSON format ({@code [logging] format = json})
- * each line is one object: {@code ts}, {@code level}, {@code event} ({@code log} unless the call names one), the
- * event's fields, and {@code message}, the text line's message; quoting keeps CR, LF and quotes inside the line.
+ * The application log's one entrance (and the access log's). In the text format (the default) a line is its
+ * message with {@code {}} placeholders filled in order, and a throwable's stack trace after {@code ": "}. In the
+ * JSON format ({@code [logging] format = json}) each line is one object: {@code ts}, {@code level}, {@code event}
+ * ({@code log} unless the call names one), the event's fields, and {@code message}, the text line's message;
+ * quoting keeps CR, LF and quotes inside the line.
  *
- * <p>The format is process-wide, as tinylog's configuration is: {@link #useJson} is called once, before the daemon
- * starts logging.
+ * <p>The format and the sink are process-wide: the daemon {@link #start}s its {@link LogThread} once it has read
+ * its configuration. Until then, and after {@link #stop}, lines go to the console as they are logged.
  */
 public final class Log {
-    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final LogSink CONSOLE = new ConsoleSink();
     private static volatile boolean json;
+    private static volatile LogSink sink = CONSOLE;
 
     private Log() {
     }
 
     public static void useJson(boolean on) {
         json = on;
+    }
+
+    /** From now on lines go to {@code to}. */
+    public static void start(LogSink to) {
+        sink = to;
+    }
+
+    /** Lines go to the console again (the daemon's log thread is being shut down). */
+    public static void stop() {
+        sink = CONSOLE;
     }
 
     public static void info(String format, Object... args) {
@@ -50,6 +56,22 @@ public final class Log {
 
     public static void error(Throwable t, String format, Object... args) {
         event("log").thrown(t).error(format, args);
+    }
+
+    /** Whether an application-log line of {@code level} would be written anywhere. */
+    public static boolean accepts(Level level) {
+        return sink.accepts(level, false);
+    }
+
+    /** Whether access-log lines are written at all: the probe path skips formatting them when not. */
+    public static boolean accessOn() {
+        return sink.accepts(Level.INFO, true);
+    }
+
+    /** One access-log line, written as it is. */
+    public static void access(String line) {
+        LogSink s = sink;
+        if (s.accepts(Level.INFO, true)) s.log(Level.INFO, true, System.currentTimeMillis(), line);
     }
 
     /** An event with fields; in the text format only its message is written. */
@@ -86,37 +108,44 @@ public final class Log {
         }
 
         public void info(String format, Object... args) {
-            if (json) Logger.info((Object) render("info", format, args));
-            else if (thrown != null) Logger.info(thrown, format, args);
-            else if (args.length == 0) Logger.info(format);
-            else Logger.info(format, args);
+            emit(Level.INFO, format, args);
         }
 
         public void warn(String format, Object... args) {
-            if (json) Logger.warn((Object) render("warn", format, args));
-            else if (thrown != null) Logger.warn(thrown, format, args);
-            else if (args.length == 0) Logger.warn(format);
-            else Logger.warn(format, args);
+            emit(Level.WARN, format, args);
         }
 
         public void error(String format, Object... args) {
-            if (json) Logger.error((Object) render("error", format, args));
-            else if (thrown != null) Logger.error(thrown, format, args);
-            else if (args.length == 0) Logger.error(format);
-            else Logger.error(format, args);
+            emit(Level.ERROR, format, args);
         }
 
-        String render(String level, String format, Object[] args) {
+        private void emit(Level level, String format, Object[] args) {
+            LogSink s = sink;
+            if (!s.accepts(level, false)) return;
+            long now = System.currentTimeMillis();
+            s.log(level, false, now, json ? render(level.lower(), now, format, args) : text(format, args));
+        }
+
+        /** The text line's message: as tinylog wrote it, the throwable after {@code ": "}. */
+        String text(String format, Object[] args) {
+            String message = message(format, args);
+            if (thrown == null) return message;
+            StringBuilder sb = new StringBuilder(message).append(": ");
+            trace(thrown, sb);
+            return sb.toString();
+        }
+
+        String render(String level, long epochMilli, String format, Object[] args) {
             StringBuilder sb = new StringBuilder(160);
-            sb.append("{\"ts\":\"").append(TS.format(Instant.now())).append("\",\"level\":\"").append(level)
+            sb.append("{\"ts\":\"").append(Timestamps.isoUtcMillis(epochMilli)).append("\",\"level\":\"").append(level)
                     .append("\",\"event\":").append(Json.quote(name));
             for (String[] f : fields) {
                 sb.append(',').append(Json.quote(f[0])).append(':').append(f[1]);
             }
             sb.append(",\"message\":").append(Json.quote(message(format, args)));
             if (thrown != null) {
-                StringWriter trace = new StringWriter();
-                thrown.printStackTrace(new PrintWriter(trace));
+                java.io.StringWriter trace = new java.io.StringWriter();
+                thrown.printStackTrace(new java.io.PrintWriter(trace));
                 sb.append(",\"error\":").append(Json.quote(thrown.toString()))
                         .append(",\"stack\":").append(Json.quote(trace.toString()));
             }
@@ -124,7 +153,20 @@ public final class Log {
         }
     }
 
-    /** tinylog's {@code {}} placeholders filled in order, as its text lines have them. */
+    /** A throwable as tinylog's text lines had it: class, message, frames, then each cause after "Caused by: ". */
+    static void trace(Throwable t, StringBuilder sb) {
+        sb.append(t.getClass().getName());
+        if (t.getMessage() != null) sb.append(": ").append(t.getMessage());
+        for (StackTraceElement frame : t.getStackTrace()) {
+            sb.append("\n\tat ").append(frame);
+        }
+        if (t.getCause() != null) {
+            sb.append("\nCaused by: ");
+            trace(t.getCause(), sb);
+        }
+    }
+
+    /** {@code {}} placeholders filled in order, as tinylog's text lines had them; without arguments, none. */
     static String message(String format, Object[] args) {
         StringBuilder sb = new StringBuilder(format.length() + 32);
         int arg = 0;
@@ -138,5 +180,20 @@ public final class Log {
             }
         }
         return sb.toString();
+    }
+
+    /** Before the daemon's log thread runs (and in tests that run parts of it): the console, at once. */
+    private static final class ConsoleSink implements LogSink {
+        private final Console console = new Console(LineFormat.TEXT);
+
+        @Override
+        public boolean accepts(Level level, boolean access) {
+            return !access && level.compareTo(Level.INFO) >= 0 && level != Level.OFF;
+        }
+
+        @Override
+        public synchronized void log(Level level, boolean access, long epochMilli, String message) {
+            console.write(level, epochMilli, message);
+        }
     }
 }

@@ -6,12 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import plight.state.State;
+import plight.text.Timestamps;
 
 /**
  * Every response the probe port can send while the node is in one state, rendered for one second's
@@ -23,10 +21,6 @@ import plight.state.State;
  * two tiny wrapper objects and no copy.
  */
 public final class ResponseTable {
-    /** IMF-fixdate (RFC 9110 5.6.7); {@code RFC_1123_DATE_TIME} would drop the day's leading zero. */
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-
     private final State state;
     private final long epochSecond;
     private final LongAdder served;
@@ -49,7 +43,7 @@ public final class ResponseTable {
      */
     public static ResponseTable render(State state, Instant now, LongAdder served) {
         ResponseTable table = new ResponseTable(state, now.getEpochSecond(), served);
-        String date = HTTP_DATE.format(now);
+        String date = Timestamps.httpDate(now.getEpochSecond()); // IMF-fixdate, RFC 9110 5.6.7
         Renderer out = new Renderer();
         int[] probeSpans = new int[table.probes.length * 2];
         for (int http11 = 0; http11 < 2; http11++) {

@@ -9,11 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tinylog.Level;
-import org.tinylog.core.LogEntry;
+import plight.log.Level;
 
 /** Log lines for systemd's journal: the priority in front of every line, and only when stderr is the journal. */
 class JournalWriterTest {
@@ -23,8 +21,8 @@ class JournalWriterTest {
     private static String written(Level level, String message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        JournalWriter w = new JournalWriter(Map.of("format", "{message}"), out);
-        w.write(new LogEntry(null, null, Map.of(), null, null, null, 0, null, level, message, null));
+        JournalWriter w = new JournalWriter(out);
+        w.write(level, 0, message);
         w.flush();
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -41,6 +39,12 @@ class JournalWriterTest {
     @Test
     void everyLineOfAMultiLineEntryKeepsThePriority() {
         assertEquals("<3>first\n<3>\tat second\n", written(Level.ERROR, "first\n\tat second"));
+    }
+
+    @Test
+    void linesEndAsStringLinesEndsThem() {
+        assertEquals("<6>\n", written(Level.INFO, ""));
+        assertEquals("<4>a\n<4>b\n<4>c\n<4>\n", written(Level.WARN, "a\r\nb\rc\n"));
     }
 
     @Test

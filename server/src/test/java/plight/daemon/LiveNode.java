@@ -25,7 +25,7 @@ import plight.testkit.RawHttp;
 /**
  * The daemon's real assembly ({@link Daemon}) in this JVM, on a config file in a test directory: the probe port
  * on 127.0.0.1 and an ephemeral port, the agent-check port on a free one, the timers fast. (Not
- * {@code Daemon.runForeground} itself: it takes signals and configures tinylog, which can be done once per JVM.)
+ * {@code Daemon.runForeground} itself: it takes the JVM's signals.)
  */
 final class LiveNode implements AutoCloseable {
     /** Fast enough for tests; control connections keep the daemon's idle time, as tests hold them open. */

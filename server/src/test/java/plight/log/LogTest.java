@@ -14,7 +14,7 @@ class LogTest {
         String reason = "kernel \"upgrade\"\r\nrm -rf\n\\";
         String line = Log.event("state_change").field("from", "enabled").field("to", "disabled")
                 .caller(new Caller(1000, 4242, "alice")).field("reason", reason).field("ttl", "2h")
-                .render("info", "state {} -> {} by {}, reason: {}", new Object[] {"enabled", "disabled", "alice", reason});
+                .render("info", System.currentTimeMillis(), "state {} -> {} by {}, reason: {}", new Object[] {"enabled", "disabled", "alice", reason});
         assertFalse(line.contains("\n") || line.contains("\r"), line);
         Map<String, Object> o = JsonReader.object(line);
         assertEquals("info", o.get("level"));

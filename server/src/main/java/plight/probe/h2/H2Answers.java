@@ -7,15 +7,13 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import plight.probe.ResponseTable;
 import plight.state.State;
+import plight.text.Timestamps;
 
 /**
  * Every HTTP/2 answer for one {@link ResponseTable} (one state, one second's {@code Date}): the header objects
@@ -23,8 +21,6 @@ import plight.state.State;
  * once per table, by the first request that finds a new table; immutable after.
  */
 final class H2Answers {
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     /** RFC 9113 8.2.2: connection-specific fields must not appear in HTTP/2. */
     private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade", "te");
@@ -56,7 +52,7 @@ final class H2Answers {
         this.state = table.state();
         this.h2Served = h2Served;
         this.grpcServed = grpcServed;
-        AsciiString date = new AsciiString(HTTP_DATE.format(Instant.ofEpochSecond(table.epochSecond())));
+        AsciiString date = new AsciiString(Timestamps.httpDate(table.epochSecond()));
         int code = state.code();
         boolean bodyless = code < 200 || code == 204 || code == 304;
         byte[] text = (state.message() + "\n").getBytes(StandardCharsets.UTF_8);

@@ -1,0 +1,172 @@
+package plight.log;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The daemon's one log-writing thread: callers (event loops among them) only queue a line; this thread writes
+ * each to the writers that take it, and flushes them whenever the queue runs empty. Waits without polling when
+ * there is nothing to write; after writing, it pauses briefly so that a busy access log is written in batches
+ * and its callers seldom have to wake it.
+ */
+public final class LogThread extends Thread implements LogSink {
+    /** How long the thread lets lines gather after a batch: a line reaches its file at most this much later. */
+    private static final long BATCH_MILLIS = 10;
+
+    private final Route[] routes;
+    private final Level appMin;
+    private final Level accessMin;
+    private final Object lock = new Object();
+    private ArrayList<Entry> queue = new ArrayList<>();
+    private ArrayList<Entry> spare = new ArrayList<>();
+    private boolean waiting;
+    private boolean stopping;
+
+    public LogThread(List<Route> routes) {
+        super("plight-log");
+        setDaemon(true);
+        this.routes = routes.toArray(new Route[0]);
+        Level app = Level.OFF;
+        Level access = Level.OFF;
+        for (Route r : this.routes) {
+            if (r.access) access = min(access, r.min);
+            else app = min(app, r.min);
+        }
+        this.appMin = app;
+        this.accessMin = access;
+    }
+
+    private static Level min(Level a, Level b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    @Override
+    public boolean accepts(Level level, boolean access) {
+        return level != Level.OFF && level.compareTo(access ? accessMin : appMin) >= 0;
+    }
+
+    @Override
+    public void log(Level level, boolean access, long epochMilli, String message) {
+        Entry e = new Entry(level, access, epochMilli, message);
+        synchronized (lock) {
+            if (stopping) return;
+            queue.add(e);
+            if (waiting) {
+                waiting = false;
+                lock.notify();
+            }
+        }
+    }
+
+    /** Writes what is queued, flushes and closes every writer; lines logged after this are dropped. */
+    public void shutdown() throws InterruptedException {
+        synchronized (lock) {
+            stopping = true;
+            lock.notify();
+        }
+        join();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                ArrayList<Entry> batch;
+                boolean last;
+                synchronized (lock) {
+                    while (queue.isEmpty() && !stopping) {
+                        waiting = true;
+                        lock.wait();
+                    }
+                    waiting = false;
+                    last = stopping;
+                    batch = queue;
+                    queue = spare;
+                    spare = batch;
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    write(batch.get(i));
+                }
+                batch.clear();
+                if (last) break;
+                flushIfIdle();
+                Thread.sleep(BATCH_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            // shutdown() interrupts nobody: this is a JVM going down; write what we have
+        } finally {
+            for (Route r : routes) {
+                try {
+                    r.writer.close();
+                } catch (IOException e) {
+                    r.failed(e);
+                }
+            }
+        }
+    }
+
+    private void flushIfIdle() {
+        synchronized (lock) {
+            if (!queue.isEmpty()) return;
+        }
+        for (Route r : routes) {
+            try {
+                r.writer.flush();
+            } catch (IOException e) {
+                r.failed(e);
+            }
+        }
+    }
+
+    private void write(Entry e) {
+        for (Route r : routes) {
+            if (r.access == e.access && e.level.compareTo(r.min) >= 0) {
+                try {
+                    r.writer.write(e.level, e.epochMilli, e.message);
+                    r.failing = false;
+                } catch (IOException ex) {
+                    r.failed(ex);
+                }
+            }
+        }
+    }
+
+    /** A writer, the lowest level it takes, and whether it is the access log's. */
+    public static final class Route {
+        final LineWriter writer;
+        final Level min;
+        final boolean access;
+        final String name;
+        /** So that a full disk is one line on stderr, not one per log line. */
+        boolean failing;
+
+        public Route(LineWriter writer, Level min, boolean access, String name) {
+            this.writer = writer;
+            this.min = min;
+            this.access = access;
+            this.name = name;
+        }
+
+        void failed(IOException e) {
+            if (!failing) {
+                failing = true;
+                System.err.println("plight: cannot write " + name + ": " + plight.text.IoErrors.reason(e));
+            }
+        }
+    }
+
+    private static final class Entry {
+        final Level level;
+        final boolean access;
+        final long epochMilli;
+        final String message;
+
+        Entry(Level level, boolean access, long epochMilli, String message) {
+            this.level = level;
+            this.access = access;
+            this.epochMilli = epochMilli;
+            this.message = message;
+        }
+    }
+}

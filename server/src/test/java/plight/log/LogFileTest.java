@@ -1,0 +1,125 @@
+package plight.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rolling log files: tinylog's names and rotation, for this log's files only. */
+class LogFileTest {
+    @TempDir
+    Path dir;
+
+    private TreeSet<String> names() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            TreeSet<String> names = new TreeSet<>();
+            s.forEach(p -> names.add(p.getFileName().toString()));
+            return names;
+        }
+    }
+
+    private static void write(LogFile f, String message) throws Exception {
+        f.write(Level.INFO, 0, message);
+    }
+
+    @Test
+    void linesGoToTheFirstNumberedFileAndTheNameIsAHardLinkToIt() throws Exception {
+        Path log = dir.resolve("plight.log");
+        LogFile f = LogFile.open(log, 1000, 10, LineFormat.MESSAGE);
+        write(f, "one");
+        f.flush();
+        assertEquals(new TreeSet<>(List.of("plight.log", "plight.log.0")), names());
+        assertEquals("one\n", Files.readString(log));
+        assertTrue(Files.isSameFile(log, dir.resolve("plight.log.0")));
+        assertEquals(2, Files.getAttribute(log, "unix:nlink"));
+        f.close();
+    }
+
+    @Test
+    void aLineThatWouldPassTheSizeStartsTheNextFileAndOnlyTheNewestFilesStay() throws Exception {
+        Path log = dir.resolve("plight.log");
+        LogFile f = LogFile.open(log, 10, 3, LineFormat.MESSAGE);
+        for (int i = 0; i < 6; i++) {
+            write(f, "line " + i); // 7 bytes: one per file
+        }
+        f.close();
+        assertEquals(new TreeSet<>(List.of("plight.log", "plight.log.3", "plight.log.4", "plight.log.5")), names());
+        assertEquals("line 5\n", Files.readString(log));
+        assertEquals("line 3\n", Files.readString(dir.resolve("plight.log.3")));
+    }
+
+    @Test
+    void linesFillAFileUpToItsSize() throws Exception {
+        Path log = dir.resolve("a.log");
+        LogFile f = LogFile.open(log, 8, 10, LineFormat.MESSAGE);
+        write(f, "abc"); // 4
+        write(f, "def"); // 8: still fits
+        write(f, "g");
+        f.close();
+        assertEquals("abc\ndef\n", Files.readString(dir.resolve("a.log.0")));
+        assertEquals("g\n", Files.readString(dir.resolve("a.log.1")));
+    }
+
+    @Test
+    void aRestartContinuesTheNewestFileWhileItIsWithinTheSize() throws Exception {
+        Path log = dir.resolve("plight.log");
+        LogFile f = LogFile.open(log, 100, 10, LineFormat.MESSAGE);
+        write(f, "before");
+        f.close();
+        f = LogFile.open(log, 100, 10, LineFormat.MESSAGE);
+        write(f, "after");
+        f.close();
+        assertEquals("before\nafter\n", Files.readString(dir.resolve("plight.log.0")));
+        assertEquals(new TreeSet<>(List.of("plight.log", "plight.log.0")), names());
+    }
+
+    @Test
+    void aRestartAfterAFullFileStartsTheNextNumber() throws Exception {
+        Path log = dir.resolve("plight.log");
+        Files.writeString(dir.resolve("plight.log.7"), "x".repeat(200));
+        Files.writeString(dir.resolve("plight.log.2"), "old");
+        Files.setLastModifiedTime(dir.resolve("plight.log.2"), FileTime.fromMillis(1000));
+        LogFile f = LogFile.open(log, 100, 10, LineFormat.MESSAGE);
+        write(f, "new");
+        f.close();
+        assertEquals("new\n", Files.readString(dir.resolve("plight.log.8")));
+        assertEquals("new\n", Files.readString(log));
+    }
+
+    @Test
+    void otherFilesInTheDirectoryAreNeverCountedOrDeleted() throws Exception {
+        Files.writeString(dir.resolve("access.log.0"), "a");
+        Files.writeString(dir.resolve("plight.log.old"), "b");
+        Files.writeString(dir.resolve("plight.log.1.gz"), "c");
+        Files.writeString(dir.resolve("notes"), "d");
+        LogFile f = LogFile.open(dir.resolve("plight.log"), 5, 1, LineFormat.MESSAGE);
+        for (int i = 0; i < 4; i++) {
+            write(f, "l" + i);
+        }
+        f.close();
+        assertEquals(new TreeSet<>(List.of("access.log.0", "notes", "plight.log", "plight.log.1.gz", "plight.log.3", "plight.log.old")),
+                names());
+    }
+
+    @Test
+    void textLinesCarryTheLocalTimeTheLevelPaddedToFiveAndTheMessage() throws Exception {
+        Path log = dir.resolve("plight.log");
+        LogFile f = LogFile.open(log, 1000, 10, LineFormat.TEXT);
+        f.write(Level.INFO, System.currentTimeMillis(), "plight is running");
+        f.write(Level.ERROR, System.currentTimeMillis(), "failed");
+        f.close();
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  plight is running"), lines.get(0));
+        assertTrue(lines.get(1).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR failed"), lines.get(1));
+        assertFalse(Files.readString(log).contains("\r"));
+    }
+}

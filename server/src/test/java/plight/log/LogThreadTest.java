@@ -1,0 +1,96 @@
+package plight.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import plight.testkit.Await;
+
+/** The one writing thread: routes by log and level, flushes when idle, writes everything queued at shutdown. */
+class LogThreadTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void linesGoToTheWritersOfTheirLogAtOrAboveTheirLevel() throws Exception {
+        LogFile app = LogFile.open(dir.resolve("plight.log"), 10_000, 10, LineFormat.MESSAGE);
+        LogFile access = LogFile.open(dir.resolve("access.log"), 10_000, 10, LineFormat.MESSAGE);
+        LogThread t = new LogThread(List.of(new LogThread.Route(app, Level.WARN, false, "app"),
+                new LogThread.Route(access, Level.INFO, true, "access")));
+        t.start();
+        assertFalse(t.accepts(Level.INFO, false));
+        assertTrue(t.accepts(Level.WARN, false));
+        assertTrue(t.accepts(Level.INFO, true));
+        t.log(Level.INFO, false, 0, "dropped");
+        t.log(Level.WARN, false, 0, "kept");
+        t.log(Level.INFO, true, 0, "GET /");
+        Await.until(() -> read(dir.resolve("access.log")).equals("GET /\n"), Duration.ofSeconds(5),
+                "the access line is flushed once the queue is empty");
+        t.shutdown();
+        assertEquals("kept\n", Files.readString(dir.resolve("plight.log")));
+        assertEquals("GET /\n", Files.readString(dir.resolve("access.log")));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void shutdownWritesEveryQueuedLineAndClosesTheFiles() throws Exception {
+        LogFile app = LogFile.open(dir.resolve("plight.log"), 10_000_000, 10, LineFormat.MESSAGE);
+        LogThread t = new LogThread(List.of(new LogThread.Route(app, Level.INFO, false, "app")));
+        t.start();
+        for (int i = 0; i < 10_000; i++) {
+            t.log(Level.INFO, false, 0, "line " + i);
+        }
+        t.shutdown();
+        List<String> lines = Files.readAllLines(dir.resolve("plight.log"));
+        assertEquals(10_000, lines.size());
+        assertEquals("line 9999", lines.get(9_999));
+        assertFalse(t.isAlive());
+    }
+
+    @Test
+    void aWriterThatFailsDoesNotStopTheOthers() throws Exception {
+        LogFile good = LogFile.open(dir.resolve("good.log"), 10_000, 10, LineFormat.MESSAGE);
+        LineWriter broken = new LineWriter() {
+            @Override
+            public void write(Level level, long epochMilli, String message) throws IOException {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LogThread t = new LogThread(List.of(new LogThread.Route(broken, Level.INFO, false, "full.log"),
+                new LogThread.Route(good, Level.INFO, false, "good.log")));
+        t.start();
+        t.log(Level.INFO, false, 0, "a");
+        t.log(Level.ERROR, false, 0, "b");
+        t.shutdown();
+        assertEquals("a\nb\n", Files.readString(dir.resolve("good.log")));
+    }
+
+    @Test
+    void withoutWritersNothingIsAccepted() {
+        LogThread t = new LogThread(List.of());
+        assertFalse(t.accepts(Level.ERROR, false));
+        assertFalse(t.accepts(Level.INFO, true));
+    }
+}
