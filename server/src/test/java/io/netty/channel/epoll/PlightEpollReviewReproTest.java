@@ -292,4 +292,103 @@ class PlightEpollReviewReproTest {
         assertEquals(1, total, "only the listener registered");
         assertEquals(0, errors.get());
     }
+
+    /**
+     * How many entries the loop's epoll set has for fd N once connection A at N, whose descriptor was duplicated
+     * elsewhere (a forked child before its exec, an fd passed over a Unix socket), was closed and connection B was
+     * accepted at N again. epoll(7): closing a descriptor removes it from an epoll set only once every
+     * descriptor of the open file is closed; the stale entry keeps reporting the old socket under number N.
+     */
+    private int epollEntriesAtTheReusedNumber(Class<? extends ServerChannel> type, java.nio.file.Path dir) throws Exception {
+        java.util.Map<Integer, AtomicInteger> readCompletes = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.BlockingQueue<Channel> accepted = new java.util.concurrent.LinkedBlockingQueue<>();
+        InetSocketAddress address = listen(type, InetAddress.getLoopbackAddress(), group(1), b -> { }, ch -> {
+            AtomicInteger count = new AtomicInteger();
+            readCompletes.put(((AbstractEpollChannel) ch).fd().intValue(), count);
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ReferenceCountUtil.release(msg);
+                }
+
+                @Override
+                public void channelReadComplete(ChannelHandlerContext ctx) {
+                    count.incrementAndGet();
+                }
+            });
+            accepted.add(ch);
+        });
+        try (Socket clientA = new Socket(address.getAddress(), address.getPort())) {
+            Channel a = accepted.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            int n = ((AbstractEpollChannel) a).fd().intValue();
+            // A duplicate of A's descriptor, held as a forked child would hold it.
+            io.netty.channel.unix.Socket listener = io.netty.channel.unix.Socket.newSocketDomain();
+            io.netty.channel.unix.Socket sender = io.netty.channel.unix.Socket.newSocketDomain();
+            io.netty.channel.unix.DomainSocketAddress path =
+                    new io.netty.channel.unix.DomainSocketAddress(dir.resolve(type.getSimpleName()).toString());
+            listener.bind(path);
+            listener.listen(1);
+            sender.connect(path);
+            io.netty.channel.unix.Socket receiver = new io.netty.channel.unix.Socket(listener.accept(new byte[32]));
+            assertTrue(sender.sendFd(n) > 0, "fd sent");
+            int dup = receiver.recvFd();
+            assertTrue(dup > 0, "fd received: " + dup);
+            try (java.nio.channels.SocketChannel clientB = java.nio.channels.SocketChannel.open()) {
+                // B's client takes its descriptor now, so that the server's accept gets N again.
+                a.close().sync();
+                clientB.connect(address);
+                Channel b = accepted.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertEquals(n, ((AbstractEpollChannel) b).fd().intValue(), "B accepted at A's old descriptor number");
+                List<String> watching = epollEntries(n);
+                clientA.getOutputStream().write("for A only".getBytes(StandardCharsets.US_ASCII));
+                // Evidence only (the assertion is on the epoll set): B, whose client sent nothing, is woken for A's
+                // input over and over, level-triggered, while nothing can drain it (about 120,000 times a second).
+                try {
+                    Await.until(() -> readCompletes.get(n).get() > 0, Duration.ofSeconds(2), "B woken");
+                } catch (AssertionError notWoken) {
+                    // Netty's channel: never
+                }
+                System.out.println(type.getSimpleName() + ": fd " + n + ", dup " + dup + ", B woken "
+                        + readCompletes.get(n).get() + " times; epoll entries for fd " + n + ": " + watching);
+                int woken = watching.size();
+                b.close().sync();
+                return woken;
+            } finally {
+                new io.netty.channel.unix.FileDescriptor(dup).close();
+                receiver.close();
+                sender.close();
+                listener.close();
+            }
+        }
+    }
+
+    /** The lines of /proc/self/fdinfo of every epoll descriptor of this process that watch descriptor number n. */
+    private static List<String> epollEntries(int n) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            for (java.nio.file.Path fd : fds.toList()) {
+                try {
+                    if (!java.nio.file.Files.readSymbolicLink(fd).toString().contains("eventpoll")) {
+                        continue;
+                    }
+                    for (String line : java.nio.file.Files.readAllLines(
+                            java.nio.file.Path.of("/proc/self/fdinfo", fd.getFileName().toString()))) {
+                        if (line.startsWith("tfd:") && line.split("\\s+")[1].equals(String.valueOf(n))) {
+                            found.add("epfd " + fd.getFileName() + ": " + line);
+                        }
+                    }
+                } catch (IOException gone) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aConnectionIsNotWokenForTheInputOfAClosedOneWhoseDescriptorLivesOnElsewhere(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertEquals(1, epollEntriesAtTheReusedNumber(EpollServerSocketChannel.class, dir), "Netty's channel");
+        assertEquals(1, epollEntriesAtTheReusedNumber(PlightEpollServerSocketChannel.class, dir), "plight's channel");
+    }
 }
