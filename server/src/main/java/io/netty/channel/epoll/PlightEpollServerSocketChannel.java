@@ -58,13 +58,14 @@ public final class PlightEpollServerSocketChannel extends AbstractEpollServerCha
             // Deviation: Netty sets TCP_NODELAY on every accepted socket (a setsockopt each); Linux copies it from
             // the listener to the sockets it accepts, so it is set once here.
             socket.setTcpNoDelay(true);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Netty's native setsockopt reports a failure as a ChannelException, not as the declared IOException.
             try {
                 socket.close();
             } catch (IOException closing) {
                 e.addSuppressed(closing);
             }
-            throw new ChannelException(e);
+            throw e instanceof ChannelException c ? c : new ChannelException(e);
         }
     }
 

@@ -524,8 +524,8 @@ class PlightEpollChannelsTest {
     void aListenerWhoseSocketCannotTurnNagleOffClosesIt() {
         // A Unix socket has no TCP_NODELAY: the constructor's setsockopt fails.
         LinuxSocket socket = LinuxSocket.newSocketDomain();
-        assertThrows(ChannelException.class, () -> new PlightEpollServerSocketChannel(socket));
-        assertFalse(socket.isOpen(), "the listener's socket closed");
+        ChannelException e = assertThrows(ChannelException.class, () -> new PlightEpollServerSocketChannel(socket));
+        assertFalse(socket.isOpen(), "the listener's socket closed after " + e);
     }
 
     @Test
