@@ -65,7 +65,7 @@ public enum Transport {
         }
 
         /**
-         * Netty's epoll listener with our own accepted channel, which skips six of the seven system calls per
+         * Netty's epoll listener with our own accepted channel, which skips five of the seven system calls per
          * connection Netty's makes and nginx does not (BENCHMARKS.md, "System calls per 10,000 connections").
          */
         @Override
@@ -159,6 +159,14 @@ public enum Transport {
             e.initCause(bound.cause());
             throw e;
         }
+        // Refused once here rather than warned of with a stack trace for every connection: plight's epoll
+        // connections close without looking for a linger time (PlightEpollSocketChannelConfig.setSoLinger).
+        if (bound.channel() instanceof PlightEpollServerSocketChannel
+                && bootstrap.config().childOptions().containsKey(ChannelOption.SO_LINGER)) {
+            bound.channel().close().awaitUninterruptibly();
+            throw new IllegalArgumentException("SO_LINGER is not supported on connections of the epoll transport ("
+                    + host + " " + what + " " + port + "): remove the child option, or use the nio transport");
+        }
         return bound.channel();
     }
 
@@ -173,7 +181,7 @@ public enum Transport {
             for (String host : hosts) {
                 bound.add(bind(bootstrap, host, port, what));
             }
-        } catch (BindException e) {
+        } catch (BindException | RuntimeException e) {
             for (Channel c : bound) {
                 c.close().awaitUninterruptibly();
             }

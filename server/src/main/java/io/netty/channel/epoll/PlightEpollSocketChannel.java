@@ -10,29 +10,39 @@ import java.net.SocketAddress;
  * A connection accepted by {@link PlightEpollServerSocketChannel}: Netty's {@link EpollSocketChannel} without the
  * system calls it makes per connection and nginx does not (Netty {@value PlightEpollServerSocketChannel#NETTY_CHECKED}):
  * <ul>
- * <li>no {@code getsockname} for the local address, which Netty caches when the channel is made; asked for when
- *     someone wants it (plight does not);</li>
+ * <li>no {@code getsockname} for the local address, which Netty caches when the channel is made: on a listener bound
+ *     to one address it is the listener's; on a wildcard address it is asked for on first use, so it is null if
+ *     first asked once the connection is closed (Netty's knows it then);</li>
  * <li>no {@code getsockopt(SO_SNDBUF)} and no {@code setsockopt(TCP_NODELAY)} in the config (see
  *     {@link PlightEpollServerSocketChannel});</li>
  * <li>one {@code epoll_ctl(ADD)} with {@code EPOLLIN} instead of an ADD and a MOD adding {@code EPOLLIN};</li>
- * <li>no {@code getsockopt(SO_LINGER)} before closing, and no {@code epoll_ctl(DEL)}: the descriptor is closed
- *     first, which takes it off the epoll set.</li>
+ * <li>no {@code getsockopt(SO_LINGER)} before closing.</li>
  * </ul>
  * The {@code getsockname} inside {@code new LinuxSocket(fd)} (is it IPv6?) stays: every constructor of Netty's
- * {@code Socket} makes it. Not for outgoing connections: only the listener makes these.
+ * {@code Socket} makes it. So does the {@code epoll_ctl(DEL)} before {@code close}, as in Netty: closing first
+ * would leave the socket in the epoll set whenever its open file is held elsewhere too (a child process between fork
+ * and exec, a descriptor passed over a Unix socket; epoll(7)), and its events would then wake the connection
+ * accepted next at the same descriptor number. Not for outgoing connections: only the listener makes these.
  */
 public final class PlightEpollSocketChannel extends AbstractEpollStreamChannel implements SocketChannel {
     private final PlightEpollServerSocketChannel parent;
     private final InetSocketAddress remote;
+    /** The listener's address, or null: ask the socket (see {@link #localAddress0}). */
+    private final InetSocketAddress local;
     private final PlightEpollSocketChannelConfig config;
 
+    /**
+     * @param local                     the local address if known without asking the socket, else null
+     * @param maxBytesPerGatheringWrite the bound of a gathering write, or 0: twice the socket's send buffer, as Netty's
+     */
     PlightEpollSocketChannel(PlightEpollServerSocketChannel parent, LinuxSocket fd, InetSocketAddress remote,
-            long maxBytesPerGatheringWrite) {
+            InetSocketAddress local, long maxBytesPerGatheringWrite) {
         // Deviation: Netty's accepting constructor (parent, fd, remote) asks for the local address at once; the
         // inactive one asks nothing, so parent, remote address and activity are kept here instead.
         super(fd, false);
         this.parent = parent;
         this.remote = remote;
+        this.local = local;
         active = true;
         try {
             // Deviation: Netty registers an accepted socket for EPOLLRDHUP, then adds EPOLLIN with an
@@ -44,22 +54,6 @@ public final class PlightEpollSocketChannel extends AbstractEpollStreamChannel i
             throw new ChannelException(e); // not registered yet: setFlag only records the flag
         }
         config = new PlightEpollSocketChannelConfig(this, maxBytesPerGatheringWrite);
-    }
-
-    /**
-     * Deviation: closes the descriptor before Netty deregisters the channel. Linux drops a closed socket from
-     * every epoll set itself, and Netty's deregistration skips its {@code epoll_ctl(DEL)} for a closed descriptor
-     * ({@code EpollIoHandler.DefaultEpollIoRegistration.cancel0}). nginx closes the same way. No
-     * {@code getsockopt(SO_LINGER)} either: the unsafe is {@link AbstractEpollStreamChannel}'s, whose
-     * {@code prepareToClose} does not look for a linger time ({@link PlightEpollSocketChannelConfig} refuses one).
-     */
-    @Override
-    protected void doClose() throws Exception {
-        try {
-            socket.close();
-        } finally {
-            super.doClose();
-        }
     }
 
     @Override
@@ -77,10 +71,21 @@ public final class PlightEpollSocketChannel extends AbstractEpollStreamChannel i
         return remote;
     }
 
-    /** Asked of the kernel on first use only (Netty's base class caches what this returns). */
+    /**
+     * The listener's address, or asked of the kernel on first use (Netty's base class caches what this returns).
+     * Open is checked again after asking: off the event loop, the loop may close this descriptor and accept another
+     * connection at its number meanwhile, and the descriptor is marked closed before {@code close(2)}.
+     */
     @Override
     protected SocketAddress localAddress0() {
-        return socket.isOpen() ? socket.localAddress() : null;
+        if (local != null) {
+            return local;
+        }
+        if (!socket.isOpen()) {
+            return null;
+        }
+        InetSocketAddress asked = socket.localAddress();
+        return socket.isOpen() ? asked : null;
     }
 
     @Override

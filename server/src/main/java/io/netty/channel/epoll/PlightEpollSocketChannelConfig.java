@@ -23,15 +23,20 @@ import java.util.Map;
  * The config of a {@link PlightEpollSocketChannel}: the standard socket options of Netty's
  * {@link EpollSocketChannelConfig}, whose constructor cannot be used (it takes only an {@link EpollSocketChannel}) and
  * which asks the socket for SO_SNDBUF and sets TCP_NODELAY when made. This one asks the kernel nothing until an
- * option is read or set. It must be a {@link SocketChannelConfig}: Netty's epoll channels honour
+ * option is read or set, unless its listener cannot tell the send buffer ({@link PlightEpollServerSocketChannel}). It must be a {@link SocketChannelConfig}: Netty's epoll channels honour
  * {@link ChannelOption#ALLOW_HALF_CLOSURE} only from one.
  */
 public final class PlightEpollSocketChannelConfig extends EpollChannelConfig implements SocketChannelConfig {
     private volatile boolean allowHalfClosure;
 
+    /** @param maxBytesPerGatheringWrite the bound, or 0: twice the socket's send buffer, read now as Netty's does */
     PlightEpollSocketChannelConfig(PlightEpollSocketChannel channel, long maxBytesPerGatheringWrite) {
         super(channel);
-        setMaxBytesPerGatheringWrite(maxBytesPerGatheringWrite);
+        if (maxBytesPerGatheringWrite > 0) {
+            setMaxBytesPerGatheringWrite(maxBytesPerGatheringWrite);
+        } else {
+            setMaxBytesPerGatheringWrite((long) getSendBufferSize() << 1);
+        }
     }
 
     @Override
