@@ -27,6 +27,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import plight.grpc.GrpcStatus;
@@ -87,6 +88,8 @@ final class H2Connection extends Http2ConnectionHandler
     private static final Http2Headers DEADLINE = Health.trailers(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded", false);
     private static final Http2Headers TOO_MANY_WATCHES = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED,
             "too many watches on this node", true);
+    private static final Http2Headers TOO_MANY_WATCHING = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED,
+            "too many connections holding watches on this node, or from this client", true);
     private static final Http2Headers STOPPING = Health.trailers(GrpcStatus.UNAVAILABLE, "plight is stopping", false);
 
     private final H2Server server;
@@ -113,6 +116,8 @@ final class H2Connection extends Http2ConnectionHandler
     private boolean answeredAny;
     private boolean stopping;
     private boolean updateQueued;
+    /** A watch was refused while this connection held none: it is closed (GOAWAY) at the end of the turn. */
+    private boolean watchRefused;
     private long lastActivity;
     /** Since when an incomplete frame or header block has been waiting, or {@link #NONE}. */
     private long partialSince = NONE;
@@ -281,7 +286,7 @@ final class H2Connection extends Http2ConnectionHandler
         if (watches > 0) {
             server.watchesEnded(watches);
             watches = 0;
-            server.watching(this, false);
+            server.stoppedWatching(this, peer());
         }
         if (streams > 0) {
             server.streamsClosed(streams);
@@ -462,6 +467,10 @@ final class H2Connection extends Http2ConnectionHandler
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         super.channelReadComplete(ctx);
         framesThisTurn = 0;
+        if (watchRefused && watches == 0 && ctx.channel().isActive()) {
+            ctx.channel().close(); // GOAWAY first; the answers written go out before it
+            return;
+        }
         // A client that does not read gets no more answers queued: its input waits in TCP, as on HTTP/1.
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -809,8 +818,15 @@ final class H2Connection extends Http2ConnectionHandler
             }
             case LIST -> unary(call, health.listFrame(a.state.servesGrpc()));
             case WATCH -> {
+                if (watches == 0 && !server.startWatching(this, peer())) {
+                    refuseWatch(call, TOO_MANY_WATCHING);
+                    return;
+                }
                 if (!server.watchStarted()) {
-                    endCall(call, TOO_MANY_WATCHES);
+                    if (watches == 0) {
+                        server.stoppedWatching(this, peer());
+                    }
+                    refuseWatch(call, TOO_MANY_WATCHES);
                     return;
                 }
                 // Unknown services are watched too: SERVICE_UNKNOWN now, and the stream stays open (the protocol's rule).
@@ -819,9 +835,7 @@ final class H2Connection extends Http2ConnectionHandler
                 call.service = service;
                 call.lastSent = status;
                 calls.put(stream, call);
-                if (watches++ == 0) {
-                    server.watching(this, true);
-                }
+                watches++;
                 encoder().writeHeaders(ctx, stream, Health.RESPONSE_HEADERS, 0, false, ctx.voidPromise());
                 encoder().writeData(ctx, stream, Health.checkFrame(status), 0, false, ctx.voidPromise());
                 answered(stream);
@@ -832,6 +846,21 @@ final class H2Connection extends Http2ConnectionHandler
                 flush(ctx); // through this handler: DATA waits in the flow controller until then
             }
         }
+    }
+
+    /**
+     * A watch refused with status 8. A connection that holds no watch is then closed once its turn is over, with
+     * GOAWAY: kept open, a connection opened to watch would hold its HTTP/2 slot idle until {@code idle_timeout}.
+     */
+    private void refuseWatch(Call call, Http2Headers trailers) {
+        endCall(call, trailers);
+        if (watches == 0) {
+            watchRefused = true;
+        }
+    }
+
+    private InetAddress peer() {
+        return remote == null ? null : remote.getAddress();
     }
 
     private void unary(Call call, ByteBuf frame) {
@@ -874,7 +903,7 @@ final class H2Connection extends Http2ConnectionHandler
     private void watchEnded() {
         server.watchesEnded(1);
         if (--watches == 0) {
-            server.watching(this, false);
+            server.stoppedWatching(this, peer());
         }
     }
 

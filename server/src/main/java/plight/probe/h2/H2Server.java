@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Settings;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -75,6 +76,19 @@ public final class H2Server implements Http2Switch {
         public static Limits forMaxConnections(int maxConnections) {
             return new Limits(Math.max(1, Math.min(MAX_CONNECTIONS, maxConnections / 2)), MAX_STREAMS, MAX_WATCHES);
         }
+
+        /**
+         * Connections that may hold gRPC watches at a time: half of {@link #connections} (rounded down), so that
+         * the other half is always there for a prober that opens a connection per {@code Check}.
+         */
+        public int watchingConnections() {
+            return connections / 2;
+        }
+
+        /** Of {@link #watchingConnections}, from one client address: half (at least 1), so no client takes them all. */
+        public int watchingConnectionsPerPeer() {
+            return Math.min(watchingConnections(), Math.max(1, watchingConnections() / 2));
+        }
     }
 
     /** What a connection over {@link Limits#connections} gets: an empty SETTINGS (the server preface), GOAWAY. */
@@ -99,8 +113,9 @@ public final class H2Server implements Http2Switch {
     private final BoundedCount connections;
     private final BoundedCount streams;
     private final BoundedCount watches;
+    private final WatchShare watching;
     /** Connections with at least one gRPC watch. */
-    private final Set<H2Connection> watching = ConcurrentHashMap.newKeySet();
+    private final Set<H2Connection> watchers = ConcurrentHashMap.newKeySet();
     private volatile H2Answers answers;
 
     public H2Server(LiveResponses responses, ProbeListener listener, GrpcSettings grpc, Duration requestTimeout,
@@ -116,6 +131,7 @@ public final class H2Server implements Http2Switch {
                 + " open (REFUSED_STREAM)");
         this.watches = new BoundedCount(limits.watches(), "gRPC watches over the limit of " + limits.watches()
                 + " (RESOURCE_EXHAUSTED)");
+        this.watching = new WatchShare(limits.watchingConnections(), limits.watchingConnectionsPerPeer());
         this.responses = responses;
         this.listener = listener;
         this.health = new Health(grpc);
@@ -183,9 +199,9 @@ public final class H2Server implements Http2Switch {
         watches.remove(n);
     }
 
-    /** Open HTTP/2 connections, streams and gRPC watches, for tests. */
+    /** Open HTTP/2 connections, streams, gRPC watches and connections holding watches, for tests. */
     int[] counts() {
-        return new int[] {connections.get(), streams.get(), watches.get()};
+        return new int[] {connections.get(), streams.get(), watches.get(), watching.count()};
     }
 
     /** The {@code HTTP2-Settings} header: a SETTINGS payload in base64url (RFC 7540 3.2.1); {@code null} if malformed. */
@@ -229,17 +245,27 @@ public final class H2Server implements Http2Switch {
 
     /** After a state change is published: each connection with watches hears of it on its own event loop. */
     private void stateShown() {
-        for (H2Connection c : watching) {
+        for (H2Connection c : watchers) {
             c.stateChangedLater();
         }
     }
 
-    void watching(H2Connection c, boolean any) {
-        if (any) {
-            watching.add(c);
-        } else {
-            watching.remove(c);
+    /**
+     * Connection {@code c} from {@code peer} is to hold its first watch: {@code false} (and nothing counted) when
+     * it must be refused, for the share of the connection slots that watching connections may take.
+     */
+    boolean startWatching(H2Connection c, InetAddress peer) {
+        if (!watching.enter(peer)) {
+            return false;
         }
+        watchers.add(c);
+        return true;
+    }
+
+    /** Connection {@code c}, which {@link #startWatching started}, holds no watch any more. */
+    void stoppedWatching(H2Connection c, InetAddress peer) {
+        watchers.remove(c);
+        watching.leave(peer);
     }
 
     Health health() {
