@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -203,7 +206,13 @@ final class H2Connection extends Http2ConnectionHandler
         Builder(H2Server server, Turns.Queue turns) {
             this.server = server;
             this.turns = turns;
-            server(true);
+            // A server's connection (as server(true) makes) whose answers are shared out evenly between streams:
+            // priorities are deprecated (RFC 9113 5.3), and Netty's default distributor, which weighs them, built a
+            // priority queue per stream and per connection, a quarter of what a new connection allocated.
+            DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
+                    new UniformStreamByteDistributor(connection)));
+            connection(connection);
             initialSettings(new Http2Settings().maxConcurrentStreams(H2Server.MAX_CONCURRENT_STREAMS)
                     .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE).headerTableSize(H2Server.HEADER_TABLE_SIZE));
             encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
@@ -232,9 +241,19 @@ final class H2Connection extends Http2ConnectionHandler
 
     // ---- taking over from HTTP/1 ----
 
-    /** Prior knowledge: {@code input} starts with the preface. */
-    void takeOver(ByteBuf input) {
+    /**
+     * Prior knowledge, in a turn of the event loop after the connection's first read: {@code input} (which starts
+     * with the preface) is decoded as that read would have been, and reading goes on unless this connection must
+     * wait (its frames for this turn decoded, or the client not reading). Returns the frames decoded.
+     */
+    int takeOver(ByteBuf input) {
         ctx.pipeline().fireChannelRead(input);
+        int frames = framesThisTurn;
+        ctx.pipeline().fireChannelReadComplete();
+        if (!waitingTurn && ctx.channel().isActive() && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        return frames;
     }
 
     /** After {@code 101}: the upgrade request is stream 1, half closed, and is answered at once. */
@@ -842,8 +861,9 @@ final class H2Connection extends Http2ConnectionHandler
                 if (call.deadline != NONE) {
                     arm(call.deadline);
                 }
-                // Written at once, also when the answer comes from a task and not from a read.
-                flush(ctx); // through this handler: DATA waits in the flow controller until then
+                if (!decoding) {
+                    flush(ctx); // through this handler: DATA waits in the flow controller until then
+                } // else with the other answers of this read or turn, in one write (channelReadComplete)
             }
         }
     }

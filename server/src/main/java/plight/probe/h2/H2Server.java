@@ -140,6 +140,19 @@ public final class H2Server implements Http2Switch {
         responses.onShow(this::stateShown);
     }
 
+    /**
+     * A new HTTP/2 connection's setup (its handler, HPACK, flow control, our SETTINGS) and first frames, counted
+     * against a turn's budget as this many HTTP/1 answers, so that one turn sets up a handful of connections at
+     * most (H2SetupCost: 10–35 us each once compiled, 2–3 ms before the JIT has compiled that code, which with
+     * C2 alone takes thousands of connections).
+     */
+    static final int SETUP_COST = 64;
+
+    /**
+     * Admits the connection, or refuses it at once; an admitted one is set up in a later turn of the event loop
+     * (see {@link Turns}), not here: a thousand connections that open at once would otherwise all be set up in
+     * the one turn that reads them, and a probe that arrived with them would wait for all of that.
+     */
     @Override
     public void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input, Turns.Queue turns) {
         if (!admit()) {
@@ -147,11 +160,60 @@ public final class H2Server implements Http2Switch {
             ctx.writeAndFlush(TOO_MANY.duplicate()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        H2Connection connection = H2Connection.create(this, turns);
-        ctx.pipeline().replace(ctx.handler(), "h2", connection);
-        ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
-        ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
-        connection.takeOver(input);
+        // Nothing more is read until the setup: the rest of the client's input waits in the kernel.
+        ctx.channel().config().setAutoRead(false);
+        turns.add(new Setup(ctx, exact(input), turns));
+    }
+
+    /** What is kept of {@code input} until the setup: a buffer of its size, not the read buffer's pool chunk. */
+    private static ByteBuf exact(ByteBuf input) {
+        try {
+            int n = input.readableBytes();
+            return Unpooled.directBuffer(n, n).writeBytes(input);
+        } finally {
+            input.release();
+        }
+    }
+
+    /** An admitted connection waiting for its turn to be set up; it holds its slot meanwhile. */
+    private final class Setup implements Turns.Waiting {
+        private final ChannelHandlerContext ctx;
+        private final ByteBuf input;
+        private final Turns.Queue turns;
+
+        Setup(ChannelHandlerContext ctx, ByteBuf input, Turns.Queue turns) {
+            this.ctx = ctx;
+            this.input = input;
+            this.turns = turns;
+        }
+
+        @Override
+        public int takeTurn() {
+            if (!ctx.channel().isActive() || ctx.isRemoved()) {
+                input.release(); // closed meanwhile: by the client, or at the request timeout
+                connectionClosed();
+                return 0;
+            }
+            H2Connection connection;
+            try {
+                connection = H2Connection.create(H2Server.this, turns);
+                ctx.pipeline().replace(ctx.handler(), "h2", connection);
+            } catch (RuntimeException e) {
+                // Not set up (a bug): the connection ends, its slot and input with it, and the probe handler
+                // reports it as it reports its own failures (once a minute per kind).
+                input.release();
+                connectionClosed();
+                try {
+                    ctx.handler().exceptionCaught(ctx, e);
+                } catch (Exception ignored) {
+                    ctx.close();
+                }
+                return 0;
+            }
+            ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
+            ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
+            return SETUP_COST + connection.takeOver(input);
+        }
     }
 
     @Override
