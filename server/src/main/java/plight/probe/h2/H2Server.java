@@ -2,6 +2,8 @@ package plight.probe.h2;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -210,10 +212,27 @@ public final class H2Server implements Http2Switch {
                 }
                 return 0;
             }
-            ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
-            ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
+            lingerAndHold(ctx, connection);
             return SETUP_COST + connection.takeOver(input);
         }
+    }
+
+    /**
+     * The handlers before the connection's: its gentle close, and its hold on reads. While the close lingers
+     * (up to request_timeout, for a client that keeps its end open) the connection's HTTP/2 handler is removed,
+     * which counts it out of the HTTP/2 connections and frees what it holds: a connection refused its watch, or
+     * closed at the idle timeout, then weighs what a closing HTTP/1 connection does.
+     */
+    private void lingerAndHold(ChannelHandlerContext ctx, H2Connection connection) {
+        ChannelHandler hold = connection.holdReads();
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos, () -> {
+            if (pipeline.context(connection) != null) {
+                pipeline.remove(connection);
+                pipeline.remove(hold);
+            }
+        }));
+        pipeline.addBefore("h2", "hold", hold);
     }
 
     @Override
@@ -228,8 +247,7 @@ public final class H2Server implements Http2Switch {
         ctx.write(SWITCHING.duplicate(), ctx.voidPromise());
         H2Connection connection = H2Connection.create(this, turns);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
-        ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
-        ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
+        lingerAndHold(ctx, connection);
         connection.upgraded(settings, request, rest);
         return true;
     }
