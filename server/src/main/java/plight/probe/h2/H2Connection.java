@@ -47,12 +47,15 @@ import plight.probe.Turns;
  * <p>Limits, as for HTTP/1: the request timeout for a connection that has asked nothing, for an incomplete
  * frame or header block and for a gRPC request message; the idle timeout once no stream is open; a bounded number of streams
  * and header list size; Netty's limits on RST_STREAM floods, queued control frames and empty DATA frames, and
- * ours on PING, SETTINGS, PRIORITY and unknown frames. A client that does not read: input stops while the
+ * ours on PING, SETTINGS, WINDOW_UPDATE, PRIORITY and unknown frames. A client that does not read: input stops while the
  * channel is not writable, and a watch keeps only its latest status, sent when the stream's window allows.
  */
 final class H2Connection extends Http2ConnectionHandler
         implements Http2FrameListener, Http2RemoteFlowController.Listener, Turns.Waiting {
-    /** PING, SETTINGS, PRIORITY and unknown frames allowed per {@link #CONTROL_WINDOW_NANOS}; far above any client's. */
+    /**
+     * PING, SETTINGS (and their acknowledgements), WINDOW_UPDATE, PRIORITY and unknown frames allowed per
+     * {@link #CONTROL_WINDOW_NANOS}; far above any client's.
+     */
     static final int MAX_CONTROL_FRAMES = 1000;
     private static final long CONTROL_WINDOW_NANOS = 10_000_000_000L;
     /** RST_STREAM frames allowed per window (Netty's default): the 2023 "rapid reset" pattern ends here. */
@@ -677,7 +680,8 @@ final class H2Connection extends Http2ConnectionHandler
     }
 
     @Override
-    public void onSettingsAckRead(ChannelHandlerContext ctx) {
+    public void onSettingsAckRead(ChannelHandlerContext ctx) throws Http2Exception {
+        countControlFrame(); // one per SETTINGS we send (one), but Netty takes any number without complaint
         streamsCountedHere(); // Netty has just applied our SETTINGS, its stream limit with them
     }
 
@@ -716,7 +720,9 @@ final class H2Connection extends Http2ConnectionHandler
     }
 
     @Override
-    public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {
+    public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement)
+            throws Http2Exception {
+        countControlFrame(); // our answers are small: a client needs a few, not thousands
     }
 
     @Override
@@ -734,7 +740,8 @@ final class H2Connection extends Http2ConnectionHandler
         }
         if (++controlFrames > MAX_CONTROL_FRAMES) {
             throw Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM,
-                    "more than %d PING, SETTINGS, PRIORITY or unknown frames in 10 seconds", MAX_CONTROL_FRAMES);
+                    "more than %d PING, SETTINGS, WINDOW_UPDATE, PRIORITY or unknown frames in 10 seconds",
+                    MAX_CONTROL_FRAMES);
         }
     }
 
