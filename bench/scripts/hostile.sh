@@ -16,6 +16,7 @@
 #   grpc        on the probe port, for SECONDS: 1,000 new HTTP/2 connections a second each with one gRPC Health/Check,
 #               1,000 connections holding 10 Health/Watch calls each, and 100
 #               connections that send Check calls and never read
+#   grpc-checks the first of these alone: 1,000 new HTTP/2 connections a second, each one Check, for SECONDS
 # env: SECONDS_=10 (length of the slow, control and metrics runs), PORT=18196, DIST=another distribution,
 #      SLOWLORIS=1000, PIPELINERS=1500, RATE=1000, WARM=15000 (connections that warm the daemon up first).
 # Needs: python3, the distribution (mvn -B -DskipTests package), `ulimit -n` of 20,000 or more for this shell.
@@ -29,7 +30,7 @@ port=${PORT:-18196}
 metrics_port=$((port + 1))
 seconds=${SECONDS_:-10}
 rate=${RATE:-1000}
-[ $# -gt 0 ] || set -- idle keepalive slow fds control metrics grpc
+[ $# -gt 0 ] || set -- idle keepalive slow fds control metrics grpc grpc-checks
 need python3
 work_dir plight-hostile
 ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -169,6 +170,15 @@ PY
       echo "daemon RSS $(( $(rss_kib "$daemon") / 1024 )) MiB after it"
       prober_result grpc
       logged grpc
+      stop_daemon
+      ;;
+    grpc-checks)
+      start_daemon grpc-checks
+      prober $((seconds + 2)) grpc-checks
+      nice -n 19 python3 "$here/hostile.py" grpc-check 127.0.0.1 "$port" "$rate" "$seconds"
+      echo "daemon RSS $(( $(rss_kib "$daemon") / 1024 )) MiB after it"
+      prober_result grpc-checks
+      logged grpc-checks
       stop_daemon
       ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -23,10 +25,12 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import plight.grpc.GrpcStatus;
@@ -43,12 +47,15 @@ import plight.probe.Turns;
  * <p>Limits, as for HTTP/1: the request timeout for a connection that has asked nothing, for an incomplete
  * frame or header block and for a gRPC request message; the idle timeout once no stream is open; a bounded number of streams
  * and header list size; Netty's limits on RST_STREAM floods, queued control frames and empty DATA frames, and
- * ours on PING, SETTINGS, PRIORITY and unknown frames. A client that does not read: input stops while the
+ * ours on PING, SETTINGS, WINDOW_UPDATE, PRIORITY and unknown frames. A client that does not read: input stops while the
  * channel is not writable, and a watch keeps only its latest status, sent when the stream's window allows.
  */
 final class H2Connection extends Http2ConnectionHandler
         implements Http2FrameListener, Http2RemoteFlowController.Listener, Turns.Waiting {
-    /** PING, SETTINGS, PRIORITY and unknown frames allowed per {@link #CONTROL_WINDOW_NANOS}; far above any client's. */
+    /**
+     * PING, SETTINGS (and their acknowledgements), WINDOW_UPDATE, PRIORITY and unknown frames allowed per
+     * {@link #CONTROL_WINDOW_NANOS}; far above any client's.
+     */
     static final int MAX_CONTROL_FRAMES = 1000;
     private static final long CONTROL_WINDOW_NANOS = 10_000_000_000L;
     /** RST_STREAM frames allowed per window (Netty's default): the 2023 "rapid reset" pattern ends here. */
@@ -87,6 +94,8 @@ final class H2Connection extends Http2ConnectionHandler
     private static final Http2Headers DEADLINE = Health.trailers(GrpcStatus.DEADLINE_EXCEEDED, "deadline exceeded", false);
     private static final Http2Headers TOO_MANY_WATCHES = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED,
             "too many watches on this node", true);
+    private static final Http2Headers TOO_MANY_WATCHING = Health.trailers(GrpcStatus.RESOURCE_EXHAUSTED,
+            "too many connections holding watches on this node, or from this client", true);
     private static final Http2Headers STOPPING = Health.trailers(GrpcStatus.UNAVAILABLE, "plight is stopping", false);
 
     private final H2Server server;
@@ -113,6 +122,8 @@ final class H2Connection extends Http2ConnectionHandler
     private boolean answeredAny;
     private boolean stopping;
     private boolean updateQueued;
+    /** A watch was refused while this connection held none: it is closed (GOAWAY) at the end of the turn. */
+    private boolean watchRefused;
     private long lastActivity;
     /** Since when an incomplete frame or header block has been waiting, or {@link #NONE}. */
     private long partialSince = NONE;
@@ -198,7 +209,13 @@ final class H2Connection extends Http2ConnectionHandler
         Builder(H2Server server, Turns.Queue turns) {
             this.server = server;
             this.turns = turns;
-            server(true);
+            // A server's connection (as server(true) makes) whose answers are shared out evenly between streams:
+            // priorities are deprecated (RFC 9113 5.3), and Netty's default distributor, which weighs them, built a
+            // priority queue per stream and per connection, a quarter of what a new connection allocated.
+            DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
+                    new UniformStreamByteDistributor(connection)));
+            connection(connection);
             initialSettings(new Http2Settings().maxConcurrentStreams(H2Server.MAX_CONCURRENT_STREAMS)
                     .maxHeaderListSize(H2Server.MAX_HEADER_LIST_SIZE).headerTableSize(H2Server.HEADER_TABLE_SIZE));
             encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
@@ -227,9 +244,19 @@ final class H2Connection extends Http2ConnectionHandler
 
     // ---- taking over from HTTP/1 ----
 
-    /** Prior knowledge: {@code input} starts with the preface. */
-    void takeOver(ByteBuf input) {
+    /**
+     * Prior knowledge, in a turn of the event loop after the connection's first read: {@code input} (which starts
+     * with the preface) is decoded as that read would have been, and reading goes on unless this connection must
+     * wait (its frames for this turn decoded, or the client not reading). Returns the frames decoded.
+     */
+    int takeOver(ByteBuf input) {
         ctx.pipeline().fireChannelRead(input);
+        int frames = framesThisTurn;
+        ctx.pipeline().fireChannelReadComplete();
+        if (!waitingTurn && ctx.channel().isActive() && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        return frames;
     }
 
     /** After {@code 101}: the upgrade request is stream 1, half closed, and is answered at once. */
@@ -281,7 +308,7 @@ final class H2Connection extends Http2ConnectionHandler
         if (watches > 0) {
             server.watchesEnded(watches);
             watches = 0;
-            server.watching(this, false);
+            server.stoppedWatching(this, peer());
         }
         if (streams > 0) {
             server.streamsClosed(streams);
@@ -462,6 +489,10 @@ final class H2Connection extends Http2ConnectionHandler
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         super.channelReadComplete(ctx);
         framesThisTurn = 0;
+        if (watchRefused && watches == 0 && ctx.channel().isActive()) {
+            ctx.channel().close(); // GOAWAY first; the answers written go out before it
+            return;
+        }
         // A client that does not read gets no more answers queued: its input waits in TCP, as on HTTP/1.
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -649,7 +680,8 @@ final class H2Connection extends Http2ConnectionHandler
     }
 
     @Override
-    public void onSettingsAckRead(ChannelHandlerContext ctx) {
+    public void onSettingsAckRead(ChannelHandlerContext ctx) throws Http2Exception {
+        countControlFrame(); // one per SETTINGS we send (one), but Netty takes any number without complaint
         streamsCountedHere(); // Netty has just applied our SETTINGS, its stream limit with them
     }
 
@@ -688,7 +720,9 @@ final class H2Connection extends Http2ConnectionHandler
     }
 
     @Override
-    public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {
+    public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement)
+            throws Http2Exception {
+        countControlFrame(); // our answers are small: a client needs a few, not thousands
     }
 
     @Override
@@ -706,7 +740,8 @@ final class H2Connection extends Http2ConnectionHandler
         }
         if (++controlFrames > MAX_CONTROL_FRAMES) {
             throw Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM,
-                    "more than %d PING, SETTINGS, PRIORITY or unknown frames in 10 seconds", MAX_CONTROL_FRAMES);
+                    "more than %d PING, SETTINGS, WINDOW_UPDATE, PRIORITY or unknown frames in 10 seconds",
+                    MAX_CONTROL_FRAMES);
         }
     }
 
@@ -809,8 +844,15 @@ final class H2Connection extends Http2ConnectionHandler
             }
             case LIST -> unary(call, health.listFrame(a.state.servesGrpc()));
             case WATCH -> {
+                if (watches == 0 && !server.startWatching(this, peer())) {
+                    refuseWatch(call, TOO_MANY_WATCHING);
+                    return;
+                }
                 if (!server.watchStarted()) {
-                    endCall(call, TOO_MANY_WATCHES);
+                    if (watches == 0) {
+                        server.stoppedWatching(this, peer());
+                    }
+                    refuseWatch(call, TOO_MANY_WATCHES);
                     return;
                 }
                 // Unknown services are watched too: SERVICE_UNKNOWN now, and the stream stays open (the protocol's rule).
@@ -819,19 +861,33 @@ final class H2Connection extends Http2ConnectionHandler
                 call.service = service;
                 call.lastSent = status;
                 calls.put(stream, call);
-                if (watches++ == 0) {
-                    server.watching(this, true);
-                }
+                watches++;
                 encoder().writeHeaders(ctx, stream, Health.RESPONSE_HEADERS, 0, false, ctx.voidPromise());
                 encoder().writeData(ctx, stream, Health.checkFrame(status), 0, false, ctx.voidPromise());
                 answered(stream);
                 if (call.deadline != NONE) {
                     arm(call.deadline);
                 }
-                // Written at once, also when the answer comes from a task and not from a read.
-                flush(ctx); // through this handler: DATA waits in the flow controller until then
+                if (!decoding) {
+                    flush(ctx); // through this handler: DATA waits in the flow controller until then
+                } // else with the other answers of this read or turn, in one write (channelReadComplete)
             }
         }
+    }
+
+    /**
+     * A watch refused with status 8. A connection that holds no watch is then closed once its turn is over, with
+     * GOAWAY: kept open, a connection opened to watch would hold its HTTP/2 slot idle until {@code idle_timeout}.
+     */
+    private void refuseWatch(Call call, Http2Headers trailers) {
+        endCall(call, trailers);
+        if (watches == 0) {
+            watchRefused = true;
+        }
+    }
+
+    private InetAddress peer() {
+        return remote == null ? null : remote.getAddress();
     }
 
     private void unary(Call call, ByteBuf frame) {
@@ -874,7 +930,7 @@ final class H2Connection extends Http2ConnectionHandler
     private void watchEnded() {
         server.watchesEnded(1);
         if (--watches == 0) {
-            server.watching(this, false);
+            server.stoppedWatching(this, peer());
         }
     }
 

@@ -2,9 +2,12 @@ package plight.probe.h2;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Settings;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -75,6 +78,19 @@ public final class H2Server implements Http2Switch {
         public static Limits forMaxConnections(int maxConnections) {
             return new Limits(Math.max(1, Math.min(MAX_CONNECTIONS, maxConnections / 2)), MAX_STREAMS, MAX_WATCHES);
         }
+
+        /**
+         * Connections that may hold gRPC watches at a time: half of {@link #connections} (rounded down), so that
+         * the other half is always there for a prober that opens a connection per {@code Check}.
+         */
+        public int watchingConnections() {
+            return connections / 2;
+        }
+
+        /** Of {@link #watchingConnections}, from one client address: half (at least 1), so no client takes them all. */
+        public int watchingConnectionsPerPeer() {
+            return Math.min(watchingConnections(), Math.max(1, watchingConnections() / 2));
+        }
     }
 
     /** What a connection over {@link Limits#connections} gets: an empty SETTINGS (the server preface), GOAWAY. */
@@ -99,8 +115,9 @@ public final class H2Server implements Http2Switch {
     private final BoundedCount connections;
     private final BoundedCount streams;
     private final BoundedCount watches;
+    private final WatchShare watching;
     /** Connections with at least one gRPC watch. */
-    private final Set<H2Connection> watching = ConcurrentHashMap.newKeySet();
+    private final Set<H2Connection> watchers = ConcurrentHashMap.newKeySet();
     private volatile H2Answers answers;
 
     public H2Server(LiveResponses responses, ProbeListener listener, GrpcSettings grpc, Duration requestTimeout,
@@ -116,6 +133,7 @@ public final class H2Server implements Http2Switch {
                 + " open (REFUSED_STREAM)");
         this.watches = new BoundedCount(limits.watches(), "gRPC watches over the limit of " + limits.watches()
                 + " (RESOURCE_EXHAUSTED)");
+        this.watching = new WatchShare(limits.watchingConnections(), limits.watchingConnectionsPerPeer());
         this.responses = responses;
         this.listener = listener;
         this.health = new Health(grpc);
@@ -124,6 +142,19 @@ public final class H2Server implements Http2Switch {
         responses.onShow(this::stateShown);
     }
 
+    /**
+     * A new HTTP/2 connection's setup (its handler, HPACK, flow control, our SETTINGS) and first frames, counted
+     * against a turn's budget as this many HTTP/1 answers, so that one turn sets up a handful of connections at
+     * most (H2SetupCost: 10–35 us each once compiled, 2–3 ms before the JIT has compiled that code, which with
+     * C2 alone takes thousands of connections).
+     */
+    static final int SETUP_COST = 64;
+
+    /**
+     * Admits the connection, or refuses it at once; an admitted one is set up in a later turn of the event loop
+     * (see {@link Turns}), not here: a thousand connections that open at once would otherwise all be set up in
+     * the one turn that reads them, and a probe that arrived with them would wait for all of that.
+     */
     @Override
     public void priorKnowledge(ChannelHandlerContext ctx, ByteBuf input, Turns.Queue turns) {
         if (!admit()) {
@@ -131,11 +162,77 @@ public final class H2Server implements Http2Switch {
             ctx.writeAndFlush(TOO_MANY.duplicate()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        H2Connection connection = H2Connection.create(this, turns);
-        ctx.pipeline().replace(ctx.handler(), "h2", connection);
-        ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
-        ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
-        connection.takeOver(input);
+        // Nothing more is read until the setup: the rest of the client's input waits in the kernel.
+        ctx.channel().config().setAutoRead(false);
+        turns.add(new Setup(ctx, exact(input), turns));
+    }
+
+    /** What is kept of {@code input} until the setup: a buffer of its size, not the read buffer's pool chunk. */
+    private static ByteBuf exact(ByteBuf input) {
+        try {
+            int n = input.readableBytes();
+            return Unpooled.directBuffer(n, n).writeBytes(input);
+        } finally {
+            input.release();
+        }
+    }
+
+    /** An admitted connection waiting for its turn to be set up; it holds its slot meanwhile. */
+    private final class Setup implements Turns.Waiting {
+        private final ChannelHandlerContext ctx;
+        private final ByteBuf input;
+        private final Turns.Queue turns;
+
+        Setup(ChannelHandlerContext ctx, ByteBuf input, Turns.Queue turns) {
+            this.ctx = ctx;
+            this.input = input;
+            this.turns = turns;
+        }
+
+        @Override
+        public int takeTurn() {
+            if (!ctx.channel().isActive() || ctx.isRemoved()) {
+                input.release(); // closed meanwhile: by the client, or at the request timeout
+                connectionClosed();
+                return 0;
+            }
+            H2Connection connection;
+            try {
+                connection = H2Connection.create(H2Server.this, turns);
+                ctx.pipeline().replace(ctx.handler(), "h2", connection);
+            } catch (RuntimeException e) {
+                // Not set up (a bug): the connection ends, its slot and input with it, and the probe handler
+                // reports it as it reports its own failures (once a minute per kind).
+                input.release();
+                connectionClosed();
+                try {
+                    ctx.handler().exceptionCaught(ctx, e);
+                } catch (Exception ignored) {
+                    ctx.close();
+                }
+                return 0;
+            }
+            lingerAndHold(ctx, connection);
+            return SETUP_COST + connection.takeOver(input);
+        }
+    }
+
+    /**
+     * The handlers before the connection's: its gentle close, and its hold on reads. While the close lingers
+     * (up to request_timeout, for a client that keeps its end open) the connection's HTTP/2 handler is removed,
+     * which counts it out of the HTTP/2 connections and frees what it holds: a connection refused its watch, or
+     * closed at the idle timeout, then weighs what a closing HTTP/1 connection does.
+     */
+    private void lingerAndHold(ChannelHandlerContext ctx, H2Connection connection) {
+        ChannelHandler hold = connection.holdReads();
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos, () -> {
+            if (pipeline.context(connection) != null) {
+                pipeline.remove(connection);
+                pipeline.remove(hold);
+            }
+        }));
+        pipeline.addBefore("h2", "hold", hold);
     }
 
     @Override
@@ -150,8 +247,7 @@ public final class H2Server implements Http2Switch {
         ctx.write(SWITCHING.duplicate(), ctx.voidPromise());
         H2Connection connection = H2Connection.create(this, turns);
         ctx.pipeline().replace(ctx.handler(), "h2", connection);
-        ctx.pipeline().addBefore("h2", "linger", new LingeringClose(requestTimeoutNanos));
-        ctx.pipeline().addBefore("h2", "hold", connection.holdReads());
+        lingerAndHold(ctx, connection);
         connection.upgraded(settings, request, rest);
         return true;
     }
@@ -183,9 +279,9 @@ public final class H2Server implements Http2Switch {
         watches.remove(n);
     }
 
-    /** Open HTTP/2 connections, streams and gRPC watches, for tests. */
+    /** Open HTTP/2 connections, streams, gRPC watches and connections holding watches, for tests. */
     int[] counts() {
-        return new int[] {connections.get(), streams.get(), watches.get()};
+        return new int[] {connections.get(), streams.get(), watches.get(), watching.count()};
     }
 
     /** The {@code HTTP2-Settings} header: a SETTINGS payload in base64url (RFC 7540 3.2.1); {@code null} if malformed. */
@@ -229,17 +325,27 @@ public final class H2Server implements Http2Switch {
 
     /** After a state change is published: each connection with watches hears of it on its own event loop. */
     private void stateShown() {
-        for (H2Connection c : watching) {
+        for (H2Connection c : watchers) {
             c.stateChangedLater();
         }
     }
 
-    void watching(H2Connection c, boolean any) {
-        if (any) {
-            watching.add(c);
-        } else {
-            watching.remove(c);
+    /**
+     * Connection {@code c} from {@code peer} is to hold its first watch: {@code false} (and nothing counted) when
+     * it must be refused, for the share of the connection slots that watching connections may take.
+     */
+    boolean startWatching(H2Connection c, InetAddress peer) {
+        if (!watching.enter(peer)) {
+            return false;
         }
+        watchers.add(c);
+        return true;
+    }
+
+    /** Connection {@code c}, which {@link #startWatching started}, holds no watch any more. */
+    void stoppedWatching(H2Connection c, InetAddress peer) {
+        watchers.remove(c);
+        watching.leave(peer);
     }
 
     Health health() {

@@ -17,11 +17,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class LingeringClose extends ChannelDuplexHandler {
     private final long limitNanos;
+    private final Runnable lingering;
     private ChannelPromise closing;
     private boolean closed;
 
-    LingeringClose(long limitNanos) {
+    /**
+     * @param lingering run once our side is shut and only the client's input is awaited: what HTTP/2 keeps of the
+     *                  connection (its handler, its slot among the HTTP/2 connections) can go then, not at the end
+     */
+    LingeringClose(long limitNanos, Runnable lingering) {
         this.limitNanos = limitNanos;
+        this.lingering = lingering;
     }
 
     @Override
@@ -47,6 +53,7 @@ final class LingeringClose extends ChannelDuplexHandler {
                     finish(ctx, promise);
                 }
             });
+            lingering.run();
             channel.config().setAutoRead(true);
         });
         ctx.executor().schedule(() -> finish(ctx, promise), limitNanos, TimeUnit.NANOSECONDS);

@@ -198,6 +198,26 @@ class H2LimitsTest {
     }
 
     @Test
+    void aWindowUpdateFloodEndsInGoaway() throws Exception {
+        assertEndsInGoaway(ENHANCE_YOUR_CALM, h2 -> {
+            h2.start();
+            for (int i = 0; i <= H2Connection.MAX_CONTROL_FRAMES; i++) {
+                h2.windowUpdate(0, 1);
+            }
+        });
+    }
+
+    @Test
+    void aSettingsAcknowledgementFloodEndsInGoaway() throws Exception {
+        assertEndsInGoaway(ENHANCE_YOUR_CALM, h2 -> {
+            h2.start();
+            for (int i = 0; i <= H2Connection.MAX_CONTROL_FRAMES; i++) {
+                h2.settingsAck();
+            }
+        });
+    }
+
+    @Test
     void unknownFrameTypesAreIgnoredButNotWithoutLimit() throws Exception {
         start();
         try (RawH2 h2 = new RawH2(server.port())) {

@@ -64,6 +64,83 @@ class H2TurnsTest {
         }
     }
 
+    /**
+     * A burst of new HTTP/2 connections is set up a few per turn of the event loop, through the same queue: a probe
+     * whose bytes arrive with theirs is answered before most of them. Before, each connection was set up (handler,
+     * HPACK, SETTINGS) and answered in the read that brought its preface, all 100 ahead of the probe.
+     */
+    @Test
+    void aBurstOfNewHttp2ConnectionsIsSetUpAFewPerTurnAndAProbeArrivingWithThemGoesFirst() throws Exception {
+        int connections = 100;
+        AtomicInteger h2Answered = new AtomicInteger();
+        AtomicInteger h2AnsweredBeforeProbe = new AtomicInteger(-1);
+        AtomicInteger probePort = new AtomicInteger();
+        AtomicInteger blockerPort = new AtomicInteger();
+        AtomicInteger probesAnswered = new AtomicInteger();
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch allSent = new CountDownLatch(1);
+        ProbeListener listener = (remote, state) -> {
+            if (remote.getPort() == probePort.get()) {
+                if (probesAnswered.incrementAndGet() == 2) {
+                    h2AnsweredBeforeProbe.set(h2Answered.get());
+                }
+            } else if (remote.getPort() == blockerPort.get()) {
+                // Holds the event loop until every connection's bytes are in, so that the server decides the order.
+                blocked.countDown();
+                try {
+                    allSent.await(RawH2.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                h2Answered.incrementAndGet();
+            }
+        };
+        List<RawH2> h2 = new java.util.ArrayList<>();
+        try (H2TestServer server = H2TestServer.start(new GrpcSettings(List.of(), false), Duration.ofSeconds(5),
+                Duration.ofSeconds(60), 1000, listener);
+             RawHttp probe = new RawHttp(server.port());
+             RawHttp blocker = new RawHttp(server.port())) {
+            probePort.set(probe.socket.getLocalPort());
+            blockerPort.set(blocker.socket.getLocalPort());
+            // Every connection is accepted first (a part of the preface, so that the kernel hands it over at once).
+            byte[] preface = plight.probe.Http2Switch.PREFACE;
+            for (int i = 0; i < connections; i++) {
+                RawH2 c = new RawH2(server.port());
+                h2.add(c);
+                c.send(java.util.Arrays.copyOf(preface, 10));
+            }
+            probe.send(RawHttp.GET);
+            assertEquals(200, probe.read().code());
+            plight.testkit.Await.until(() -> server.server.openConnections() == connections + 2,
+                    Duration.ofSeconds(10), "all connections accepted");
+            blocker.send(RawHttp.GET);
+            assertTrue(blocked.await(RawH2.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            rest.write(preface, 10, preface.length - 10);
+            rest.writeBytes(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // SETTINGS, empty
+            rest.writeBytes(gets(1));
+            for (RawH2 c : h2) {
+                c.send(rest.toByteArray());
+            }
+            probe.send(RawHttp.GET); // last: the kernel reports it ready after all of them
+            allSent.countDown();
+
+            assertEquals(200, probe.read().code());
+            int before = h2AnsweredBeforeProbe.get();
+            // At most the setups of two turns (Turns' 512 answers a turn, SETUP_COST each) go before it.
+            assertTrue(before >= 0 && before <= 2 * 512 / H2Server.SETUP_COST,
+                    "HTTP/2 connections set up and answered before the probe: " + before + " of " + connections);
+            for (RawH2 c : h2) {
+                assertEquals("HEADERS 1 :status=200", c.until("HEADERS"));
+            }
+        } finally {
+            for (RawH2 c : h2) {
+                c.close();
+            }
+        }
+    }
+
     /** {@code n} GETs of {@code /}, each a HEADERS frame ending its stream, on streams 1, 3, 5, ... */
     private static byte[] gets(int n) {
         // HPACK: :method GET, :path /, :scheme http (static table), :authority "lb" (literal, not indexed).

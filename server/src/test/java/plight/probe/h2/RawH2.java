@@ -53,9 +53,20 @@ public final class RawH2 implements AutoCloseable {
 
     /** @param receiveBuffer the socket's SO_RCVBUF, 0 for the default (a small one for a client that does not read) */
     public RawH2(int port, int receiveBuffer) throws IOException {
+        this(port, receiveBuffer, null);
+    }
+
+    /**
+     * @param source the client's address, e.g. 127.0.0.2 for a second client on loopback (Linux answers all of
+     *               127/8 there); {@code null} for the system's choice
+     */
+    public RawH2(int port, int receiveBuffer, String source) throws IOException {
         socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
+        }
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
         socket.setSoTimeout(TIMEOUT_MILLIS);
