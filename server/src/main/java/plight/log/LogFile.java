@@ -50,8 +50,8 @@ public final class LogFile implements LineWriter {
         LogFile f = new LogFile(latest, maxSize, keep, format);
         List<Numbered> files = f.files();
         Numbered newest = files.isEmpty() ? null : files.get(0);
-        if (newest != null && newest.size <= maxSize) {
-            f.start(newest.path, true, newest.size);
+        if (newest != null && newest.size() <= maxSize) {
+            f.start(newest.path(), true, newest.size());
         } else {
             f.start(f.next(files), false, 0);
         }
@@ -90,14 +90,14 @@ public final class LogFile implements LineWriter {
         }
         List<Numbered> files = files();
         for (int i = keep; i < files.size(); i++) {
-            if (!files.get(i).path.equals(file)) Files.deleteIfExists(files.get(i).path);
+            if (!files.get(i).path().equals(file)) Files.deleteIfExists(files.get(i).path());
         }
     }
 
     /** The number after the highest there is, 0 for the first file. */
     private Path next(List<Numbered> files) {
         long n = -1;
-        for (Numbered f : files) n = Math.max(n, f.number);
+        for (Numbered f : files) n = Math.max(n, f.number());
         return dir.resolve(prefix + (n + 1));
     }
 
@@ -134,19 +134,7 @@ public final class LogFile implements LineWriter {
         return n;
     }
 
-    private static final class Numbered implements Comparable<Numbered> {
-        final Path path;
-        final long number;
-        final long modified;
-        final long size;
-
-        Numbered(Path path, long number, long modified, long size) {
-            this.path = path;
-            this.number = number;
-            this.modified = modified;
-            this.size = size;
-        }
-
+    private record Numbered(Path path, long number, long modified, long size) implements Comparable<Numbered> {
         @Override
         public int compareTo(Numbered o) {
             int c = Long.compare(o.modified, modified);

@@ -121,9 +121,9 @@ public final class LogThread extends Thread implements LogSink {
 
     private void write(Entry e) {
         for (Route r : routes) {
-            if (r.access == e.access && e.level.compareTo(r.min) >= 0) {
+            if (r.access == e.access() && e.level().compareTo(r.min) >= 0) {
                 try {
-                    r.writer.write(e.level, e.epochMilli, e.message);
+                    r.writer.write(e.level(), e.epochMilli(), e.message());
                     r.failing = false;
                 } catch (IOException ex) {
                     r.failed(ex);
@@ -156,17 +156,6 @@ public final class LogThread extends Thread implements LogSink {
         }
     }
 
-    private static final class Entry {
-        final Level level;
-        final boolean access;
-        final long epochMilli;
-        final String message;
-
-        Entry(Level level, boolean access, long epochMilli, String message) {
-            this.level = level;
-            this.access = access;
-            this.epochMilli = epochMilli;
-            this.message = message;
-        }
+    private record Entry(Level level, boolean access, long epochMilli, String message) {
     }
 }
