@@ -77,6 +77,17 @@ final class LingeringClose extends ChannelDuplexHandler {
         ctx.fireUserEventTriggered(evt);
     }
 
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closing != null) {
+            // Lingering: the HTTP/2 handler that reports errors is gone already, and a client that resets now (a
+            // refused watcher, a flood) would otherwise reach the pipeline's tail, a warning per connection.
+            finish(ctx, closing);
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
     private void finish(ChannelHandlerContext ctx, ChannelPromise promise) {
         if (!closed) {
             closed = true;
