@@ -152,6 +152,12 @@ class ConfigErrorsTest extends WithConfigFile {
     }
 
     @Test
+    void aLogFilesizeOfAFewBytesIsRefused() throws Exception {
+        refused("[logging]\nfilesize = 10\n", 2, "'filesize = 10'", "at least 4096");
+        refused("[webserver]\nport = 10101\nfilesize = 4095\n", 3, "'filesize = 4095'", "at least 4096");
+    }
+
+    @Test
     void lineOutsideAnySection() throws Exception {
         refused("port = 10101\n" + CLASSIC_STATES, 1, "outside of any [section]");
     }
