@@ -188,7 +188,14 @@ public final class ConfigLoader {
                     integer(web, "max_connections", 10000, 1, 1_000_000),
                     integer(web, "threads", 1, 1, 256),
                     transport(web));
-            LogSettings appLog = logSettings(section("logging", LOG_KEYS), logDir.resolve("plight.log"), "format");
+            IniFile.Section logging = section("logging", LOG_KEYS);
+            LogSettings appLog = logSettings(logging, logDir.resolve("plight.log"), "format");
+            if (appLog.file().equals(webSettings.accessLog().file())) {
+                // Two writers on one file overwrite each other's lines and rotate it each on its own count.
+                int line = logging.get("logfile").or(() -> web.get("logfile")).map(IniFile.Entry::line).orElse(0);
+                throw new ConfigException(file, line, "[logging] logfile and [webserver] logfile are the same file: "
+                        + appLog.file() + "; the application log and the access log need a file each");
+            }
 
             IniFile.Section control = section("control", Set.of("socket", "mode", "group"));
             ControlSettings controlSettings = new ControlSettings(
