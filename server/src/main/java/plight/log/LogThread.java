@@ -20,6 +20,8 @@ public final class LogThread extends Thread implements LogSink {
     static final int MAX_QUEUED = 65_536;
     /** Application-log lines (state changes) still queue up to this many; beyond it they are dropped too. */
     static final int MAX_QUEUED_APP = MAX_QUEUED + 16_384;
+    /** The same bound in characters of the messages (long request lines): about 8 MiB, twice that for the app log. */
+    static final long MAX_QUEUED_CHARS = 4L << 20;
 
     private final Route[] routes;
     private final Level appMin;
@@ -29,6 +31,7 @@ public final class LogThread extends Thread implements LogSink {
     private ArrayList<Entry> spare = new ArrayList<>();
     private boolean waiting;
     private boolean stopping;
+    private long queuedChars;
     private long droppedAccess;
     private long droppedApp;
 
@@ -61,12 +64,15 @@ public final class LogThread extends Thread implements LogSink {
         synchronized (lock) {
             if (stopping) return;
             int n = queue.size();
-            if (n >= MAX_QUEUED && (access || n >= MAX_QUEUED_APP)) {
+            boolean full = access ? n >= MAX_QUEUED || queuedChars >= MAX_QUEUED_CHARS
+                    : n >= MAX_QUEUED_APP || queuedChars >= 2 * MAX_QUEUED_CHARS;
+            if (full) {
                 if (access) droppedAccess++;
                 else droppedApp++;
                 return;
             }
             queue.add(e);
+            queuedChars += message.length();
             if (waiting) {
                 waiting = false;
                 lock.notify();
@@ -108,6 +114,7 @@ public final class LogThread extends Thread implements LogSink {
                     batch = queue;
                     queue = spare;
                     spare = batch;
+                    queuedChars = 0;
                     // Caught up (this batch is below the bound) or stopping: report the loss once.
                     if (last || batch.size() < MAX_QUEUED) {
                         lostAccess = droppedAccess;

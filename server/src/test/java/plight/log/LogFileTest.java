@@ -1,6 +1,7 @@
 package plight.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,5 +193,27 @@ class LogFileTest {
         f.close();
         assertEquals(List.of("after"), Files.readAllLines(log));
         assertEquals(List.of("before", "same second"), Files.readAllLines(dir.resolve("plight.log.0")));
+    }
+
+    /** The directory cannot be made again (a file took its name): writing fails, and works again once it can. */
+    @Test
+    void aLogWhoseDirectoryCannotBeMadeAgainFailsUntilItCan() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        LogFile f = LogFile.open(logs.resolve("plight.log"), 1_000_000, 10, LineFormat.MESSAGE, clock::get);
+        f.write(Level.INFO, 0, "before");
+        try (var files = Files.list(logs)) {
+            for (Path p : files.toList()) Files.delete(p);
+        }
+        Files.delete(logs);
+        Files.writeString(logs, "not a directory");
+        clock.addAndGet(1_000_000_000L);
+        assertThrows(java.io.IOException.class, () -> f.write(Level.INFO, 0, "lost"));
+        assertThrows(java.io.IOException.class, () -> f.write(Level.INFO, 0, "lost too"));
+        Files.delete(logs);
+        clock.addAndGet(1_000_000_000L);
+        f.write(Level.INFO, 0, "after");
+        f.close();
+        assertEquals(List.of("after"), Files.readAllLines(logs.resolve("plight.log")));
     }
 }

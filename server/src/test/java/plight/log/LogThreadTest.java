@@ -140,4 +140,42 @@ class LogThreadTest {
         assertEquals(List.of("state changed", dropped + " access-log lines dropped (the log writer fell behind)"),
                 Files.readAllLines(dir.resolve("plight.log")));
     }
+
+    /** Long request lines: the bound in characters holds before the bound in lines. */
+    @Test
+    void longAccessLinesAreBoundedByTheirSize() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        LineWriter stuck = new LineWriter() {
+            @Override
+            public void write(Level level, long epochMilli, String message) {
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LogThread t = new LogThread(List.of(new LogThread.Route(stuck, Level.INFO, true, "console")));
+        t.start();
+        t.log(Level.INFO, true, 0, "first");
+        blocked.await();
+        String line = "GET /" + "x".repeat(8000) + " HTTP/1.1";
+        for (int i = 0; i < 10_000; i++) {
+            t.log(Level.INFO, true, 0, line);
+        }
+        long bound = (LogThread.MAX_QUEUED_CHARS + line.length() - 1) / line.length();
+        assertEquals(bound, t.queued());
+        release.countDown();
+        t.shutdown();
+    }
 }
