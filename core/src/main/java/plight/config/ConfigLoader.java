@@ -46,6 +46,8 @@ public final class ConfigLoader {
     private static final Set<String> WEB_KEYS = Set.of("host", "port", "user", "group", "logfile", "loglevel",
             "filesize", "rotationcount", "idle_timeout", "request_timeout", "max_connections", "threads", "logformat",
             "transport");
+    /** A log rotating every few lines spends its writer on rotation and falls behind (an operator thinking in MB). */
+    static final long MIN_FILESIZE = 4096;
     private static final Set<String> LOG_KEYS = Set.of("logfile", "loglevel", "filesize", "rotationcount", "format");
     private static final Set<String> FIXED_SECTIONS = Set.of("webserver", "logging", "priorities", "control", "agent",
             "metrics", "daemon", "grpc");
@@ -186,7 +188,14 @@ public final class ConfigLoader {
                     integer(web, "max_connections", 10000, 1, 1_000_000),
                     integer(web, "threads", 1, 1, 256),
                     transport(web));
-            LogSettings appLog = logSettings(section("logging", LOG_KEYS), logDir.resolve("plight.log"), "format");
+            IniFile.Section logging = section("logging", LOG_KEYS);
+            LogSettings appLog = logSettings(logging, logDir.resolve("plight.log"), "format");
+            if (appLog.file().equals(webSettings.accessLog().file())) {
+                // Two writers on one file overwrite each other's lines and rotate it each on its own count.
+                int line = logging.get("logfile").or(() -> web.get("logfile")).map(IniFile.Entry::line).orElse(0);
+                throw new ConfigException(file, line, "[logging] logfile and [webserver] logfile are the same file: "
+                        + appLog.file() + "; the application log and the access log need a file each");
+            }
 
             IniFile.Section control = section("control", Set.of("socket", "mode", "group"));
             ControlSettings controlSettings = new ControlSettings(
@@ -441,7 +450,8 @@ public final class ConfigLoader {
                 }
             }
             return new LogSettings(path(s, "logfile", defaultFile), level,
-                    s.get("filesize").isPresent() ? parseLong(s.get("filesize").get(), 1, Long.MAX_VALUE, "a size in bytes") : 1_024_000L,
+                    s.get("filesize").isPresent() ? parseLong(s.get("filesize").get(), MIN_FILESIZE, Long.MAX_VALUE,
+                            "a size in bytes of at least " + MIN_FILESIZE + " (e.g. 1024000 for about 1 MB)") : 1_024_000L,
                     integer(s, "rotationcount", 10, 0, 1000), json(s, formatKey));
         }
 

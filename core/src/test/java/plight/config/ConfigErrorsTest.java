@@ -152,6 +152,18 @@ class ConfigErrorsTest extends WithConfigFile {
     }
 
     @Test
+    void theApplicationLogAndTheAccessLogOnOneFileAreRefused() throws Exception {
+        refused("[webserver]\nlogfile = /var/log/plight/x.log\n[logging]\nlogfile = /var/log/plight/../plight/x.log\n", 4,
+                "[logging] logfile", "[webserver] logfile", "same file", "/var/log/plight/x.log");
+    }
+
+    @Test
+    void aLogFilesizeOfAFewBytesIsRefused() throws Exception {
+        refused("[logging]\nfilesize = 10\n", 2, "'filesize = 10'", "at least 4096");
+        refused("[webserver]\nport = 10101\nfilesize = 4095\n", 3, "'filesize = 4095'", "at least 4096");
+    }
+
+    @Test
     void lineOutsideAnySection() throws Exception {
         refused("port = 10101\n" + CLASSIC_STATES, 1, "outside of any [section]");
     }

@@ -1,16 +1,19 @@
 package plight.log;
 
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * A log rotated by size: lines go to {@code <file>.<n>}, {@code <file>} is a hard link to the current one, and
@@ -21,6 +24,9 @@ import java.util.List;
 public final class LogFile implements LineWriter {
     /** Lines are written when the log thread's queue runs empty: the buffer only batches a burst. */
     private static final int BUFFER = 8192;
+    /** How often (at most, and only when writing) the log checks that its file is still there. */
+    private static final long CHECK_NANOS = 1_000_000_000L;
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private final Path latest;
     private final Path dir;
@@ -28,16 +34,25 @@ public final class LogFile implements LineWriter {
     private final long maxSize;
     private final int keep;
     private final LineFormat format;
+    private final LongSupplier nanoTime;
+    /** Null while the file cannot be (re)opened. */
     private OutputStream out;
     private long size;
+    /** The open file's identity, to notice it deleted or replaced; null when the file system has none. */
+    private Object fileKey;
+    /** {@code <file>}, or the numbered file itself when the link to it could not be made. */
+    private Path watched;
+    private long checkedAt;
 
-    private LogFile(Path latest, long maxSize, int keep, LineFormat format) {
+    private LogFile(Path latest, long maxSize, int keep, LineFormat format, LongSupplier nanoTime) {
         this.latest = latest.toAbsolutePath();
         this.dir = this.latest.getParent();
         this.prefix = this.latest.getFileName() + ".";
         this.maxSize = maxSize;
         this.keep = Math.max(1, keep);
         this.format = format;
+        this.nanoTime = nanoTime;
+        this.checkedAt = nanoTime.getAsLong();
     }
 
     /**
@@ -47,7 +62,12 @@ public final class LogFile implements LineWriter {
      * @throws IOException when the file cannot be opened for writing
      */
     public static LogFile open(Path latest, long maxSize, int keep, LineFormat format) throws IOException {
-        LogFile f = new LogFile(latest, maxSize, keep, format);
+        return open(latest, maxSize, keep, format, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock that paces the check for a deleted file (tests move it) */
+    static LogFile open(Path latest, long maxSize, int keep, LineFormat format, LongSupplier nanoTime) throws IOException {
+        LogFile f = new LogFile(latest, maxSize, keep, format, nanoTime);
         List<Numbered> files = f.files();
         Numbered newest = files.isEmpty() ? null : files.get(0);
         if (newest != null && newest.size() <= maxSize) {
@@ -61,6 +81,12 @@ public final class LogFile implements LineWriter {
     @Override
     public void write(Level level, long epochMilli, String message) throws IOException {
         byte[] line = format.line(level, epochMilli, message).getBytes(StandardCharsets.UTF_8);
+        long now = nanoTime.getAsLong();
+        if (now - checkedAt >= CHECK_NANOS) {
+            checkedAt = now;
+            if (out == null || !stillThere()) reopen();
+        }
+        if (out == null) throw new IOException("the log file is gone and cannot be created again");
         if (size > 0 && size + line.length > maxSize) {
             out.close();
             start(next(files()), false, 0);
@@ -71,21 +97,71 @@ public final class LogFile implements LineWriter {
 
     @Override
     public void flush() throws IOException {
-        out.flush();
+        if (out != null) out.flush();
     }
 
     @Override
     public void close() throws IOException {
-        out.close();
+        if (out != null) out.close();
     }
 
+    /** Whether {@code <file>} is still the file being written (not deleted with its directory, not replaced). */
+    private boolean stillThere() {
+        try {
+            Object key = Files.readAttributes(watched, BasicFileAttributes.class, NOFOLLOW).fileKey();
+            return fileKey == null || fileKey.equals(key);
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /** Starts a new file after the old one vanished: lines must not go on into an unlinked file. */
+    private void reopen() throws IOException {
+        OutputStream old = out;
+        out = null;
+        if (old != null) {
+            try {
+                old.close();
+            } catch (IOException ignored) {
+                // the file is gone: what it buffered has nowhere to go
+            }
+        }
+        Files.createDirectories(dir);
+        start(next(files()), false, 0);
+    }
+
+    /**
+     * @param append whether {@code file} is this log's newest file, continued; else a new file is created, never an
+     *               existing name (O_EXCL: a link planted at the next number is not followed)
+     */
     private void start(Path file, boolean append, long size) throws IOException {
-        out = new BufferedOutputStream(new FileOutputStream(file.toFile(), append), BUFFER);
+        OutputStream raw = null;
+        if (append) {
+            raw = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        }
+        for (int attempt = 0; raw == null; attempt++) {
+            try {
+                raw = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            } catch (FileAlreadyExistsException taken) {
+                // Created meanwhile (by whom ever): the next free number, a few times.
+                if (attempt == 10) throw taken;
+                file = next(files());
+            }
+        }
+        // Append always: another writer of the same file (which the configuration refuses) never loses lines.
+        out = new BufferedOutputStream(raw, BUFFER);
         this.size = size;
+        try {
+            fileKey = Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW).fileKey();
+        } catch (IOException e) {
+            fileKey = null;
+        }
+        watched = latest;
         try {
             Files.deleteIfExists(latest);
             Files.createLink(latest, file);
         } catch (IOException e) {
+            watched = file;
             System.err.println("plight: cannot link " + latest + " to " + file.getFileName() + ": " + plight.text.IoErrors.reason(e));
         }
         List<Numbered> files = files();
@@ -94,10 +170,16 @@ public final class LogFile implements LineWriter {
         }
     }
 
-    /** The number after the highest there is, 0 for the first file. */
-    private Path next(List<Numbered> files) {
+    /** The number after the highest name there is (links and other non-files included), 0 for the first file. */
+    private Path next(List<Numbered> files) throws IOException {
         long n = -1;
         for (Numbered f : files) n = Math.max(n, f.number());
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(prefix)) n = Math.max(n, number(name, prefix.length()));
+            }
+        }
         return dir.resolve(prefix + (n + 1));
     }
 
@@ -111,7 +193,7 @@ public final class LogFile implements LineWriter {
                 if (n < 0) continue;
                 BasicFileAttributes a;
                 try {
-                    a = Files.readAttributes(p, BasicFileAttributes.class);
+                    a = Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
                 } catch (IOException gone) {
                     continue;
                 }

@@ -13,6 +13,15 @@ import java.util.List;
 public final class LogThread extends Thread implements LogSink {
     /** How long the thread lets lines gather after a batch: a line reaches its file at most this much later. */
     private static final long BATCH_MILLIS = 10;
+    /**
+     * Queued lines beyond which access-log lines are dropped (and counted): a writer that falls behind (a stuck
+     * console pipe, a tiny filesize) must cost lines, not the heap. Callers never wait for the writer.
+     */
+    static final int MAX_QUEUED = 65_536;
+    /** Application-log lines (state changes) still queue up to this many; beyond it they are dropped too. */
+    static final int MAX_QUEUED_APP = MAX_QUEUED + 16_384;
+    /** The same bound in characters of the messages (long request lines): about 8 MiB, twice that for the app log. */
+    static final long MAX_QUEUED_CHARS = 4L << 20;
 
     private final Route[] routes;
     private final Level appMin;
@@ -22,6 +31,9 @@ public final class LogThread extends Thread implements LogSink {
     private ArrayList<Entry> spare = new ArrayList<>();
     private boolean waiting;
     private boolean stopping;
+    private long queuedChars;
+    private long droppedAccess;
+    private long droppedApp;
 
     public LogThread(List<Route> routes) {
         super("plight-log");
@@ -51,11 +63,27 @@ public final class LogThread extends Thread implements LogSink {
         Entry e = new Entry(level, access, epochMilli, message);
         synchronized (lock) {
             if (stopping) return;
+            int n = queue.size();
+            boolean full = access ? n >= MAX_QUEUED || queuedChars >= MAX_QUEUED_CHARS
+                    : n >= MAX_QUEUED_APP || queuedChars >= 2 * MAX_QUEUED_CHARS;
+            if (full) {
+                if (access) droppedAccess++;
+                else droppedApp++;
+                return;
+            }
             queue.add(e);
+            queuedChars += message.length();
             if (waiting) {
                 waiting = false;
                 lock.notify();
             }
+        }
+    }
+
+    /** Lines waiting for the writer (for tests of the bound). */
+    int queued() {
+        synchronized (lock) {
+            return queue.size();
         }
     }
 
@@ -74,8 +102,10 @@ public final class LogThread extends Thread implements LogSink {
             while (true) {
                 ArrayList<Entry> batch;
                 boolean last;
+                long lostAccess = 0;
+                long lostApp = 0;
                 synchronized (lock) {
-                    while (queue.isEmpty() && !stopping) {
+                    while (queue.isEmpty() && !stopping && droppedAccess + droppedApp == 0) {
                         waiting = true;
                         lock.wait();
                     }
@@ -84,11 +114,26 @@ public final class LogThread extends Thread implements LogSink {
                     batch = queue;
                     queue = spare;
                     spare = batch;
+                    queuedChars = 0;
+                    // Caught up (this batch is below the bound) or stopping: report the loss once.
+                    if (last || batch.size() < MAX_QUEUED) {
+                        lostAccess = droppedAccess;
+                        lostApp = droppedApp;
+                        droppedAccess = 0;
+                        droppedApp = 0;
+                    }
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     write(batch.get(i));
                 }
                 batch.clear();
+                long now = System.currentTimeMillis();
+                if (lostAccess > 0) {
+                    write(new Entry(Level.WARN, false, now, lostAccess + " access-log lines dropped (the log writer fell behind)"));
+                }
+                if (lostApp > 0) {
+                    write(new Entry(Level.WARN, false, now, lostApp + " application-log lines dropped (the log writer fell behind)"));
+                }
                 if (last) break;
                 flushIfIdle();
                 Thread.sleep(BATCH_MILLIS);

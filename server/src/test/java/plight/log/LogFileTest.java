@@ -1,6 +1,7 @@
 package plight.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,5 +122,98 @@ class LogFileTest {
         assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  plight is running"), lines.get(0));
         assertTrue(lines.get(1).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR failed"), lines.get(1));
         assertFalse(Files.readString(log).contains("\r"));
+    }
+
+    /** Two writers of one file (the configuration refuses it; a second daemon might not): both append. */
+    @Test
+    void twoWritersOfOneFileBothAppendAndKeepEveryLine() throws Exception {
+        Path log = dir.resolve("plight.log");
+        LogFile app = LogFile.open(log, 1_000_000, 10, LineFormat.MESSAGE);
+        LogFile access = LogFile.open(log, 1_000_000, 10, LineFormat.MESSAGE);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            access.write(Level.INFO, 0, "access " + i);
+            access.flush();
+            expected.add("access " + i);
+        }
+        for (int i = 0; i < 3; i++) {
+            app.write(Level.INFO, 0, "app " + i);
+            app.flush();
+            expected.add("app " + i);
+        }
+        app.close();
+        access.close();
+        assertEquals(expected, Files.readAllLines(log));
+    }
+
+    /** Someone who can write the log directory plants a dangling link at the next number: it is not followed. */
+    @Test
+    void aDanglingLinkAtTheNextNumberIsNotFollowed() throws Exception {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere")).resolve("planted");
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        Files.createSymbolicLink(logs.resolve("access.log.0"), elsewhere);
+        LogFile f = LogFile.open(logs.resolve("access.log"), 1_000_000, 10, LineFormat.MESSAGE);
+        f.write(Level.INFO, 0, "GET /attacker-chosen HTTP/1.0");
+        f.close();
+        assertFalse(Files.exists(elsewhere), "the link's target was created and written: " + elsewhere);
+        assertEquals(List.of("GET /attacker-chosen HTTP/1.0"), Files.readAllLines(logs.resolve("access.log")));
+        assertTrue(Files.isSymbolicLink(logs.resolve("access.log.0")));
+    }
+
+    /** rm -rf of the log directory while running: within a second of writing, lines go to a new file again. */
+    @Test
+    void aDeletedLogDirectoryIsCreatedAgainAndTheLinesGoOnInIt() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        Path logs = dir.resolve("logs");
+        Files.createDirectory(logs);
+        LogFile f = LogFile.open(logs.resolve("plight.log"), 1_000_000, 10, LineFormat.MESSAGE, clock::get);
+        f.write(Level.INFO, 0, "before");
+        f.flush();
+        try (var files = Files.list(logs)) {
+            for (Path p : files.toList()) Files.delete(p);
+        }
+        Files.delete(logs);
+        clock.addAndGet(1_000_000_000L);
+        f.write(Level.INFO, 0, "after");
+        f.close();
+        assertEquals(List.of("after"), Files.readAllLines(logs.resolve("plight.log")));
+    }
+
+    /** rm of the link alone: the lines must not go on only into a file nobody looks at under that name. */
+    @Test
+    void aDeletedLogFileNameIsWrittenAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        Path log = dir.resolve("plight.log");
+        LogFile f = LogFile.open(log, 1_000_000, 10, LineFormat.MESSAGE, clock::get);
+        f.write(Level.INFO, 0, "before");
+        Files.delete(log);
+        f.write(Level.INFO, 0, "same second");
+        clock.addAndGet(1_000_000_000L);
+        f.write(Level.INFO, 0, "after");
+        f.close();
+        assertEquals(List.of("after"), Files.readAllLines(log));
+        assertEquals(List.of("before", "same second"), Files.readAllLines(dir.resolve("plight.log.0")));
+    }
+
+    /** The directory cannot be made again (a file took its name): writing fails, and works again once it can. */
+    @Test
+    void aLogWhoseDirectoryCannotBeMadeAgainFailsUntilItCan() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        Path logs = Files.createDirectory(dir.resolve("logs"));
+        LogFile f = LogFile.open(logs.resolve("plight.log"), 1_000_000, 10, LineFormat.MESSAGE, clock::get);
+        f.write(Level.INFO, 0, "before");
+        try (var files = Files.list(logs)) {
+            for (Path p : files.toList()) Files.delete(p);
+        }
+        Files.delete(logs);
+        Files.writeString(logs, "not a directory");
+        clock.addAndGet(1_000_000_000L);
+        assertThrows(java.io.IOException.class, () -> f.write(Level.INFO, 0, "lost"));
+        assertThrows(java.io.IOException.class, () -> f.write(Level.INFO, 0, "lost too"));
+        Files.delete(logs);
+        clock.addAndGet(1_000_000_000L);
+        f.write(Level.INFO, 0, "after");
+        f.close();
+        assertEquals(List.of("after"), Files.readAllLines(logs.resolve("plight.log")));
     }
 }

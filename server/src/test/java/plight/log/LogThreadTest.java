@@ -93,4 +93,89 @@ class LogThreadTest {
         assertFalse(t.accepts(Level.ERROR, false));
         assertFalse(t.accepts(Level.INFO, true));
     }
+
+    /** A console pipe nobody reads: the writer blocks; the queue stays bounded and the loss is reported. */
+    @Test
+    void aStuckWriterCostsAccessLinesNotTheHeapAndTheLossIsReported() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        LineWriter stuck = new LineWriter() {
+            @Override
+            public void write(Level level, long epochMilli, String message) {
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                written.incrementAndGet();
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LogFile app = LogFile.open(dir.resolve("plight.log"), 100_000_000, 10, LineFormat.MESSAGE);
+        LogThread t = new LogThread(List.of(new LogThread.Route(app, Level.INFO, false, "app"),
+                new LogThread.Route(stuck, Level.INFO, true, "console")));
+        t.start();
+        t.log(Level.INFO, true, 0, "first");
+        blocked.await();
+        int total = 1_000_000;
+        for (int i = 1; i < total; i++) {
+            t.log(Level.INFO, true, 0, "GET /" + i);
+        }
+        assertEquals(LogThread.MAX_QUEUED, t.queued(), "the queue stops at its bound");
+        t.log(Level.INFO, false, 0, "state changed");
+        assertEquals(LogThread.MAX_QUEUED + 1, t.queued(), "an application line still queues past the access bound");
+        release.countDown();
+        t.shutdown();
+        long dropped = total - written.get();
+        assertEquals(total - 1 - LogThread.MAX_QUEUED, dropped);
+        assertEquals(List.of("state changed", dropped + " access-log lines dropped (the log writer fell behind)"),
+                Files.readAllLines(dir.resolve("plight.log")));
+    }
+
+    /** Long request lines: the bound in characters holds before the bound in lines. */
+    @Test
+    void longAccessLinesAreBoundedByTheirSize() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        LineWriter stuck = new LineWriter() {
+            @Override
+            public void write(Level level, long epochMilli, String message) {
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LogThread t = new LogThread(List.of(new LogThread.Route(stuck, Level.INFO, true, "console")));
+        t.start();
+        t.log(Level.INFO, true, 0, "first");
+        blocked.await();
+        String line = "GET /" + "x".repeat(8000) + " HTTP/1.1";
+        for (int i = 0; i < 10_000; i++) {
+            t.log(Level.INFO, true, 0, line);
+        }
+        long bound = (LogThread.MAX_QUEUED_CHARS + line.length() - 1) / line.length();
+        assertEquals(bound, t.queued());
+        release.countDown();
+        t.shutdown();
+    }
 }
