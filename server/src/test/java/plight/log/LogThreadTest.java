@@ -97,35 +97,13 @@ class LogThreadTest {
     /** A console pipe nobody reads: the writer blocks; the queue stays bounded and the loss is reported. */
     @Test
     void aStuckWriterCostsAccessLinesNotTheHeapAndTheLossIsReported() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
-        LineWriter stuck = new LineWriter() {
-            @Override
-            public void write(Level level, long epochMilli, String message) {
-                blocked.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                written.incrementAndGet();
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        StuckWriter stuck = new StuckWriter();
         LogFile app = LogFile.open(dir.resolve("plight.log"), 100_000_000, 10, LineFormat.MESSAGE);
         LogThread t = new LogThread(List.of(new LogThread.Route(app, Level.INFO, false, "app"),
                 new LogThread.Route(stuck, Level.INFO, true, "console")));
         t.start();
         t.log(Level.INFO, true, 0, "first");
-        blocked.await();
+        stuck.blocked.await();
         int total = 1_000_000;
         for (int i = 1; i < total; i++) {
             t.log(Level.INFO, true, 0, "GET /" + i);
@@ -133,9 +111,9 @@ class LogThreadTest {
         assertEquals(LogThread.MAX_QUEUED, t.queued(), "the queue stops at its bound");
         t.log(Level.INFO, false, 0, "state changed");
         assertEquals(LogThread.MAX_QUEUED + 1, t.queued(), "an application line still queues past the access bound");
-        release.countDown();
+        stuck.release.countDown();
         t.shutdown();
-        long dropped = total - written.get();
+        long dropped = total - stuck.written.get();
         assertEquals(total - 1 - LogThread.MAX_QUEUED, dropped);
         assertEquals(List.of("state changed", dropped + " access-log lines dropped (the log writer fell behind)"),
                 Files.readAllLines(dir.resolve("plight.log")));
@@ -144,38 +122,44 @@ class LogThreadTest {
     /** Long request lines: the bound in characters holds before the bound in lines. */
     @Test
     void longAccessLinesAreBoundedByTheirSize() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
-        LineWriter stuck = new LineWriter() {
-            @Override
-            public void write(Level level, long epochMilli, String message) {
-                blocked.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        StuckWriter stuck = new StuckWriter();
         LogThread t = new LogThread(List.of(new LogThread.Route(stuck, Level.INFO, true, "console")));
         t.start();
         t.log(Level.INFO, true, 0, "first");
-        blocked.await();
+        stuck.blocked.await();
         String line = "GET /" + "x".repeat(8000) + " HTTP/1.1";
         for (int i = 0; i < 10_000; i++) {
             t.log(Level.INFO, true, 0, line);
         }
         long bound = (LogThread.MAX_QUEUED_CHARS + line.length() - 1) / line.length();
         assertEquals(bound, t.queued());
-        release.countDown();
+        stuck.release.countDown();
         t.shutdown();
+    }
+
+    /** A writer that blocks on its first line until released, as a console pipe nobody reads; counts lines. */
+    private static final class StuckWriter implements LineWriter {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void write(Level level, long epochMilli, String message) {
+            blocked.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            written.incrementAndGet();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }
